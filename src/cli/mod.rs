@@ -1,0 +1,69 @@
+//! Command-line arguments (clap derive), one file per subcommand. Each subcommand is a thin
+//! call into a library module.
+
+mod inspect;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Multilingual troubleshooting knowledge bases: localized Markdown articles, bilingual
+/// segments, search and remediation advice.
+#[derive(Debug, Parser)]
+#[command(name = "remedy", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Show how remedy reads an article: metadata, blocks, segments, diagnostics; or one
+    /// view of it; or totals over a content folder.
+    Inspect(inspect::InspectArgs),
+}
+
+/// Output format shared by the commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    #[default]
+    Human,
+    Json,
+}
+
+/// A failure at the edge: what to print and which exit code to use.
+pub enum Failure {
+    /// Bad arguments or unreadable input: exit 2.
+    Usage(anyhow::Error),
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Inspect(args) => inspect::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Failure::Usage(e)) => {
+            if is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("remedy: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Writes to stdout; a closed pipe (`remedy … | head`) is not an error.
+pub fn print(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| Failure::Usage(e.into()))
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.downcast_ref::<std::io::Error>()
+        .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+}

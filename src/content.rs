@@ -1,0 +1,137 @@
+//! A content tree: `<root>/<locale>/**.md`, read in parallel.
+//!
+//! One unreadable file is reported and skipped; the others are read.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::article::{Article, Position};
+
+/// Why a file could not be read as an article at all.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}:{position}: not UTF-8 text (invalid byte 0x{byte:02x}); the article is skipped")]
+    NotUtf8 {
+        path: PathBuf,
+        position: Position,
+        byte: u8,
+    },
+    #[error("{path}: {source}")]
+    Walk {
+        path: PathBuf,
+        #[source]
+        source: walkdir::Error,
+    },
+}
+
+/// The Markdown files under `root`, sorted, as paths relative to `root`.
+pub fn markdown_files(root: &Path) -> (Vec<PathBuf>, Vec<LoadError>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
+        match entry {
+            Ok(e) if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md") => {
+                let rel = e.path().strip_prefix(root).unwrap_or(e.path());
+                files.push(rel.to_path_buf());
+            }
+            Ok(_) => {}
+            Err(source) => errors.push(LoadError::Walk {
+                path: source.path().unwrap_or(root).to_path_buf(),
+                source,
+            }),
+        }
+    }
+    (files, errors)
+}
+
+/// Reads the file at `root/rel` into an article named `rel`.
+pub fn load_article(root: &Path, rel: &Path) -> Result<Article, LoadError> {
+    let full = root.join(rel);
+    let bytes = std::fs::read(&full).map_err(|source| LoadError::Io {
+        path: full.clone(),
+        source,
+    })?;
+    let text = decode(&full, bytes)?;
+    Ok(Article::parse(rel, text))
+}
+
+/// UTF-8 text of a file's bytes, or where the first invalid byte is.
+pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, LoadError> {
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
+        let position = crate::article::LineIndex::new(prefix).position(prefix, valid);
+        LoadError::NotUtf8 {
+            path: path.to_path_buf(),
+            position,
+            byte: bytes[valid],
+        }
+    })
+}
+
+/// Every article under `root`, parsed in parallel, in path order, with the files that
+/// could not be read.
+pub fn load_dir(root: &Path) -> (Vec<Article>, Vec<LoadError>) {
+    let (files, mut errors) = markdown_files(root);
+    let results: Vec<_> = files.par_iter().map(|rel| load_article(root, rel)).collect();
+    let mut articles = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(a) => articles.push(a),
+            Err(e) => errors.push(e),
+        }
+    }
+    (articles, errors)
+}
+
+/// Folds over every article under `root` in parallel without keeping them: for corpus
+/// totals over thousands of files in constant memory per thread.
+pub fn fold_dir<T, F, R>(root: &Path, init: impl Fn() -> T + Sync + Send, fold: F, reduce: R) -> (T, Vec<LoadError>)
+where
+    T: Send,
+    F: Fn(T, &Article) -> T + Sync + Send,
+    R: Fn(T, T) -> T + Sync + Send,
+{
+    let (files, mut errors) = markdown_files(root);
+    let (total, load_errors) = files
+        .par_iter()
+        .fold(
+            || (init(), Vec::new()),
+            |(acc, mut errs), rel| match load_article(root, rel) {
+                Ok(a) => (fold(acc, &a), errs),
+                Err(e) => {
+                    errs.push(e);
+                    (acc, errs)
+                }
+            },
+        )
+        .reduce(
+            || (init(), Vec::new()),
+            |(a, mut ea), (b, eb)| {
+                ea.extend(eb);
+                (reduce(a, b), ea)
+            },
+        );
+    errors.extend(load_errors);
+    (total, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_utf8_names_the_line_and_column() {
+        let err = decode(Path::new("x.md"), b"ok\nab\xffc".to_vec()).unwrap_err();
+        assert_eq!(err.to_string(), "x.md:2:3: not UTF-8 text (invalid byte 0xff); the article is skipped");
+    }
+}

@@ -1,0 +1,288 @@
+//! What `remedy inspect` reports: one article in detail, or totals over a content tree.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::article::{Article, ArticleForm, Block, Diagnostic, FrontMatter, Position};
+use crate::content::{self, LoadError};
+use crate::locale::Locale;
+
+/// One article as `inspect --format json` prints it.
+#[derive(Debug, Serialize)]
+pub struct ArticleReport<'a> {
+    pub path: String,
+    pub locale: Option<&'a Locale>,
+    pub form: ArticleForm,
+    pub front_matter: Option<&'a FrontMatter>,
+    pub blocks: Vec<BlockReport<'a>>,
+    pub segments: Vec<SegmentReport<'a>>,
+    pub diagnostics: &'a [Diagnostic],
+    /// `data-ttu-id=` occurrences: `segments + broken_pairs` for bilingual articles.
+    pub span_attributes: usize,
+    pub broken_pairs: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BlockReport<'a> {
+    pub id: usize,
+    #[serde(flatten)]
+    pub block: &'a Block,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SegmentReport<'a> {
+    pub key: String,
+    pub handoff: Option<String>,
+    #[serde(flatten)]
+    pub position: Position,
+    /// Byte range of the whole segment in the file.
+    pub start: usize,
+    pub end: usize,
+    pub block: Option<usize>,
+    pub block_kind: Option<&'static str>,
+    pub target: &'a str,
+    pub source: Option<&'a str>,
+}
+
+impl<'a> ArticleReport<'a> {
+    pub fn new(article: &'a Article) -> Self {
+        ArticleReport {
+            path: article.path().display().to_string(),
+            locale: article.locale(),
+            form: article.form(),
+            front_matter: article.front_matter(),
+            blocks: article
+                .blocks()
+                .iter()
+                .enumerate()
+                .map(|(id, block)| BlockReport { id, block })
+                .collect(),
+            segments: article
+                .segments()
+                .iter()
+                .map(|s| SegmentReport {
+                    key: s.key.to_string(),
+                    handoff: s.handoff.as_ref().map(ToString::to_string),
+                    position: s.position,
+                    start: s.range.start,
+                    end: s.range.end,
+                    block: s.block,
+                    block_kind: article.block_of(s).map(|b| b.kind.name()),
+                    target: article.target_of(s),
+                    source: article.source_of(s),
+                })
+                .collect(),
+            diagnostics: article.diagnostics(),
+            span_attributes: article.span_attributes(),
+            broken_pairs: article.broken_pairs(),
+        }
+    }
+
+    /// The human-readable report.
+    pub fn to_human(&self) -> String {
+        let mut o = String::new();
+        let _ = writeln!(o, "{}", self.path);
+        let locale = self.locale.map_or("unknown".to_owned(), ToString::to_string);
+        let form = match self.form {
+            ArticleForm::Bilingual => "bilingual (span pairs)",
+            ArticleForm::Plain => "plain translation",
+        };
+        let _ = writeln!(o, "  locale       {locale}\n  form         {form}");
+        if let Some(fm) = self.front_matter {
+            let mut field = |name: &str, value: Option<String>| {
+                if let Some(v) = value {
+                    let _ = writeln!(o, "  {name:<12} {v}");
+                }
+            };
+            field("title", fm.title.clone());
+            field("description", fm.description.clone());
+            field("assetid", fm.asset_id.map(|a| a.to_string()));
+            field("translation", fm.translation_type.as_ref().map(|t| t.as_str().to_owned()));
+            field("date", fm.date.clone());
+            field("lasthandoff", fm.last_handoff.clone());
+            field("locfileid", fm.loc_file_id.clone());
+            field("custom", (!fm.custom.is_empty()).then(|| fm.custom.join(", ")));
+            field("appverid", (!fm.app_ver_id.is_empty()).then(|| fm.app_ver_id.join(", ")));
+            field("robots", fm.robots.clone());
+            let other: Vec<&str> = fm.other.iter().map(|e| e.key.as_str()).collect();
+            field("other keys", (!other.is_empty()).then(|| other.join(", ")));
+        }
+        let _ = writeln!(o, "\nblocks ({})", self.blocks.len());
+        for b in &self.blocks {
+            let depth = std::iter::successors(b.block.parent, |&p| self.blocks[p].block.parent).count();
+            let _ = writeln!(
+                o,
+                "  {:>5}  {}{}{}",
+                b.block.position.to_string(),
+                "  ".repeat(depth),
+                b.block.kind.name(),
+                block_detail(b.block)
+            );
+        }
+        let _ = writeln!(o, "\nsegments ({})", self.segments.len());
+        for s in &self.segments {
+            let id = match &s.handoff {
+                Some(h) => format!("{h}-{}", s.key),
+                None => s.key.clone(),
+            };
+            let _ = writeln!(
+                o,
+                "  {:<16} {:>7}  {}",
+                id,
+                s.position.to_string(),
+                s.block_kind.unwrap_or("-")
+            );
+            let _ = writeln!(o, "      target  {}", one_line(s.target));
+            if let Some(src) = s.source {
+                let _ = writeln!(o, "      source  {}", one_line(src));
+            }
+        }
+        let _ = writeln!(o, "\ndiagnostics ({})", self.diagnostics.len());
+        for d in self.diagnostics {
+            let _ = writeln!(o, "  {}:{d}", self.path);
+        }
+        o
+    }
+}
+
+fn block_detail(b: &Block) -> String {
+    use crate::article::BlockKind::*;
+    match &b.kind {
+        Heading { level, anchor } => format!(
+            " h{level}{}",
+            anchor.as_ref().map(|a| format!(" #{a}")).unwrap_or_default()
+        ),
+        ListItem { path } => format!(
+            " {}",
+            path.iter().map(u32::to_string).collect::<Vec<_>>().join(".")
+        ),
+        TableCell { row, column } => format!(" row {row} col {column}"),
+        Alert { alert } => format!(" {alert:?}").to_lowercase(),
+        CodeBlock { info, .. } if !info.is_empty() => format!(" {info}"),
+        Paragraph { tight: true } => " (tight)".to_owned(),
+        _ => String::new(),
+    }
+}
+
+fn one_line(s: &str) -> String {
+    let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() > 110 {
+        format!("{}…", flat.chars().take(110).collect::<String>())
+    } else {
+        flat
+    }
+}
+
+/// Totals over a content tree, as `inspect --summary` prints them.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Summary {
+    pub articles: usize,
+    pub segments: usize,
+    /// Diagnostics per kind name.
+    pub diagnostics: BTreeMap<&'static str, usize>,
+    pub bilingual: usize,
+    pub plain: usize,
+    pub bytes: u64,
+    pub span_attributes: usize,
+    pub broken_pairs: usize,
+    /// Files that could not be read as articles (not UTF-8, I/O errors).
+    pub unreadable: usize,
+    pub seconds: f64,
+}
+
+impl Summary {
+    fn add(mut self, a: &Article) -> Self {
+        self.articles += 1;
+        self.segments += a.segments().len();
+        match a.form() {
+            ArticleForm::Bilingual => self.bilingual += 1,
+            ArticleForm::Plain => self.plain += 1,
+        }
+        self.bytes += a.original().len() as u64;
+        self.span_attributes += a.span_attributes();
+        self.broken_pairs += a.broken_pairs();
+        for d in a.diagnostics() {
+            *self.diagnostics.entry(d.kind.name()).or_default() += 1;
+        }
+        self
+    }
+
+    fn merge(mut self, other: Summary) -> Self {
+        self.articles += other.articles;
+        self.segments += other.segments;
+        self.bilingual += other.bilingual;
+        self.plain += other.plain;
+        self.bytes += other.bytes;
+        self.span_attributes += other.span_attributes;
+        self.broken_pairs += other.broken_pairs;
+        for (k, v) in other.diagnostics {
+            *self.diagnostics.entry(k).or_default() += v;
+        }
+        self
+    }
+
+    /// Reads every article under `root` in parallel and totals it.
+    pub fn of_dir(root: &Path) -> (Summary, Vec<LoadError>) {
+        let start = Instant::now();
+        let (mut summary, errors) =
+            content::fold_dir(root, Summary::default, Summary::add, Summary::merge);
+        summary.unreadable = errors.len();
+        summary.seconds = start.elapsed().as_secs_f64();
+        (summary, errors)
+    }
+
+    pub fn to_human(&self) -> String {
+        let mut o = String::new();
+        let _ = writeln!(
+            o,
+            "articles      {:>9}  ({} bilingual, {} plain)",
+            self.articles, self.bilingual, self.plain
+        );
+        let _ = writeln!(o, "segments      {:>9}", self.segments);
+        let _ = writeln!(
+            o,
+            "span ids      {:>9}  ({} broken)",
+            self.span_attributes, self.broken_pairs
+        );
+        let _ = writeln!(o, "unreadable    {:>9}", self.unreadable);
+        let _ = writeln!(
+            o,
+            "read          {:>9.1} MB in {:.2} s",
+            self.bytes as f64 / 1e6,
+            self.seconds
+        );
+        let _ = writeln!(o, "diagnostics");
+        for (kind, n) in &self.diagnostics {
+            let _ = writeln!(o, "  {kind:<24} {n:>7}");
+        }
+        o
+    }
+}
+
+/// Every diagnostic under `root` (of one kind, if given) as `path:line:col: …` lines, in
+/// path order.
+pub fn diagnostics_of_dir(root: &Path, kind: Option<&str>) -> (Vec<String>, Vec<LoadError>) {
+    let (mut lines, errors) = content::fold_dir(
+        root,
+        Vec::new,
+        |mut acc: Vec<(String, usize, String)>, a| {
+            let path = a.path().display().to_string();
+            for d in a.diagnostics() {
+                if kind.is_none_or(|k| k == d.kind.name()) {
+                    acc.push((path.clone(), d.offset, format!("{path}:{d}")));
+                }
+            }
+            acc
+        },
+        |mut a, b| {
+            a.extend(b);
+            a
+        },
+    );
+    lines.sort();
+    (lines.into_iter().map(|(_, _, l)| l).collect(), errors)
+}

@@ -1,0 +1,33 @@
+//! remedy: a multilingual troubleshooting knowledge base engine.
+//!
+//! remedy reads localized Markdown articles (Microsoft-Docs style: YAML front matter with
+//! `ms.*` keys, bodies that are plain translations or bilingual `data-ttu-id` /
+//! `sxs-lookup` span pairs) into a lossless model, and builds search, alignment and
+//! remediation advice on top of it.
+//!
+//! ```
+//! use remedy::article::{Article, SegmentKey};
+//!
+//! let text = std::fs::read_to_string(
+//!     concat!(env!("CARGO_MANIFEST_DIR"), "/content/nb-NO/password-sync.md"),
+//! ).unwrap();
+//! let article = Article::parse("nb-NO/password-sync.md", text);
+//! let s108 = article
+//!     .segments()
+//!     .iter()
+//!     .find(|s| s.key == SegmentKey::Sentence(108))
+//!     .unwrap();
+//! assert_eq!(
+//!     article.source_of(s108),
+//!     Some("Specifies whether you have password sync enabled between on-premises and your tenant.")
+//! );
+//! // Re-emitting the model gives the original bytes.
+//! assert_eq!(article.emit(), article.original());
+//! ```
+
+pub mod article;
+pub mod content;
+pub mod inspect;
+pub mod locale;
+
+pub use locale::Locale;
