@@ -267,7 +267,7 @@ impl<'t> Builder<'t> {
 
         let parsed = markdown::parse_blocks(text, body_start..text.len(), raw_blocks);
         let scan = spans::scan(text);
-        let span_attributes = memchr::memmem::find_iter(text.as_bytes(), b"data-ttu-id=").count();
+        let span_attributes = scan.attributes;
         for p in scan.problems {
             self.diag(p.kind, p.offset, p.message);
         }
@@ -277,23 +277,21 @@ impl<'t> Builder<'t> {
         } else {
             ArticleForm::Bilingual
         };
-        let segments = match form {
+        let mut cursor = self.lines.cursor(text);
+        let segments: Vec<Segment> = match form {
             ArticleForm::Bilingual => {
-                let segments: Vec<Segment> = scan
-                    .pairs
+                scan.pairs
                     .into_iter()
                     .map(|p| Segment {
                         key: p.id.key,
                         handoff: Some(p.id.handoff),
-                        position: self.lines.position(text, p.range.start),
+                        position: cursor.position(p.range.start),
                         block: innermost_block(&parsed.blocks, p.range.start),
                         range: p.range,
                         target: p.target,
                         source: Some(p.source),
                     })
-                    .collect();
-                self.check_crossing_markup(&parsed.markup, &segments);
-                segments
+                    .collect()
             }
             ArticleForm::Plain => markdown::structural_keys(&parsed.blocks)
                 .into_iter()
@@ -303,7 +301,7 @@ impl<'t> Builder<'t> {
                     Some(Segment {
                         key: SegmentKey::Structural(key?),
                         handoff: None,
-                        position: self.lines.position(text, inline.start),
+                        position: cursor.position(inline.start),
                         block: Some(id),
                         range: inline.clone(),
                         target: inline,
@@ -313,11 +311,15 @@ impl<'t> Builder<'t> {
                 .collect(),
         };
 
+        if form == ArticleForm::Bilingual {
+            self.check_crossing_markup(&parsed.markup, &segments);
+        }
+        let mut cursor = self.lines.cursor(text);
         let blocks = parsed
             .blocks
             .into_iter()
             .map(|b| Block {
-                position: self.lines.position(text, b.range.start),
+                position: cursor.position(b.range.start),
                 kind: b.kind,
                 range: b.range,
                 parent: b.parent,

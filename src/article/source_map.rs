@@ -52,6 +52,18 @@ impl LineIndex {
         }
     }
 
+    /// A cursor for positions of offsets that mostly increase: each call continues from
+    /// the previous one when it is on the same line, instead of recounting the line.
+    pub fn cursor<'a>(&'a self, text: &'a str) -> PositionCursor<'a> {
+        PositionCursor {
+            index: self,
+            text,
+            offset: 0,
+            position: Position { line: 1, column: 1 },
+            line_end: self.starts.get(1).copied().unwrap_or(usize::MAX),
+        }
+    }
+
     /// The byte offset where 1-based `line` starts, if the text has that line.
     pub fn line_start(&self, line: u32) -> Option<usize> {
         self.starts.get((line as usize).checked_sub(1)?).copied()
@@ -59,6 +71,35 @@ impl LineIndex {
 
     pub fn line_count(&self) -> usize {
         self.starts.len()
+    }
+}
+
+/// See [`LineIndex::cursor`].
+pub struct PositionCursor<'a> {
+    index: &'a LineIndex,
+    text: &'a str,
+    offset: usize,
+    position: Position,
+    /// Start of the line after the cursor's line.
+    line_end: usize,
+}
+
+impl PositionCursor<'_> {
+    pub fn position(&mut self, offset: usize) -> Position {
+        let offset = offset.min(self.text.len());
+        if offset < self.offset || offset >= self.line_end {
+            self.position = self.index.position(self.text, offset);
+            let line = self.position.line as usize;
+            self.line_end = self.index.starts.get(line).copied().unwrap_or(usize::MAX);
+        } else {
+            let chars = self.text.as_bytes()[self.offset..offset]
+                .iter()
+                .filter(|&&b| (b & 0xC0) != 0x80)
+                .count();
+            self.position.column += chars as u32;
+        }
+        self.offset = offset;
+        self.position
     }
 }
 
@@ -77,5 +118,15 @@ mod tests {
         assert_eq!(index.position(text, 100), Position { line: 3, column: 1 });
         assert_eq!(index.line_start(2), Some(3));
         assert_eq!(index.line_start(0), None);
+    }
+
+    #[test]
+    fn cursor_agrees_with_direct_lookup() {
+        let text = "æø a\nb ø\n\nlast";
+        let index = LineIndex::new(text);
+        let mut cursor = index.cursor(text);
+        for offset in [0, 2, 4, 5, 7, 9, 3, 10, 11, 14, 1, 100] {
+            assert_eq!(cursor.position(offset), index.position(text, offset), "{offset}");
+        }
     }
 }

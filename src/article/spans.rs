@@ -76,15 +76,44 @@ impl Serialize for SegmentKey {
     }
 }
 
-/// The hand-off prefix of a span id (`90cf8` in `90cf8-108`). It identifies one
-/// translation hand-off of one article in one locale.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-#[serde(transparent)]
-pub struct Handoff(pub String);
+/// The hand-off prefix of a span id (`90cf8` in `90cf8-108`): up to 8 hex digits. It
+/// identifies one translation hand-off of one article in one locale.
+///
+/// ```
+/// use remedy::article::Handoff;
+/// let h: Handoff = "0A1b2".parse().unwrap();
+/// assert_eq!(h.to_string(), "0a1b2");
+/// assert!("xyz".parse::<Handoff>().is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Handoff {
+    value: u32,
+    digits: u8,
+}
+
+impl std::str::FromStr for Handoff {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        if s.is_empty() || s.len() > 8 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(());
+        }
+        let value = u32::from_str_radix(s, 16).map_err(|_| ())?;
+        Ok(Handoff {
+            value,
+            digits: s.len() as u8,
+        })
+    }
+}
 
 impl std::fmt::Display for Handoff {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        write!(f, "{:0width$x}", self.value, width = self.digits as usize)
+    }
+}
+
+impl Serialize for Handoff {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 
@@ -96,14 +125,11 @@ pub struct SpanId {
 }
 
 impl SpanId {
-    /// Parses `HANDOFF-KEY`; the hand-off is one or more hex digits.
+    /// Parses `HANDOFF-KEY`: one to eight hex digits, a dash, a number or pNUMBER.
     pub fn parse(s: &str) -> Option<SpanId> {
         let (handoff, key) = s.split_once('-')?;
-        if handoff.is_empty() || !handoff.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return None;
-        }
         Some(SpanId {
-            handoff: Handoff(handoff.to_owned()),
+            handoff: handoff.parse().ok()?,
             key: SegmentKey::parse_span_key(key)?,
         })
     }
@@ -138,6 +164,8 @@ pub struct SpanProblem {
 /// The result of scanning one text.
 #[derive(Debug, Default)]
 pub struct Scan {
+    /// How many `data-ttu-id=` attributes the text has.
+    pub attributes: usize,
     pub pairs: Vec<Pair>,
     pub problems: Vec<SpanProblem>,
 }
@@ -146,6 +174,25 @@ const TTU: &[u8] = b"data-ttu-id=";
 const LOOKUP: &[u8] = b"sxs-lookup";
 const CLOSE: &[u8] = b"</span>";
 const CLOSE2: &[u8] = b"</span></span>";
+const STU: &[u8] = b"data-stu-id=";
+
+/// Searchers built once: building one costs more than a short search.
+struct Finders {
+    ttu: memmem::Finder<'static>,
+    lookup: memmem::Finder<'static>,
+    close: memmem::Finder<'static>,
+    open: memmem::Finder<'static>,
+    stu: memmem::Finder<'static>,
+}
+
+static FIND: std::sync::LazyLock<Finders> = std::sync::LazyLock::new(|| Finders {
+    ttu: memmem::Finder::new(TTU),
+    lookup: memmem::Finder::new(LOOKUP),
+    close: memmem::Finder::new(CLOSE),
+    open: memmem::Finder::new(b"<span"),
+    stu: memmem::Finder::new(STU),
+});
+
 
 /// Finds every span pair in `text`.
 ///
@@ -161,8 +208,12 @@ const CLOSE2: &[u8] = b"</span></span>";
 /// ```
 pub fn scan(text: &str) -> Scan {
     let bytes = text.as_bytes();
-    let starts: Vec<usize> = memmem::find_iter(bytes, TTU).collect();
-    let mut out = Scan::default();
+    let starts: Vec<usize> = FIND.ttu.find_iter(bytes).collect();
+    let mut out = Scan {
+        attributes: starts.len(),
+        pairs: Vec::with_capacity(starts.len()),
+        problems: Vec::new(),
+    };
     let mut entity_quoted: Option<(usize, usize)> = None;
     // Everything before `consumed` belongs to an earlier pair.
     let mut consumed = 0;
@@ -374,7 +425,7 @@ struct Partner<'a> {
 fn find_partner(text: &str, from: usize, limit: usize) -> Option<Partner<'_>> {
     let bytes = text.as_bytes();
     let mut search = from;
-    while let Some(rel) = memmem::find(&bytes[search..limit], LOOKUP) {
+    while let Some(rel) = FIND.lookup.find(&bytes[search..limit]) {
         let hit = search + rel;
         search = hit + LOOKUP.len();
         // Back up over the quote and `class=` to the tag's `<`.
@@ -382,7 +433,7 @@ fn find_partner(text: &str, from: usize, limit: usize) -> Option<Partner<'_>> {
             continue;
         };
         let head = &bytes[lt..hit];
-        if head.len() > 40 || !head.starts_with(b"<span") || !contains(head, b"class=") {
+        if head.len() > 40 || !head.starts_with(b"<span") || !head.windows(6).any(|w| w == b"class=") {
             continue;
         }
         let entity_quoted = head.ends_with(b"&quot;");
@@ -394,11 +445,11 @@ fn find_partner(text: &str, from: usize, limit: usize) -> Option<Partner<'_>> {
         let skip = bytes[inner..limit].iter().take_while(|b| b.is_ascii_whitespace()).count();
         let inner = inner + skip;
         let Some(attr_rel) = bytes[inner..limit].starts_with(b"<span").then(|| {
-            memmem::find(&bytes[inner..limit.min(inner + 64)], b"data-stu-id=")
+            FIND.stu.find(&bytes[inner..limit.min(inner + 64)])
         }).flatten() else {
             continue;
         };
-        let Some(tag) = read_attr_tag(text, inner + attr_rel + b"data-stu-id=".len(), limit) else {
+        let Some(tag) = read_attr_tag(text, inner + attr_rel + STU.len(), limit) else {
             continue;
         };
         return Some(Partner {
@@ -409,10 +460,6 @@ fn find_partner(text: &str, from: usize, limit: usize) -> Option<Partner<'_>> {
         });
     }
     None
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    memmem::find(hay, needle).is_some()
 }
 
 enum SourceEnd {
@@ -429,16 +476,25 @@ enum SourceEnd {
 /// `</span></span>` (an unclosed inner `<span>`, as in `*yourbusiness.<span>com*`).
 fn find_source_end(bytes: &[u8], from: usize, limit: usize) -> SourceEnd {
     let region = &bytes[from..limit];
+    // The common case: no markup in the English before its closing tags.
+    if let Some(lt) = memchr::memchr(b'<', region) {
+        if region[lt..].starts_with(CLOSE2) {
+            return SourceEnd::Closed {
+                source_end: from + lt,
+                unclosed: false,
+            };
+        }
+    }
     let mut first_double = None;
     let mut first_single = None;
     // Single closes, so that the overlapping `</span></span>` of a nested close is seen.
-    for rel in memmem::find_iter(region, CLOSE) {
+    for rel in FIND.close.find_iter(region) {
         first_single.get_or_insert(rel);
         if !region[rel + CLOSE.len()..].starts_with(CLOSE) {
             continue;
         }
         let inner = &region[..rel];
-        let (opens, closes) = (count_open_spans(inner), memmem::find_iter(inner, CLOSE).count());
+        let (opens, closes) = (count_open_spans(inner), FIND.close.find_iter(inner).count());
         first_double.get_or_insert((rel, opens > closes));
         // More closes than opens are stray `</span>`s (reported with the text): the pair's
         // own close is still this one.
@@ -468,7 +524,8 @@ fn limit_before_tag(bytes: &[u8], from: usize, limit: usize) -> usize {
 }
 
 fn count_open_spans(bytes: &[u8]) -> usize {
-    memmem::find_iter(bytes, b"<span")
+    FIND.open
+        .find_iter(bytes)
         .filter(|&i| matches!(bytes.get(i + 5), Some(b'>' | b' ' | b'\t' | b'\n')))
         .count()
 }
@@ -523,8 +580,11 @@ fn check_inner_spans(
 /// `sxs-lookup` partners that no target claimed: hidden English without a translation.
 fn find_orphan_sources(text: &str, pairs: &[Pair], problems: &mut Vec<SpanProblem>) {
     let bytes = text.as_bytes();
+    if FIND.lookup.find_iter(bytes).count() <= pairs.len() {
+        return;
+    }
     let mut p = 0;
-    for hit in memmem::find_iter(bytes, LOOKUP) {
+    for hit in FIND.lookup.find_iter(bytes) {
         while p < pairs.len() && pairs[p].range.end <= hit {
             p += 1;
         }
@@ -532,7 +592,7 @@ fn find_orphan_sources(text: &str, pairs: &[Pair], problems: &mut Vec<SpanProble
             continue;
         }
         let before = &bytes[hit.saturating_sub(20)..hit];
-        if contains(before, b"class=") {
+        if before.windows(6).any(|w| w == b"class=") {
             problems.push(SpanProblem {
                 kind: DiagnosticKind::SpanOrphanSource,
                 offset: hit,
