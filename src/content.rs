@@ -18,7 +18,9 @@ pub enum LoadError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{path}:{position}: not UTF-8 text (invalid byte 0x{byte:02x}); the article is skipped")]
+    #[error(
+        "{path}:{position}: not UTF-8 text (invalid byte 0x{byte:02x}); the article is skipped"
+    )]
     NotUtf8 {
         path: PathBuf,
         position: Position,
@@ -82,7 +84,10 @@ pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, LoadError> {
 /// could not be read.
 pub fn load_dir(root: &Path) -> (Vec<Article>, Vec<LoadError>) {
     let (files, mut errors) = markdown_files(root);
-    let results: Vec<_> = files.par_iter().map(|rel| load_article(root, rel)).collect();
+    let results: Vec<_> = files
+        .par_iter()
+        .map(|rel| load_article(root, rel))
+        .collect();
     let mut articles = Vec::with_capacity(results.len());
     for r in results {
         match r {
@@ -95,7 +100,12 @@ pub fn load_dir(root: &Path) -> (Vec<Article>, Vec<LoadError>) {
 
 /// Folds over every article under `root` in parallel without keeping them: for corpus
 /// totals over thousands of files in constant memory per thread.
-pub fn fold_dir<T, F, R>(root: &Path, init: impl Fn() -> T + Sync + Send, fold: F, reduce: R) -> (T, Vec<LoadError>)
+pub fn fold_dir<T, F, R>(
+    root: &Path,
+    init: impl Fn() -> T + Sync + Send,
+    fold: F,
+    reduce: R,
+) -> (T, Vec<LoadError>)
 where
     T: Send,
     F: Fn(T, &Article) -> T + Sync + Send,
@@ -132,6 +142,9 @@ mod tests {
     #[test]
     fn invalid_utf8_names_the_line_and_column() {
         let err = decode(Path::new("x.md"), b"ok\nab\xffc".to_vec()).unwrap_err();
-        assert_eq!(err.to_string(), "x.md:2:3: not UTF-8 text (invalid byte 0xff); the article is skipped");
+        assert_eq!(
+            err.to_string(),
+            "x.md:2:3: not UTF-8 text (invalid byte 0xff); the article is skipped"
+        );
     }
 }

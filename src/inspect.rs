@@ -86,7 +86,9 @@ impl<'a> ArticleReport<'a> {
     pub fn to_human(&self) -> String {
         let mut o = String::new();
         let _ = writeln!(o, "{}", self.path);
-        let locale = self.locale.map_or("unknown".to_owned(), ToString::to_string);
+        let locale = self
+            .locale
+            .map_or("unknown".to_owned(), ToString::to_string);
         let form = match self.form {
             ArticleForm::Bilingual => "bilingual (span pairs)",
             ArticleForm::Plain => "plain translation",
@@ -101,19 +103,29 @@ impl<'a> ArticleReport<'a> {
             field("title", fm.title.clone());
             field("description", fm.description.clone());
             field("assetid", fm.asset_id.map(|a| a.to_string()));
-            field("translation", fm.translation_type.as_ref().map(|t| t.as_str().to_owned()));
+            field(
+                "translation",
+                fm.translation_type.as_ref().map(|t| t.as_str().to_owned()),
+            );
             field("date", fm.date.clone());
             field("lasthandoff", fm.last_handoff.clone());
             field("locfileid", fm.loc_file_id.clone());
-            field("custom", (!fm.custom.is_empty()).then(|| fm.custom.join(", ")));
-            field("appverid", (!fm.app_ver_id.is_empty()).then(|| fm.app_ver_id.join(", ")));
+            field(
+                "custom",
+                (!fm.custom.is_empty()).then(|| fm.custom.join(", ")),
+            );
+            field(
+                "appverid",
+                (!fm.app_ver_id.is_empty()).then(|| fm.app_ver_id.join(", ")),
+            );
             field("robots", fm.robots.clone());
             let other: Vec<&str> = fm.other.iter().map(|e| e.key.as_str()).collect();
             field("other keys", (!other.is_empty()).then(|| other.join(", ")));
         }
         let _ = writeln!(o, "\nblocks ({})", self.blocks.len());
         for b in &self.blocks {
-            let depth = std::iter::successors(b.block.parent, |&p| self.blocks[p].block.parent).count();
+            let depth =
+                std::iter::successors(b.block.parent, |&p| self.blocks[p].block.parent).count();
             let _ = writeln!(
                 o,
                 "  {:>5}  {}{}{}",
@@ -154,11 +166,17 @@ fn block_detail(b: &Block) -> String {
     match &b.kind {
         Heading { level, anchor } => format!(
             " h{level}{}",
-            anchor.as_ref().map(|a| format!(" #{a}")).unwrap_or_default()
+            anchor
+                .as_ref()
+                .map(|a| format!(" #{a}"))
+                .unwrap_or_default()
         ),
         ListItem { path } => format!(
             " {}",
-            path.iter().map(u32::to_string).collect::<Vec<_>>().join(".")
+            path.iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(".")
         ),
         TableCell { row, column } => format!(" row {row} col {column}"),
         Alert { alert } => format!(" {alert:?}").to_lowercase(),

@@ -77,7 +77,10 @@ mod tests {
 
     #[test]
     fn folder_names() {
-        assert_eq!(Locale::from_folder_name("nl-NL").unwrap().to_string(), "nl-NL");
+        assert_eq!(
+            Locale::from_folder_name("nl-NL").unwrap().to_string(),
+            "nl-NL"
+        );
         assert!(Locale::from_folder_name("articles").is_none());
         assert!(Locale::from_folder_name("AlchemyInsights").is_none());
         assert!(Locale::from_folder_name("nb").is_none());

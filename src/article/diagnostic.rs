@@ -99,9 +99,10 @@ impl DiagnosticKind {
             NoFrontMatter | SpanEntityQuoted => Severity::Info,
             FrontMatterUnclosed | FrontMatterYaml | FrontMatterShape | SpanMalformed
             | SpanWithoutPartner | SpanOrphanSource => Severity::Error,
-            InvalidAssetId | InvalidLocale | InvalidValue | SpanIdMismatch
-            | SpanTargetUnclosed | SpanSourceUnclosed | SpanStrayClose | SpanUnclosedInner
-            | MarkupCrossesSegment => Severity::Warning,
+            InvalidAssetId | InvalidLocale | InvalidValue | SpanIdMismatch | SpanTargetUnclosed
+            | SpanSourceUnclosed | SpanStrayClose | SpanUnclosedInner | MarkupCrossesSegment => {
+                Severity::Warning
+            }
         }
     }
 }

@@ -187,7 +187,9 @@ pub fn parse_simple(source: &str, base: usize) -> Option<Vec<Entry>> {
         let key = &rest[..colon];
         let after = &rest[colon + 1..];
         if key.is_empty()
-            || !key.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'/'))
+            || !key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'/'))
             || key.starts_with('-')
             || !(after.is_empty() || after.starts_with(' '))
         {
@@ -223,8 +225,8 @@ fn simple_scalar(s: &str) -> Option<(YamlValue, usize)> {
         b'\'' => return quoted('\''),
         // `-5` is a number; `- x`, `-x` and the other indicators are left to the parser.
         b'-' if bytes.get(1).is_some_and(u8::is_ascii_digit) => {}
-        b'[' | b']' | b'{' | b'}' | b',' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'%' | b'@'
-        | b'`' | b'?' | b':' | b'-' => return None,
+        b'[' | b']' | b'{' | b'}' | b',' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'%'
+        | b'@' | b'`' | b'?' | b':' | b'-' => return None,
         _ => {}
     }
     if s.contains(": ") || s.contains(" #") || s.ends_with(':') {
@@ -268,7 +270,10 @@ fn looks_numeric(s: &str) -> bool {
     }
     if chars.peek() == Some(&b'.') {
         chars.next();
-        while chars.peek().is_some_and(|b| b.is_ascii_digit() || *b == b'_') {
+        while chars
+            .peek()
+            .is_some_and(|b| b.is_ascii_digit() || *b == b'_')
+        {
             seen_digit = true;
             chars.next();
         }
@@ -613,26 +618,36 @@ impl FrontMatter {
                     self.other.push(entry);
                 }
             },
-            "ms.contentlocale" => match scalar.as_deref().map(str::parse::<Locale>) {
-                Some(Ok(locale)) if self.content_locale.is_none() => self.content_locale = Some(locale),
-                _ => {
-                    problems.push(FrontMatterProblem {
+            "ms.contentlocale" => {
+                match scalar.as_deref().map(str::parse::<Locale>) {
+                    Some(Ok(locale)) if self.content_locale.is_none() => {
+                        self.content_locale = Some(locale)
+                    }
+                    _ => {
+                        problems.push(FrontMatterProblem {
                         kind: DiagnosticKind::InvalidLocale,
                         offset: at,
                         message: format!("`ms.contentlocale` should be a language tag such as nb-NO, found {}", scalar.as_deref().map_or_else(|| entry.value.shape().to_owned(), |s| format!("`{s}`"))),
                     });
-                    self.other.push(entry);
+                        self.other.push(entry);
+                    }
                 }
-            },
+            }
             "ms.translationtype" => match scalar {
-                Some(s) if self.translation_type.is_none() => self.translation_type = Some(TranslationType::parse(&s)),
+                Some(s) if self.translation_type.is_none() => {
+                    self.translation_type = Some(TranslationType::parse(&s))
+                }
                 _ => {
                     bad("MT or HT");
                     self.other.push(entry);
                 }
             },
             "ms.custom" | "search.appverid" => {
-                let list = if entry.key == "ms.custom" { &mut self.custom } else { &mut self.app_ver_id };
+                let list = if entry.key == "ms.custom" {
+                    &mut self.custom
+                } else {
+                    &mut self.app_ver_id
+                };
                 match entry.value.as_text_list() {
                     Some(items) if list.is_empty() => *list = items,
                     _ => {
@@ -649,7 +664,11 @@ impl FrontMatter {
 /// The reason of a serde-saphyr error without its own `error: line L column C:` prefix
 /// (the diagnostic carries the position in the article).
 fn yaml_reason(message: &str) -> &str {
-    let first = message.lines().find(|l| !l.trim().is_empty()).unwrap_or(message).trim();
+    let first = message
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or(message)
+        .trim();
     let rest = first.strip_prefix("error:").unwrap_or(first).trim_start();
     match rest.strip_prefix("line ") {
         Some(after) => after.split_once(": ").map_or(rest, |(_, reason)| reason),
@@ -693,7 +712,10 @@ mod tests {
             panic!("no front matter")
         };
         let mut problems = Vec::new();
-        (FrontMatter::parse(text, range, yaml, &mut problems), problems)
+        (
+            FrontMatter::parse(text, range, yaml, &mut problems),
+            problems,
+        )
     }
 
     #[test]
@@ -702,20 +724,38 @@ mod tests {
         let (fm, problems) = parse(text);
         assert!(problems.is_empty());
         assert_eq!(fm.title.as_deref(), Some("Hei"));
-        assert_eq!(fm.asset_id.unwrap().to_string(), "7aa9628f-c551-4d73-b966-29f47c2b3f43");
+        assert_eq!(
+            fm.asset_id.unwrap().to_string(),
+            "7aa9628f-c551-4d73-b966-29f47c2b3f43"
+        );
         assert_eq!(fm.custom, vec!["579", "1300006"]);
         assert_eq!(fm.content_locale.unwrap().to_string(), "nb-NO");
         assert_eq!(fm.translation_type, Some(TranslationType::Machine));
         assert_eq!(fm.loc_file_id.as_deref(), Some("45387886"));
-        let other: Vec<_> = fm.other.iter().map(|e| (e.key.as_str(), &e.value)).collect();
+        let other: Vec<_> = fm
+            .other
+            .iter()
+            .map(|e| (e.key.as_str(), &e.value))
+            .collect();
         // `no` stays text: strict booleans.
-        assert_eq!(other, vec![("zeta", &YamlValue::Int(1)), ("alpha", &YamlValue::String("no".into()))]);
+        assert_eq!(
+            other,
+            vec![
+                ("zeta", &YamlValue::Int(1)),
+                ("alpha", &YamlValue::String("no".into()))
+            ]
+        );
         assert_eq!(&text[fm.range.clone()], &text[..text.len() - 4]);
     }
 
     #[test]
     fn bad_asset_ids_are_diagnosed_and_kept() {
-        for value in ["''", "\n- \"9001733\"\n- \"4401\"", "(guid of old soc version if any)", ""] {
+        for value in [
+            "''",
+            "\n- \"9001733\"\n- \"4401\"",
+            "(guid of old soc version if any)",
+            "",
+        ] {
             let text = format!("---\nms.assetid: {value}\n---\n");
             let (fm, problems) = parse(&text);
             assert!(fm.asset_id.is_none());
@@ -750,7 +790,11 @@ mod tests {
             "search.appverid:\n  - MET150\n  - MOE150\nROBOTS: NOINDEX, NOFOLLOW\n",
         ];
         for case in cases {
-            let simple: Vec<_> = parse_simple(case, 0).expect(case).into_iter().map(|e| (e.key, e.value)).collect();
+            let simple: Vec<_> = parse_simple(case, 0)
+                .expect(case)
+                .into_iter()
+                .map(|e| (e.key, e.value))
+                .collect();
             assert_eq!(Some(simple), parse_full(case), "{case}");
         }
     }
@@ -758,9 +802,22 @@ mod tests {
     #[test]
     fn simple_subset_defers_what_it_does_not_know() {
         for case in [
-            "a: 1.5\n", "a: 0x1F\n", "a: 012\n", "a: \"x\\ny\"\n", "a: x # c\n", "# c\na: 1\n",
-            "a:\n  b: 1\n", "a: [1, 2]\n", "a: |\n  x\n", "a: x\n  y\n", "- a\n", "a: 'it''s'\n",
-            "a: 1e3\n", "a: .inf\n", "a: &x 1\n", "a b: 1\n",
+            "a: 1.5\n",
+            "a: 0x1F\n",
+            "a: 012\n",
+            "a: \"x\\ny\"\n",
+            "a: x # c\n",
+            "# c\na: 1\n",
+            "a:\n  b: 1\n",
+            "a: [1, 2]\n",
+            "a: |\n  x\n",
+            "a: x\n  y\n",
+            "- a\n",
+            "a: 'it''s'\n",
+            "a: 1e3\n",
+            "a: .inf\n",
+            "a: &x 1\n",
+            "a b: 1\n",
         ] {
             assert!(parse_simple(case, 0).is_none(), "{case}");
         }

@@ -251,7 +251,8 @@ pub(crate) fn parse_blocks(text: &str, body: Range<usize>, mut blocks: Vec<RawBl
                     _ => {}
                 }
                 // Item paths and cell coordinates are read after the counters moved.
-                let kind = block_kind_of(&tag, &src[r.clone()], &list_counters, table_row, table_col);
+                let kind =
+                    block_kind_of(&tag, &src[r.clone()], &list_counters, table_row, table_col);
                 if let Some(kind) = kind {
                     let id = blocks.len();
                     blocks.push(RawBlock {
@@ -398,7 +399,10 @@ pub(crate) fn heading_anchor(heading: &str) -> Option<String> {
     for attr in ["name=", "id="] {
         if let Some(p) = tag.find(attr) {
             let rest = &tag[p + attr.len()..];
-            let rest = rest.strip_prefix("&quot;").or_else(|| rest.strip_prefix(['"', '\''])).unwrap_or(rest);
+            let rest = rest
+                .strip_prefix("&quot;")
+                .or_else(|| rest.strip_prefix(['"', '\'']))
+                .unwrap_or(rest);
             let end = rest.find(['"', '\'', '&', ' ', '>']).unwrap_or(rest.len());
             if end > 0 {
                 return Some(rest[..end].to_owned());
@@ -467,7 +471,12 @@ mod tests {
         parse_blocks(text, 0..text.len(), Vec::new())
             .blocks
             .iter()
-            .map(|b| (b.kind.name().to_owned(), text[b.range.clone()].trim_end().to_owned()))
+            .map(|b| {
+                (
+                    b.kind.name().to_owned(),
+                    text[b.range.clone()].trim_end().to_owned(),
+                )
+            })
             .collect()
     }
 
@@ -476,10 +485,25 @@ mod tests {
         let text = "- a\n  - b\n- c\n";
         let k = kinds(text);
         let names: Vec<_> = k.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(names, ["list", "list-item", "paragraph", "list", "list-item", "paragraph", "list-item", "paragraph"]);
+        assert_eq!(
+            names,
+            [
+                "list",
+                "list-item",
+                "paragraph",
+                "list",
+                "list-item",
+                "paragraph",
+                "list-item",
+                "paragraph"
+            ]
+        );
         assert_eq!(k[2].1, "a");
         let parsed = parse_blocks(text, 0..text.len(), Vec::new());
-        assert_eq!(parsed.blocks[4].kind, BlockKind::ListItem { path: vec![1, 1] });
+        assert_eq!(
+            parsed.blocks[4].kind,
+            BlockKind::ListItem { path: vec![1, 1] }
+        );
         assert_eq!(parsed.blocks[6].kind, BlockKind::ListItem { path: vec![2] });
     }
 
@@ -488,22 +512,54 @@ mod tests {
         let text = "# <a name=\"x-y\"></a>Title\n\n> [!NOTE]\n> Careful\n\n| a | b |\n|---|---|\n| c | d |\n\n```ps\nGet-X\n```\n\n<table>\n<tr><td>z</td></tr>\n</table>\n";
         let parsed = parse_blocks(text, 0..text.len(), Vec::new());
         let b = &parsed.blocks;
-        assert_eq!(b[0].kind, BlockKind::Heading { level: 1, anchor: Some("x-y".into()) });
-        assert_eq!(b[1].kind, BlockKind::Alert { alert: AlertKind::Note });
-        assert!(b.iter().any(|b| b.kind == BlockKind::TableCell { row: 1, column: 2 }));
-        assert!(b.iter().any(|b| b.kind == BlockKind::CodeBlock { fenced: true, info: "ps".into() }));
+        assert_eq!(
+            b[0].kind,
+            BlockKind::Heading {
+                level: 1,
+                anchor: Some("x-y".into())
+            }
+        );
+        assert_eq!(
+            b[1].kind,
+            BlockKind::Alert {
+                alert: AlertKind::Note
+            }
+        );
+        assert!(
+            b.iter()
+                .any(|b| b.kind == BlockKind::TableCell { row: 1, column: 2 })
+        );
+        assert!(b.iter().any(|b| b.kind
+            == BlockKind::CodeBlock {
+                fenced: true,
+                info: "ps".into()
+            }));
         assert!(b.iter().any(|b| b.kind == BlockKind::Html));
     }
 
     #[test]
     fn structural_keys_are_stable_under_unrelated_inserts() {
         let a = "# <a name=\"one\"></a>One\n\nP1\n\n- x\n- y\n\n# Two\n\nP2\n";
-        let b = "# <a name=\"one\"></a>One\n\nNew paragraph\n\nP1 edited\n\n- x\n- y\n\n# Two\n\nP2\n";
+        let b =
+            "# <a name=\"one\"></a>One\n\nNew paragraph\n\nP1 edited\n\n- x\n- y\n\n# Two\n\nP2\n";
         let keys = |t: &str| {
             let parsed = parse_blocks(t, 0..t.len(), Vec::new());
-            structural_keys(&parsed.blocks).into_iter().flatten().collect::<Vec<_>>()
+            structural_keys(&parsed.blocks)
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
         };
-        assert_eq!(keys(a), ["one/h", "one/p1", "one/l1.i1.p1", "one/l1.i2.p1", "s2/h", "s2/p1"]);
+        assert_eq!(
+            keys(a),
+            [
+                "one/h",
+                "one/p1",
+                "one/l1.i1.p1",
+                "one/l1.i2.p1",
+                "s2/h",
+                "s2/p1"
+            ]
+        );
         let kb = keys(b);
         assert!(kb.contains(&"one/l1.i2.p1".to_owned()) && kb.contains(&"s2/p1".to_owned()));
     }

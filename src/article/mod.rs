@@ -279,20 +279,19 @@ impl<'t> Builder<'t> {
         };
         let mut cursor = self.lines.cursor(text);
         let segments: Vec<Segment> = match form {
-            ArticleForm::Bilingual => {
-                scan.pairs
-                    .into_iter()
-                    .map(|p| Segment {
-                        key: p.id.key,
-                        handoff: Some(p.id.handoff),
-                        position: cursor.position(p.range.start),
-                        block: innermost_block(&parsed.blocks, p.range.start),
-                        range: p.range,
-                        target: p.target,
-                        source: Some(p.source),
-                    })
-                    .collect()
-            }
+            ArticleForm::Bilingual => scan
+                .pairs
+                .into_iter()
+                .map(|p| Segment {
+                    key: p.id.key,
+                    handoff: Some(p.id.handoff),
+                    position: cursor.position(p.range.start),
+                    block: innermost_block(&parsed.blocks, p.range.start),
+                    range: p.range,
+                    target: p.target,
+                    source: Some(p.source),
+                })
+                .collect(),
             ArticleForm::Plain => markdown::structural_keys(&parsed.blocks)
                 .into_iter()
                 .enumerate()
@@ -354,7 +353,9 @@ impl<'t> Builder<'t> {
     ) {
         // Which segment text (index, is-source) holds byte `x`, if any.
         let piece = |x: usize| -> Option<(usize, bool)> {
-            let i = segments.partition_point(|s| s.range.start <= x).checked_sub(1)?;
+            let i = segments
+                .partition_point(|s| s.range.start <= x)
+                .checked_sub(1)?;
             let s = &segments[i];
             if s.target.contains(&x) {
                 Some((i, false))
@@ -370,7 +371,10 @@ impl<'t> Builder<'t> {
             }
             let (a, b) = (piece(range.start), piece(range.end - 1));
             if a != b {
-                let key = a.or(b).map(|(i, _)| segments[i].key.to_string()).unwrap_or_default();
+                let key = a
+                    .or(b)
+                    .map(|(i, _)| segments[i].key.to_string())
+                    .unwrap_or_default();
                 self.diag(
                     DiagnosticKind::MarkupCrossesSegment,
                     range.start,
@@ -387,7 +391,9 @@ impl<'t> Builder<'t> {
 /// The innermost block containing byte `x`: the last block (in document order) that
 /// starts at or before `x`, or the nearest of its ancestors that reaches `x`.
 fn innermost_block(blocks: &[RawBlock], x: usize) -> Option<BlockId> {
-    let mut id = blocks.partition_point(|b| b.range.start <= x).checked_sub(1)?;
+    let mut id = blocks
+        .partition_point(|b| b.range.start <= x)
+        .checked_sub(1)?;
     loop {
         let b = &blocks[id];
         if b.range.contains(&x) {

@@ -126,7 +126,11 @@ mod tests {
         let index = LineIndex::new(text);
         let mut cursor = index.cursor(text);
         for offset in [0, 2, 4, 5, 7, 9, 3, 10, 11, 14, 1, 100] {
-            assert_eq!(cursor.position(offset), index.position(text, offset), "{offset}");
+            assert_eq!(
+                cursor.position(offset),
+                index.position(text, offset),
+                "{offset}"
+            );
         }
     }
 }

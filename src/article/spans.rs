@@ -193,7 +193,6 @@ static FIND: std::sync::LazyLock<Finders> = std::sync::LazyLock::new(|| Finders 
     stu: memmem::Finder::new(STU),
 });
 
-
 /// Finds every span pair in `text`.
 ///
 /// ```
@@ -280,7 +279,9 @@ pub fn scan(text: &str) -> Scan {
             let e = entity_quoted.get_or_insert((partner.start, 0));
             e.1 += 1;
         }
-        let target_end = if bytes[..partner.start].ends_with(CLOSE) && partner.start - CLOSE.len() >= target_start {
+        let target_end = if bytes[..partner.start].ends_with(CLOSE)
+            && partner.start - CLOSE.len() >= target_start
+        {
             partner.start - CLOSE.len()
         } else {
             out.problems.push(problem(
@@ -303,7 +304,10 @@ pub fn scan(text: &str) -> Scan {
         }
         let source_start = partner.end;
         let (source_end, end) = match find_source_end(bytes, source_start, limit) {
-            SourceEnd::Closed { source_end, unclosed } => {
+            SourceEnd::Closed {
+                source_end,
+                unclosed,
+            } => {
                 if unclosed {
                     out.problems.push(problem(
                         DiagnosticKind::SpanUnclosedInner,
@@ -327,11 +331,26 @@ pub fn scan(text: &str) -> Scan {
                     source_start,
                     format!("the English of `{id}` is never closed; it runs to the next pair"),
                 ));
-                (limit_before_tag(bytes, source_start, limit), limit_before_tag(bytes, source_start, limit))
+                (
+                    limit_before_tag(bytes, source_start, limit),
+                    limit_before_tag(bytes, source_start, limit),
+                )
             }
         };
-        check_inner_spans(text, target_start..target_end, &id, "target", &mut out.problems);
-        check_inner_spans(text, source_start..source_end, &id, "English", &mut out.problems);
+        check_inner_spans(
+            text,
+            target_start..target_end,
+            &id,
+            "target",
+            &mut out.problems,
+        );
+        check_inner_spans(
+            text,
+            source_start..source_end,
+            &id,
+            "English",
+            &mut out.problems,
+        );
         consumed = end;
         out.pairs.push(Pair {
             id,
@@ -358,7 +377,10 @@ fn tag_start_before(bytes: &[u8], attr: usize, floor: usize) -> Option<usize> {
     let window_start = attr.saturating_sub(200).max(floor);
     let lt = memchr::memrchr(b'<', &bytes[window_start..attr])? + window_start;
     let inside = &bytes[lt..attr];
-    if inside.len() < 6 || !inside[..5].eq_ignore_ascii_case(b"<span") || !inside[5].is_ascii_whitespace() {
+    if inside.len() < 6
+        || !inside[..5].eq_ignore_ascii_case(b"<span")
+        || !inside[5].is_ascii_whitespace()
+    {
         return None;
     }
     // No tag end between `<span` and the attribute.
@@ -433,7 +455,10 @@ fn find_partner(text: &str, from: usize, limit: usize) -> Option<Partner<'_>> {
             continue;
         };
         let head = &bytes[lt..hit];
-        if head.len() > 40 || !head.starts_with(b"<span") || !head.windows(6).any(|w| w == b"class=") {
+        if head.len() > 40
+            || !head.starts_with(b"<span")
+            || !head.windows(6).any(|w| w == b"class=")
+        {
             continue;
         }
         let entity_quoted = head.ends_with(b"&quot;");
@@ -442,11 +467,16 @@ fn find_partner(text: &str, from: usize, limit: usize) -> Option<Partner<'_>> {
         };
         let inner = search + gt + 1;
         // The inner `<span data-stu-id=…>`, allowing whitespace between the tags.
-        let skip = bytes[inner..limit].iter().take_while(|b| b.is_ascii_whitespace()).count();
+        let skip = bytes[inner..limit]
+            .iter()
+            .take_while(|b| b.is_ascii_whitespace())
+            .count();
         let inner = inner + skip;
-        let Some(attr_rel) = bytes[inner..limit].starts_with(b"<span").then(|| {
-            FIND.stu.find(&bytes[inner..limit.min(inner + 64)])
-        }).flatten() else {
+        let Some(attr_rel) = bytes[inner..limit]
+            .starts_with(b"<span")
+            .then(|| FIND.stu.find(&bytes[inner..limit.min(inner + 64)]))
+            .flatten()
+        else {
             continue;
         };
         let Some(tag) = read_attr_tag(text, inner + attr_rel + STU.len(), limit) else {
@@ -465,7 +495,10 @@ fn find_partner(text: &str, from: usize, limit: usize) -> Option<Partner<'_>> {
 enum SourceEnd {
     /// The source ends at `source_end`, followed by `</span></span>`.
     /// `unclosed`: a plain `<span>` inside the source is never closed.
-    Closed { source_end: usize, unclosed: bool },
+    Closed {
+        source_end: usize,
+        unclosed: bool,
+    },
     /// Only one `</span>` was found.
     Single(usize),
     Missing,
@@ -477,13 +510,13 @@ enum SourceEnd {
 fn find_source_end(bytes: &[u8], from: usize, limit: usize) -> SourceEnd {
     let region = &bytes[from..limit];
     // The common case: no markup in the English before its closing tags.
-    if let Some(lt) = memchr::memchr(b'<', region) {
-        if region[lt..].starts_with(CLOSE2) {
-            return SourceEnd::Closed {
-                source_end: from + lt,
-                unclosed: false,
-            };
-        }
+    if let Some(lt) = memchr::memchr(b'<', region)
+        && region[lt..].starts_with(CLOSE2)
+    {
+        return SourceEnd::Closed {
+            source_end: from + lt,
+            unclosed: false,
+        };
     }
     let mut first_double = None;
     let mut first_single = None;
@@ -554,12 +587,16 @@ fn check_inner_spans(
                 problems.push(SpanProblem {
                     kind: DiagnosticKind::SpanStrayClose,
                     offset: range.start + at,
-                    message: format!("a `</span>` inside the {what} of `{id}` closes nothing; kept as text"),
+                    message: format!(
+                        "a `</span>` inside the {what} of `{id}` closes nothing; kept as text"
+                    ),
                 });
             } else {
                 depth -= 1;
             }
-        } else if rest.starts_with(b"<span") && matches!(rest.get(5), Some(b'>' | b' ' | b'\t' | b'\n')) {
+        } else if rest.starts_with(b"<span")
+            && matches!(rest.get(5), Some(b'>' | b' ' | b'\t' | b'\n'))
+        {
             if depth == 0 {
                 first_open = Some(at);
             }
@@ -572,7 +609,9 @@ fn check_inner_spans(
         problems.push(SpanProblem {
             kind: DiagnosticKind::SpanUnclosedInner,
             offset: range.start + first_open.unwrap_or(0),
-            message: format!("the {what} of `{id}` has a `<span>` that is never closed; kept as text"),
+            message: format!(
+                "the {what} of `{id}` has a `<span>` that is never closed; kept as text"
+            ),
         });
     }
 }
@@ -596,7 +635,9 @@ fn find_orphan_sources(text: &str, pairs: &[Pair], problems: &mut Vec<SpanProble
             problems.push(SpanProblem {
                 kind: DiagnosticKind::SpanOrphanSource,
                 offset: hit,
-                message: "an `sxs-lookup` English source with no target span before it; kept as written".into(),
+                message:
+                    "an `sxs-lookup` English source with no target span before it; kept as written"
+                        .into(),
             });
         }
     }
@@ -607,13 +648,21 @@ mod tests {
     use super::*;
 
     fn pair(id: &str, target: &str, source: &str) -> String {
-        format!(r#"<span data-ttu-id="{id}">{target}</span><span class="sxs-lookup"><span data-stu-id="{id}">{source}</span></span>"#)
+        format!(
+            r#"<span data-ttu-id="{id}">{target}</span><span class="sxs-lookup"><span data-stu-id="{id}">{source}</span></span>"#
+        )
     }
 
     fn texts<'a>(text: &'a str, scan: &Scan) -> Vec<(String, &'a str, &'a str)> {
         scan.pairs
             .iter()
-            .map(|p| (p.id.to_string(), &text[p.target.clone()], &text[p.source.clone()]))
+            .map(|p| {
+                (
+                    p.id.to_string(),
+                    &text[p.target.clone()],
+                    &text[p.source.clone()],
+                )
+            })
             .collect()
     }
 
@@ -623,7 +672,11 @@ mod tests {
 
     #[test]
     fn canonical_pairs_in_sequence() {
-        let text = format!("1. {} {}\n", pair("90cf8-107", "**A:** b", "**A:** B"), pair("90cf8-p108", "c", "C"));
+        let text = format!(
+            "1. {} {}\n",
+            pair("90cf8-107", "**A:** b", "**A:** B"),
+            pair("90cf8-p108", "c", "C")
+        );
         let s = scan(&text);
         assert_eq!(
             texts(&text, &s),
@@ -638,17 +691,34 @@ mod tests {
 
     #[test]
     fn stray_close_in_target_is_kept_as_text() {
-        let text = pair("e7ff8-112", "følge </span> i denne", "follow the instructions</span> found in this");
+        let text = pair(
+            "e7ff8-112",
+            "følge </span> i denne",
+            "follow the instructions</span> found in this",
+        );
         let s = scan(&text);
         assert_eq!(texts(&text, &s)[0].1, "følge </span> i denne");
-        assert_eq!(texts(&text, &s)[0].2, "follow the instructions</span> found in this");
-        assert_eq!(kinds(&s), vec![DiagnosticKind::SpanStrayClose, DiagnosticKind::SpanStrayClose]);
+        assert_eq!(
+            texts(&text, &s)[0].2,
+            "follow the instructions</span> found in this"
+        );
+        assert_eq!(
+            kinds(&s),
+            vec![
+                DiagnosticKind::SpanStrayClose,
+                DiagnosticKind::SpanStrayClose
+            ]
+        );
         assert_eq!(s.pairs[0].range.end, text.len());
     }
 
     #[test]
     fn balanced_inner_span_in_source() {
-        let text = pair("a1b2c-101", "se <span>https:</span>//x", "see <span>https:</span>");
+        let text = pair(
+            "a1b2c-101",
+            "se <span>https:</span>//x",
+            "see <span>https:</span>",
+        );
         // The source ends in a nested close: `<span>https:</span>` then the pair's own.
         let s = scan(&text);
         assert_eq!(texts(&text, &s)[0].2, "see <span>https:</span>");
@@ -657,10 +727,20 @@ mod tests {
 
     #[test]
     fn unclosed_inner_span() {
-        let text = pair("763d6-101", "zoals *uw bedrijf. <span> com*", "such as *yourbusiness.<span>com*");
+        let text = pair(
+            "763d6-101",
+            "zoals *uw bedrijf. <span> com*",
+            "such as *yourbusiness.<span>com*",
+        );
         let s = scan(&text);
         assert_eq!(texts(&text, &s)[0].2, "such as *yourbusiness.<span>com*");
-        assert_eq!(kinds(&s), vec![DiagnosticKind::SpanUnclosedInner, DiagnosticKind::SpanUnclosedInner]);
+        assert_eq!(
+            kinds(&s),
+            vec![
+                DiagnosticKind::SpanUnclosedInner,
+                DiagnosticKind::SpanUnclosedInner
+            ]
+        );
     }
 
     #[test]
@@ -674,7 +754,10 @@ mod tests {
 
     #[test]
     fn target_without_partner_is_broken_and_the_next_pair_survives() {
-        let text = format!(r#"<span data-ttu-id="abcde-101">alone</span> {}"#, pair("abcde-102", "b", "B"));
+        let text = format!(
+            r#"<span data-ttu-id="abcde-101">alone</span> {}"#,
+            pair("abcde-102", "b", "B")
+        );
         let s = scan(&text);
         assert_eq!(texts(&text, &s), vec![("abcde-102".into(), "b", "B")]);
         assert_eq!(kinds(&s), vec![DiagnosticKind::SpanWithoutPartner]);
@@ -682,7 +765,11 @@ mod tests {
 
     #[test]
     fn malformed_ids_are_reported() {
-        for bad in [r#"<span data-ttu-id="zz-1">x</span>"#, r#"<span data-ttu-id=abc-1>x</span>"#, "data-ttu-id= plain"] {
+        for bad in [
+            r#"<span data-ttu-id="zz-1">x</span>"#,
+            r#"<span data-ttu-id=abc-1>x</span>"#,
+            "data-ttu-id= plain",
+        ] {
             let s = scan(bad);
             assert!(s.pairs.is_empty());
             assert_eq!(kinds(&s), vec![DiagnosticKind::SpanMalformed], "{bad}");

@@ -1,7 +1,9 @@
 use super::*;
 
 fn pair(id: &str, target: &str, source: &str) -> String {
-    format!(r#"<span data-ttu-id="{id}">{target}</span><span class="sxs-lookup"><span data-stu-id="{id}">{source}</span></span>"#)
+    format!(
+        r#"<span data-ttu-id="{id}">{target}</span><span class="sxs-lookup"><span data-stu-id="{id}">{source}</span></span>"#
+    )
 }
 
 #[test]
@@ -14,17 +16,29 @@ fn segments_know_their_blocks() {
         pair("abcde-104", "N", "N"),
     );
     let a = Article::parse("nb-NO/x.md", text);
-    let kinds: Vec<_> = a.segments().iter().map(|s| a.block_of(s).unwrap().kind.name()).collect();
+    let kinds: Vec<_> = a
+        .segments()
+        .iter()
+        .map(|s| a.block_of(s).unwrap().kind.name())
+        .collect();
     assert_eq!(kinds, ["heading", "paragraph", "table-cell", "paragraph"]);
     let note = a.block_of(&a.segments()[3]).unwrap().parent.unwrap();
-    assert_eq!(a.blocks()[note].kind, BlockKind::Alert { alert: AlertKind::Note });
+    assert_eq!(
+        a.blocks()[note].kind,
+        BlockKind::Alert {
+            alert: AlertKind::Note
+        }
+    );
     assert_eq!(a.emit(), a.original());
     assert!(a.diagnostics().is_empty(), "{:?}", a.diagnostics());
 }
 
 #[test]
 fn pairs_inside_raw_html_blocks_count() {
-    let text = format!("<table>\n<tr><td>{}</td></tr>\n</table>\n", pair("64662-603", "**FD**", "FD"));
+    let text = format!(
+        "<table>\n<tr><td>{}</td></tr>\n</table>\n",
+        pair("64662-603", "**FD**", "FD")
+    );
     let a = Article::parse("x.md", text);
     assert_eq!(a.segments().len(), 1);
     assert_eq!(a.block_of(&a.segments()[0]).unwrap().kind, BlockKind::Html);
@@ -33,10 +47,19 @@ fn pairs_inside_raw_html_blocks_count() {
 
 #[test]
 fn emphasis_crossing_a_segment_is_reported() {
-    let text = format!("{}\n", pair("abcde-101", "Where { $_. X } | FT", "Where { $_. X } | FT"));
+    let text = format!(
+        "{}\n",
+        pair("abcde-101", "Where { $_. X } | FT", "Where { $_. X } | FT")
+    );
     let a = Article::parse("x.md", text);
     assert_eq!(a.segments().len(), 1);
-    assert!(a.diagnostics().iter().any(|d| d.kind == DiagnosticKind::MarkupCrossesSegment), "{:?}", a.diagnostics());
+    assert!(
+        a.diagnostics()
+            .iter()
+            .any(|d| d.kind == DiagnosticKind::MarkupCrossesSegment),
+        "{:?}",
+        a.diagnostics()
+    );
 }
 
 #[test]
@@ -46,8 +69,14 @@ fn views_of_a_bilingual_article() {
         pair("abcde-101", "Åpne **fil**", "Open **file**")
     );
     let a = Article::parse("x.md", text);
-    assert_eq!(a.target_markdown(), "---\nms.contentlocale: nb-NO\nms.translationtype: MT\ntitle: t\n---\n- [Åpne **fil**](https://x)\n");
-    assert_eq!(a.source_markdown().unwrap(), "---\nms.contentlocale: en-US\ntitle: t\n---\n- [Open **file**](https://x)\n");
+    assert_eq!(
+        a.target_markdown(),
+        "---\nms.contentlocale: nb-NO\nms.translationtype: MT\ntitle: t\n---\n- [Åpne **fil**](https://x)\n"
+    );
+    assert_eq!(
+        a.source_markdown().unwrap(),
+        "---\nms.contentlocale: en-US\ntitle: t\n---\n- [Open **file**](https://x)\n"
+    );
     assert_eq!(a.plain_text(), "Åpne fil");
 }
 
@@ -56,7 +85,11 @@ fn plain_articles_get_structural_segments() {
     let text = "---\ntitle: t\n---\n# <a name=\"sync\"></a>Synk\n\nTekst **her**.\n\n- a\n- b\n";
     let a = Article::parse("nb-NO/x.md", text);
     assert_eq!(a.form(), ArticleForm::Plain);
-    let keys: Vec<_> = a.segments().iter().map(|s| (s.key.to_string(), a.target_of(s))).collect();
+    let keys: Vec<_> = a
+        .segments()
+        .iter()
+        .map(|s| (s.key.to_string(), a.target_of(s)))
+        .collect();
     assert_eq!(
         keys,
         [
@@ -80,11 +113,25 @@ fn files_without_front_matter_are_articles() {
 
 #[test]
 fn pairs_in_broken_front_matter_count() {
-    let text = format!("---\n{}\n---\nBody\n", pair("983fb-101", "tittel: Feilsøke ms.author: x", "title: Troubleshoot ms.author: x"));
+    let text = format!(
+        "---\n{}\n---\nBody\n",
+        pair(
+            "983fb-101",
+            "tittel: Feilsøke ms.author: x",
+            "title: Troubleshoot ms.author: x"
+        )
+    );
     let a = Article::parse("x.md", text);
     assert_eq!(a.segments().len(), 1);
-    assert_eq!(a.block_of(&a.segments()[0]).unwrap().kind, BlockKind::FrontMatter);
-    assert!(a.diagnostics().iter().any(|d| d.kind == DiagnosticKind::FrontMatterShape));
+    assert_eq!(
+        a.block_of(&a.segments()[0]).unwrap().kind,
+        BlockKind::FrontMatter
+    );
+    assert!(
+        a.diagnostics()
+            .iter()
+            .any(|d| d.kind == DiagnosticKind::FrontMatterShape)
+    );
     assert_eq!(a.span_attributes(), a.segments().len() + a.broken_pairs());
 }
 
@@ -119,7 +166,7 @@ mod properties {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
 
         #[test]
         fn never_panics_and_round_trips(pieces in proptest::collection::vec(piece(), 0..24)) {

@@ -59,11 +59,27 @@ impl Article {
                 .first()
                 .is_none_or(|s| s.range.start >= fm.range.end);
             if untouched {
-                let rewritten = english_front_matter(&self.text[fm.range.clone()]);
+                let title = self.english_title();
+                let rewritten =
+                    english_front_matter(&self.text[fm.range.clone()], title.as_deref());
                 out.replace_range(fm.range.clone(), &rewritten);
             }
         }
         Some(out)
+    }
+
+    /// The English title, when the front matter title is the text of the first heading
+    /// (the Microsoft Docs convention): that heading's English source.
+    fn english_title(&self) -> Option<String> {
+        let title = self.title()?;
+        let heading = self.segments.iter().find(|s| {
+            s.block
+                .is_some_and(|b| matches!(self.blocks[b].kind, super::BlockKind::Heading { .. }))
+        })?;
+        if markdown_to_text(self.target_of(heading)) != title.trim() {
+            return None;
+        }
+        Some(markdown_to_text(self.source_of(heading)?))
     }
 
     /// Plain text of the target body for indexing: Markdown and HTML markup removed,
@@ -73,7 +89,11 @@ impl Article {
         let body_start = self
             .front_matter
             .as_ref()
-            .filter(|fm| self.segments.first().is_none_or(|s| s.range.start >= fm.range.end))
+            .filter(|fm| {
+                self.segments
+                    .first()
+                    .is_none_or(|s| s.range.start >= fm.range.end)
+            })
             .map_or(0, |fm| fm.range.end);
         markdown_to_text(&target[body_start..])
     }
@@ -92,9 +112,14 @@ impl Article {
     }
 }
 
-fn english_front_matter(fm: &str) -> String {
+fn english_front_matter(fm: &str, title: Option<&str>) -> String {
     let mut out = String::with_capacity(fm.len());
     for line in fm.split_inclusive('\n') {
+        if let (Some(title), true) = (title, line.starts_with("title:")) {
+            let escaped = title.replace('\\', "\\\\").replace('"', "\\\"");
+            out.push_str(&format!("title: \"{escaped}\"\n"));
+            continue;
+        }
         if line.starts_with("ms.translationtype:") {
             continue;
         }
@@ -128,11 +153,7 @@ pub fn markdown_to_text(md: &str) -> String {
                 }
             }
             Event::Html(t) => html.push_str(&t),
-            Event::InlineHtml(t) => {
-                if is_break_tag(&t) {
-                    push_space(&mut out);
-                }
-            }
+            Event::InlineHtml(t) if is_break_tag(&t) => push_space(&mut out),
             Event::SoftBreak => push_space(&mut out),
             Event::HardBreak => out.push('\n'),
             Event::Start(Tag::HtmlBlock) => in_html_block = true,
@@ -156,12 +177,21 @@ pub fn markdown_to_text(md: &str) -> String {
     }
     let trimmed = out.trim_end_matches([' ', '\n']).len();
     out.truncate(trimmed);
-    out.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
+    out.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
+/// `<br>`, `<br/>`, `<BR >` (bytes: the tag may start with any character).
 fn is_break_tag(tag: &str) -> bool {
-    let t = tag.trim_start_matches('<').trim_start_matches('/');
-    t.len() >= 2 && t[..2].eq_ignore_ascii_case("br")
+    let t = tag
+        .trim_start_matches('<')
+        .trim_start_matches('/')
+        .as_bytes();
+    t.get(..2).is_some_and(|b| b.eq_ignore_ascii_case(b"br"))
+        && !t.get(2).is_some_and(u8::is_ascii_alphanumeric)
 }
 
 fn push_space(out: &mut String) {
@@ -193,10 +223,10 @@ fn html_to_text(html: &str) -> String {
                 _ => {}
             },
             ego_tree::iter::Edge::Close(node) => {
-                if let Node::Element(e) = node.value() {
-                    if is_block_element(e.name()) {
-                        push_space(&mut out);
-                    }
+                if let Node::Element(e) = node.value()
+                    && is_block_element(e.name())
+                {
+                    push_space(&mut out);
                 }
             }
         }
@@ -207,8 +237,28 @@ fn html_to_text(html: &str) -> String {
 fn is_block_element(name: &str) -> bool {
     matches!(
         name,
-        "p" | "div" | "br" | "li" | "ul" | "ol" | "table" | "tr" | "td" | "th" | "thead" | "tbody"
-            | "dl" | "dt" | "dd" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "pre"
+        "p" | "div"
+            | "br"
+            | "li"
+            | "ul"
+            | "ol"
+            | "table"
+            | "tr"
+            | "td"
+            | "th"
+            | "thead"
+            | "tbody"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "blockquote"
+            | "pre"
     )
 }
 
@@ -220,6 +270,12 @@ mod tests {
     fn html_blocks_become_text() {
         let md = "<table>\n<tr><td>FD</td><td>Foo &amp; <b>bar</b></td></tr>\n</table>\n\nAfter";
         assert_eq!(markdown_to_text(md), "FD Foo & bar\nAfter");
+    }
+
+    #[test]
+    fn break_tags() {
+        assert!(is_break_tag("<br>") && is_break_tag("<BR/>") && is_break_tag("</br >"));
+        assert!(!is_break_tag("<bring>") && !is_break_tag("<ä>") && !is_break_tag("<b>"));
     }
 
     #[test]

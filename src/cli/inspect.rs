@@ -37,7 +37,10 @@ pub fn run(args: InspectArgs) -> Result<ExitCode, Failure> {
     if args.summary || args.diagnostics {
         return content_dir(&args);
     }
-    let path = args.file.as_ref().expect("clap requires FILE without --summary");
+    let path = args
+        .file
+        .as_ref()
+        .expect("clap requires FILE without --summary");
     let bytes = std::fs::read(path)
         .with_context(|| format!("cannot read {}", path.display()))
         .map_err(Failure::Usage)?;
@@ -69,7 +72,8 @@ fn content_dir(args: &InspectArgs) -> Result<ExitCode, Failure> {
         )));
     }
     if args.diagnostics {
-        let (lines, errors) = remedy::inspect::diagnostics_of_dir(&args.content, args.kind.as_deref());
+        let (lines, errors) =
+            remedy::inspect::diagnostics_of_dir(&args.content, args.kind.as_deref());
         for e in &errors {
             eprintln!("remedy: {e}");
         }
