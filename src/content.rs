@@ -12,7 +12,7 @@ use crate::article::{Article, Position};
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum LoadError {
-    #[error("{path}: {source}")]
+    #[error("{}: {source}", display_path(path))]
     Io {
         path: PathBuf,
         #[source]
@@ -26,12 +26,35 @@ pub enum LoadError {
         position: Position,
         byte: u8,
     },
-    #[error("{path}: {source}")]
+    #[error("{}: {source}", display_path(path))]
     Walk {
         path: PathBuf,
         #[source]
         source: walkdir::Error,
     },
+}
+
+/// A path for line-oriented output: control characters escaped (the corpus has file names
+/// with newlines in them), everything else as is.
+///
+/// ```
+/// use std::path::Path;
+/// assert_eq!(remedy::content::display_path(Path::new("a\nb.md")), "a\\nb.md");
+/// ```
+pub fn display_path(path: &Path) -> String {
+    let s = path.to_string_lossy();
+    if !s.chars().any(char::is_control) {
+        return s.into_owned();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// The Markdown files under `root`, sorted, as paths relative to `root`.

@@ -85,7 +85,7 @@ impl<'a> ArticleReport<'a> {
     /// The human-readable report.
     pub fn to_human(&self) -> String {
         let mut o = String::new();
-        let _ = writeln!(o, "{}", self.path);
+        let _ = writeln!(o, "{}", content::display_path(Path::new(&self.path)));
         let locale = self
             .locale
             .map_or("unknown".to_owned(), ToString::to_string);
@@ -155,7 +155,7 @@ impl<'a> ArticleReport<'a> {
         }
         let _ = writeln!(o, "\ndiagnostics ({})", self.diagnostics.len());
         for d in self.diagnostics {
-            let _ = writeln!(o, "  {}:{d}", self.path);
+            let _ = writeln!(o, "  {}:{d}", content::display_path(Path::new(&self.path)));
         }
         o
     }
@@ -288,7 +288,7 @@ pub fn diagnostics_of_dir(root: &Path, kind: Option<&str>) -> (Vec<String>, Vec<
         root,
         Vec::new,
         |mut acc: Vec<(String, usize, String)>, a| {
-            let path = a.path().display().to_string();
+            let path = content::display_path(a.path());
             for d in a.diagnostics() {
                 if kind.is_none_or(|k| k == d.kind.name()) {
                     acc.push((path.clone(), d.offset, format!("{path}:{d}")));
