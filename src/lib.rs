@@ -25,6 +25,7 @@
 //! assert_eq!(article.emit(), article.original());
 //! ```
 
+pub mod align;
 pub mod article;
 pub mod content;
 pub mod inspect;

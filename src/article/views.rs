@@ -98,6 +98,30 @@ impl Article {
         markdown_to_text(&target[body_start..])
     }
 
+    /// The target Markdown and, for each span pair (by segment index), the byte range its
+    /// target text occupies there: how text found in the target view maps back to segment
+    /// keys (the plain-alignment evaluation scores against them). Plain articles map nothing.
+    pub fn target_markdown_mapped(&self) -> (String, Vec<(usize, Range<usize>)>) {
+        if self.form == ArticleForm::Plain {
+            return (self.text.clone(), Vec::new());
+        }
+        let mut out = String::with_capacity(self.text.len());
+        let mut map = Vec::with_capacity(self.segments.len());
+        let mut at = 0;
+        for (i, s) in self.segments.iter().enumerate() {
+            if s.source.is_none() {
+                continue;
+            }
+            out.push_str(&self.text[at..s.range.start]);
+            let start = out.len();
+            out.push_str(&self.text[s.target.clone()]);
+            map.push((i, start..out.len()));
+            at = s.range.end;
+        }
+        out.push_str(&self.text[at..]);
+        (out, map)
+    }
+
     /// The text with each pair replaced by one of its ranges.
     fn splice(&self, pick: impl Fn(&super::Segment) -> Range<usize>) -> String {
         let mut out = String::with_capacity(self.text.len());

@@ -1,6 +1,7 @@
 //! Command-line arguments (clap derive), one file per subcommand. Each subcommand is a thin
 //! call into a library module.
 
+mod align;
 mod inspect;
 
 use std::io::Write;
@@ -22,6 +23,9 @@ enum Command {
     /// Show how remedy reads an article: metadata, blocks, segments, diagnostics; or one
     /// view of it; or totals over a content folder.
     Inspect(inspect::InspectArgs),
+    /// Group articles into sets across locales and align their segments: by span id and
+    /// English where spans exist, by structure and sentence length where not.
+    Align(align::AlignArgs),
 }
 
 /// Output format shared by the commands.
@@ -42,6 +46,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Inspect(args) => inspect::run(args),
+        Command::Align(args) => align::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,363 @@
+//! Article sets: the same article in several locales.
+//!
+//! `ms.assetid` is meant to identify an article across locales, but the real content reuses
+//! GUIDs (one is shared by 14 different alchemy articles and one by 104 Dynamics articles)
+//! and most articles have none. A GUID is trusted only when it names at most one article
+//! per locale; everything else is grouped by its path relative to the locale folder.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::path::{Component, Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::article::{Article, AssetId};
+use crate::locale::Locale;
+
+/// What identifies an article set.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SetKey {
+    /// A GUID that names exactly one article per locale.
+    Asset(AssetId),
+    /// The path relative to the locale folder (`AlchemyInsights/x.md`), with `/` separators.
+    Path(String),
+}
+
+impl fmt::Display for SetKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SetKey::Asset(id) => write!(f, "asset:{id}"),
+            SetKey::Path(p) => write!(f, "path:{p}"),
+        }
+    }
+}
+
+impl Serialize for SetKey {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// What grouping needs to know of an article; cheap to keep for thousands of files.
+#[derive(Debug, Clone)]
+pub struct ArticleInfo {
+    /// Path relative to the content root, as loaded (`nb-NO/AlchemyInsights/x.md`).
+    pub path: PathBuf,
+    pub locale: Option<Locale>,
+    pub asset_id: Option<AssetId>,
+}
+
+impl ArticleInfo {
+    pub fn of(article: &Article) -> ArticleInfo {
+        ArticleInfo {
+            path: article.path().to_path_buf(),
+            locale: article.locale().cloned(),
+            asset_id: article.asset_id(),
+        }
+    }
+}
+
+/// One article of a set: its locale and its index in the slice given to [`group`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Member {
+    pub locale: Locale,
+    #[serde(skip)]
+    pub index: usize,
+    pub path: String,
+}
+
+/// The same article in several locales, members sorted by locale.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleSet {
+    pub key: SetKey,
+    /// The path relative to the locale folder of the first member.
+    pub relative_path: String,
+    pub members: Vec<Member>,
+}
+
+impl ArticleSet {
+    pub fn locales(&self) -> impl Iterator<Item = &Locale> {
+        self.members.iter().map(|m| &m.locale)
+    }
+
+    pub fn member(&self, locale: &Locale) -> Option<&Member> {
+        self.members.iter().find(|m| &m.locale == locale)
+    }
+}
+
+/// A problem found while grouping; the affected articles are still grouped (by path).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SetProblem {
+    pub kind: SetProblemKind,
+    pub message: String,
+    pub paths: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SetProblemKind {
+    /// One `ms.assetid` names several articles in one locale; they are grouped by path.
+    AssetIdCollision,
+    /// Two articles of one set claim the same locale; the later one gets a set of its own.
+    DuplicateLocale,
+    /// Neither `ms.contentlocale` nor a locale folder says the article's locale.
+    NoLocale,
+}
+
+impl SetProblemKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            SetProblemKind::AssetIdCollision => "asset-id-collision",
+            SetProblemKind::DuplicateLocale => "duplicate-locale",
+            SetProblemKind::NoLocale => "no-locale",
+        }
+    }
+}
+
+/// The path relative to the locale folder: the first component that names a locale is
+/// dropped (`nb-NO/a/b.md` → `a/b.md`, `alchemy/nl-NL/x.md` → `alchemy/x.md`).
+///
+/// ```
+/// use remedy::align::relative_path;
+/// assert_eq!(relative_path("nb-NO/AlchemyInsights/x.md".as_ref()), "AlchemyInsights/x.md");
+/// assert_eq!(relative_path("spans/nl-nl/x.md".as_ref()), "spans/x.md");
+/// assert_eq!(relative_path("articles/x.md".as_ref()), "articles/x.md");
+/// ```
+pub fn relative_path(path: &Path) -> String {
+    let mut parts = Vec::new();
+    let mut dropped = false;
+    for c in path.components() {
+        let Component::Normal(part) = c else {
+            continue;
+        };
+        let part = part.to_string_lossy();
+        if !dropped && Locale::from_folder_name(&part).is_some() {
+            dropped = true;
+            continue;
+        }
+        parts.push(part.into_owned());
+    }
+    parts.join("/")
+}
+
+/// Groups articles into sets: by trusted GUID, then by relative path. An article without
+/// a usable GUID joins the GUID set holding its relative path when that set lacks its
+/// locale. Sets come out sorted by relative path.
+pub fn group(articles: &[ArticleInfo]) -> (Vec<ArticleSet>, Vec<SetProblem>) {
+    let mut problems = Vec::new();
+    let display = |i: usize| crate::content::display_path(&articles[i].path);
+
+    // A GUID is trusted when no locale has two articles with it.
+    let mut by_asset: BTreeMap<AssetId, BTreeMap<&Locale, Vec<usize>>> = BTreeMap::new();
+    for (i, a) in articles.iter().enumerate() {
+        if let (Some(id), Some(locale)) = (a.asset_id, &a.locale) {
+            by_asset
+                .entry(id)
+                .or_default()
+                .entry(locale)
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut trusted: HashMap<AssetId, ()> = HashMap::new();
+    for (id, locales) in &by_asset {
+        if locales.values().all(|v| v.len() == 1) {
+            trusted.insert(*id, ());
+        } else {
+            let mut paths: Vec<String> = locales.values().flatten().map(|&i| display(i)).collect();
+            paths.sort();
+            let worst = locales.values().map(Vec::len).max().unwrap_or(0);
+            problems.push(SetProblem {
+                kind: SetProblemKind::AssetIdCollision,
+                message: format!(
+                    "ms.assetid {id} names {worst} different articles in one locale ({} in all); they are grouped by path",
+                    paths.len()
+                ),
+                paths,
+            });
+        }
+    }
+
+    let mut sets: Vec<ArticleSet> = Vec::new();
+    let mut set_of_key: HashMap<SetKey, usize> = HashMap::new();
+    // Relative path → sets holding an article with that path.
+    let mut sets_of_path: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut rel = vec![String::new(); articles.len()];
+    let mut deferred = Vec::new();
+
+    for (i, a) in articles.iter().enumerate() {
+        rel[i] = relative_path(&a.path);
+        let Some(locale) = &a.locale else {
+            problems.push(SetProblem {
+                kind: SetProblemKind::NoLocale,
+                message: "no ms.contentlocale and no locale folder; the article is not aligned"
+                    .to_owned(),
+                paths: vec![display(i)],
+            });
+            continue;
+        };
+        match a.asset_id.filter(|id| trusted.contains_key(id)) {
+            Some(id) => {
+                let key = SetKey::Asset(id);
+                let s = *set_of_key.entry(key.clone()).or_insert_with(|| {
+                    sets.push(ArticleSet {
+                        key,
+                        relative_path: rel[i].clone(),
+                        members: Vec::new(),
+                    });
+                    sets.len() - 1
+                });
+                sets[s].members.push(Member {
+                    locale: locale.clone(),
+                    index: i,
+                    path: display(i),
+                });
+                let holders = sets_of_path.entry(rel[i].clone()).or_default();
+                if !holders.contains(&s) {
+                    holders.push(s);
+                }
+            }
+            None => deferred.push(i),
+        }
+    }
+
+    for i in deferred {
+        let locale = articles[i]
+            .locale
+            .clone()
+            .expect("deferred articles have a locale");
+        let joinable = sets_of_path.get(&rel[i]).and_then(|holders| {
+            let open: Vec<usize> = holders
+                .iter()
+                .copied()
+                .filter(|&s| sets[s].member(&locale).is_none())
+                .collect();
+            (open.len() == 1).then(|| open[0])
+        });
+        let s = match joinable {
+            Some(s) => s,
+            None => {
+                let key = SetKey::Path(rel[i].clone());
+                match set_of_key.get(&key) {
+                    Some(&s) if sets[s].member(&locale).is_none() => s,
+                    Some(&s) => {
+                        problems.push(SetProblem {
+                            kind: SetProblemKind::DuplicateLocale,
+                            message: format!(
+                                "two articles at {} claim locale {locale}; the second is aligned with nothing",
+                                rel[i]
+                            ),
+                            paths: vec![sets[s].member(&locale).expect("checked").path.clone(), display(i)],
+                        });
+                        sets.push(ArticleSet {
+                            key,
+                            relative_path: rel[i].clone(),
+                            members: Vec::new(),
+                        });
+                        sets.len() - 1
+                    }
+                    None => {
+                        sets.push(ArticleSet {
+                            key: key.clone(),
+                            relative_path: rel[i].clone(),
+                            members: Vec::new(),
+                        });
+                        set_of_key.insert(key, sets.len() - 1);
+                        sets_of_path
+                            .entry(rel[i].clone())
+                            .or_default()
+                            .push(sets.len() - 1);
+                        sets.len() - 1
+                    }
+                }
+            }
+        };
+        sets[s].members.push(Member {
+            locale,
+            index: i,
+            path: display(i),
+        });
+    }
+
+    for set in &mut sets {
+        set.members.sort_by(|a, b| a.locale.cmp(&b.locale));
+    }
+    sets.sort_by(|a, b| {
+        a.relative_path
+            .cmp(&b.relative_path)
+            .then_with(|| a.key.cmp(&b.key))
+    });
+    (sets, problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(path: &str, locale: &str, asset: Option<&str>) -> ArticleInfo {
+        ArticleInfo {
+            path: path.into(),
+            locale: locale.parse().ok(),
+            asset_id: asset.map(|a| a.parse().unwrap()),
+        }
+    }
+
+    const G1: &str = "11111111-1111-1111-1111-111111111111";
+    const G2: &str = "22222222-2222-2222-2222-222222222222";
+
+    #[test]
+    fn a_trusted_guid_groups_renamed_articles() {
+        let (sets, problems) = group(&[
+            info("nb-NO/a.md", "nb-NO", Some(G1)),
+            info("nl-NL/b.md", "nl-NL", Some(G1)),
+        ]);
+        assert!(problems.is_empty());
+        assert_eq!(sets.len(), 1);
+        assert_eq!(sets[0].key, SetKey::Asset(G1.parse().unwrap()));
+        assert_eq!(sets[0].members.len(), 2);
+    }
+
+    #[test]
+    fn a_colliding_guid_falls_back_to_paths_with_a_problem() {
+        let (sets, problems) = group(&[
+            info("nb-NO/a.md", "nb-NO", Some(G2)),
+            info("nb-NO/b.md", "nb-NO", Some(G2)),
+            info("nl-NL/a.md", "nl-NL", Some(G2)),
+            info("nl-NL/b.md", "nl-NL", Some(G2)),
+        ]);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].kind, SetProblemKind::AssetIdCollision);
+        assert_eq!(problems[0].paths.len(), 4);
+        let keys: Vec<String> = sets.iter().map(|s| s.key.to_string()).collect();
+        assert_eq!(keys, ["path:a.md", "path:b.md"]);
+        assert!(sets.iter().all(|s| s.members.len() == 2));
+    }
+
+    #[test]
+    fn an_article_without_guid_joins_the_guid_set_at_its_path() {
+        let (sets, _) = group(&[
+            info("nb-NO/a.md", "nb-NO", Some(G1)),
+            info("nl-NL/a.md", "nl-NL", None),
+            info("nl-NL/c.md", "nl-NL", None),
+        ]);
+        assert_eq!(sets.len(), 2);
+        assert_eq!(sets[0].key, SetKey::Asset(G1.parse().unwrap()));
+        assert_eq!(sets[0].members.len(), 2);
+        assert_eq!(sets[1].key, SetKey::Path("c.md".into()));
+    }
+
+    #[test]
+    fn duplicate_locales_and_missing_locales_are_reported() {
+        let (sets, problems) = group(&[
+            info("nb-NO/a.md", "nb-NO", None),
+            info("nl-NL/a.md", "nb-NO", None),
+            info("notes.md", "", None),
+        ]);
+        let kinds: Vec<_> = problems.iter().map(|p| p.kind).collect();
+        assert_eq!(
+            kinds,
+            [SetProblemKind::NoLocale, SetProblemKind::DuplicateLocale]
+        );
+        assert_eq!(sets.len(), 2);
+    }
+}
