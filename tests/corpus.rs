@@ -2,7 +2,9 @@
 //! $REMEDY_CORPUS). Without the corpus these tests fail under CI=true and are skipped,
 //! loudly, elsewhere.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
@@ -10,20 +12,7 @@ use remedy::article::front_matter::{self, YamlValue};
 use remedy::article::{Article, ArticleForm};
 
 fn corpus() -> Option<PathBuf> {
-    let root = std::env::var_os("REMEDY_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    if root.is_dir() {
-        return Some(root);
-    }
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("CI=true but the corpus is missing at {}", root.display());
-    }
-    eprintln!(
-        "SKIPPED: no corpus at {} (set REMEDY_CORPUS)",
-        root.display()
-    );
-    None
+    common::corpus("")
 }
 
 /// Every article of the corpus, parsed in parallel, handed to `check`.

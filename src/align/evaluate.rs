@@ -38,7 +38,14 @@ pub struct Score {
     /// Segments left out because the English does not confirm their key: English
     /// changed, or the key exists on one side only.
     pub unconfirmed: usize,
+    /// Two-sided links by confidence (below 0.5, 0.5–0.8, 0.8–0.95, from 0.95), each as
+    /// (links scored, links whose every claimed pair is confirmed): whether the confidence
+    /// means something.
+    pub by_confidence: [(usize, usize); 4],
 }
+
+/// The lower bounds of the confidence bands in [`Score::by_confidence`].
+pub const CONFIDENCE_BANDS: [f32; 4] = [0.0, 0.5, 0.8, 0.95];
 
 impl Score {
     pub fn precision(&self) -> f64 {
@@ -65,6 +72,10 @@ impl Score {
         self.correct += other.correct;
         self.textless += other.textless;
         self.unconfirmed += other.unconfirmed;
+        for (mine, theirs) in self.by_confidence.iter_mut().zip(other.by_confidence) {
+            mine.0 += theirs.0;
+            mine.1 += theirs.1;
+        }
         self
     }
 }
@@ -124,10 +135,23 @@ pub fn evaluate_pair(a: &Article, b: &Article, model: &Model) -> Score {
         }
         let sa = touched(plain_a.original(), &map_a, &link.a);
         let sb = touched(plain_b.original(), &map_b, &link.b);
+        let mut claims = 0;
+        let mut right = 0;
         for &i in sa.iter().filter(|i| confirmed_a.contains(*i)) {
             for &j in sb.iter().filter(|j| confirmed_b.contains(*j)) {
                 predicted.insert((i, j));
+                claims += 1;
+                right += usize::from(gold.contains(&(i, j)));
             }
+        }
+        if claims > 0 {
+            let c = link.confidence.unwrap_or(0.0);
+            let band = CONFIDENCE_BANDS
+                .iter()
+                .rposition(|&lo| c >= lo)
+                .unwrap_or(0);
+            score.by_confidence[band].0 += 1;
+            score.by_confidence[band].1 += usize::from(right == claims);
         }
     }
     score.gold = gold.len();

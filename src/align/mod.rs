@@ -25,7 +25,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 pub use drift::{DiffPart, Drift};
-pub use evaluate::{Score, evaluate_dir, evaluate_pair};
+pub use evaluate::{CONFIDENCE_BANDS, Score, evaluate_dir, evaluate_pair};
 pub use keyed::{KeyedAlignment, Link, LinkClass, align_keyed};
 pub use plain::{Model, PlainAlignment, SentenceLink, align_plain, align_plain_with};
 pub use sentences::split_sentences;

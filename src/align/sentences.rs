@@ -332,6 +332,26 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5000))]
+
+        /// Sentences are trimmed, non-empty, in order, inside the range and on character
+        /// boundaries, whatever the text.
+        #[test]
+        fn sentences_are_ordered_trimmed_slices(text in "(\\PC|[.!?\\]\\[()`<>|\\n *_\"“”«»])*") {
+            let ranges = split_sentences(&text, 0..text.len());
+            let mut at = 0;
+            for r in ranges {
+                proptest::prop_assert!(r.start >= at && r.start < r.end && r.end <= text.len());
+                let s = text.get(r.clone());
+                proptest::prop_assert!(s.is_some());
+                let s = s.unwrap();
+                proptest::prop_assert_eq!(s, s.trim());
+                at = r.end;
+            }
+        }
+    }
+
     #[test]
     fn never_panics_on_multibyte_text() {
         for text in ["ø.", "«ø.» Å", "a.“Б", "x. ’Y", "…? Ø", "`", "](", "<"] {

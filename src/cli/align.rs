@@ -72,6 +72,9 @@ fn evaluate(args: &AlignArgs) -> Result<ExitCode, Failure> {
                 "correct": score.correct,
                 "textless": score.textless,
                 "unconfirmed": score.unconfirmed,
+                "by_confidence": align::CONFIDENCE_BANDS.iter().zip(score.by_confidence).map(|(lo, (links, right))| {
+                    serde_json::json!({"from": lo, "links": links, "correct": right})
+                }).collect::<Vec<_>>(),
                 "precision": score.precision(),
                 "recall": score.recall(),
                 "f1": score.f1(),
@@ -79,20 +82,37 @@ fn evaluate(args: &AlignArgs) -> Result<ExitCode, Failure> {
             });
             serde_json::to_string_pretty(&value).map_err(|e| Failure::Usage(e.into()))? + "\n"
         }
-        Format::Human => format!(
-            "plain alignment scored against span ids: {} article pairs, {seconds:.1} s\n\
+        Format::Human => {
+            let mut bands = String::new();
+            for (k, (links, right)) in score.by_confidence.iter().enumerate() {
+                let lo = align::CONFIDENCE_BANDS[k];
+                let hi = align::CONFIDENCE_BANDS.get(k + 1).copied().unwrap_or(1.0);
+                let share = if *links == 0 {
+                    1.0
+                } else {
+                    *right as f64 / *links as f64
+                };
+                let _ = writeln!(
+                    bands,
+                    "  confidence {lo:.2}–{hi:.2}: {links} links, {:.1}% right",
+                    share * 100.0
+                );
+            }
+            format!(
+                "plain alignment scored against span ids: {} article pairs, {seconds:.1} s\n\
              segment pairs   ids {}  claimed {}  confirmed {}  (left out: {} without text, {} segments the English does not confirm)\n\
              precision {:.4}  recall {:.4}  F1 {:.4}\n",
-            score.article_pairs,
-            score.gold,
-            score.predicted,
-            score.correct,
-            score.textless,
-            score.unconfirmed,
-            score.precision(),
-            score.recall(),
-            score.f1()
-        ),
+                score.article_pairs,
+                score.gold,
+                score.predicted,
+                score.correct,
+                score.textless,
+                score.unconfirmed,
+                score.precision(),
+                score.recall(),
+                score.f1()
+            ) + &bands
+        }
     };
     print(&text)?;
     Ok(ExitCode::SUCCESS)
@@ -118,11 +138,11 @@ fn human(result: &DirAlignment) -> String {
     let t = &result.totals;
     let _ = writeln!(
         out,
-        "\n{} articles in {} sets ({} with several locales); {} pairs: {} keyed ({} identical), {} by structure",
-        t.articles,
-        t.sets,
+        "\n{} in {} ({} with several locales); {}: {} keyed ({} identical), {} by structure",
+        plural(t.articles, "article"),
+        plural(t.sets, "set"),
         t.multilingual_sets,
-        t.pairs,
+        plural(t.pairs, "pair"),
         t.keyed_pairs,
         t.identical_pairs,
         t.structure_pairs
@@ -203,6 +223,14 @@ fn set_human(out: &mut String, set: &SetAlignment) {
                 let _ = writeln!(out, "        {}: {}", p.b, one_line(&l.text_b));
             }
         }
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
     }
 }
 
