@@ -26,9 +26,12 @@
 //! ```
 
 pub mod align;
+pub mod analysis;
 pub mod article;
 pub mod content;
+pub mod index;
 pub mod inspect;
 pub mod locale;
+pub mod search;
 
 pub use locale::Locale;

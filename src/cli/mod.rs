@@ -2,7 +2,9 @@
 //! call into a library module.
 
 mod align;
+mod index;
 mod inspect;
+mod search;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -26,6 +28,11 @@ enum Command {
     /// Group articles into sets across locales and align their segments: by span id and
     /// English where spans exist, by structure and sentence length where not.
     Align(align::AlignArgs),
+    /// Build or update the search index of a content folder (only changed files are
+    /// re-read; the previous index keeps working until the new one is committed).
+    Index(index::IndexArgs),
+    /// Search fixes by symptom, in the user's language.
+    Search(search::SearchArgs),
 }
 
 /// Output format shared by the commands.
@@ -47,6 +54,8 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Inspect(args) => inspect::run(args),
         Command::Align(args) => align::run(args),
+        Command::Index(args) => index::run(args),
+        Command::Search(args) => search::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,320 @@
+//! Compound splitting with a vocabulary learned from the content itself.
+//!
+//! Norwegian and Dutch glue words together ("passordsynkronisering",
+//! "wachtwoordsynchronisatie") and users split them differently than the articles do.
+//! A word is split into two or three parts when every part is a word the content uses on
+//! its own (at least [`MIN_PART_COUNT`] times, at least [`MIN_PART_CHARS`] letters), with
+//! the language's linking letters allowed between parts. Of all such splits the one whose
+//! parts are most frequent (geometric mean, Koehn & Knight 2003) wins; fewer parts win
+//! ties. The whole word is always kept beside its parts.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::Language;
+
+/// Parts shorter than this are not split off: "in", "ut", "op" would match everywhere.
+pub const MIN_PART_CHARS: usize = 4;
+/// How often a word must occur on its own to count as a part.
+pub const MIN_PART_COUNT: u32 = 3;
+/// Words shorter than this are not split.
+const MIN_WORD_CHARS: usize = 2 * MIN_PART_CHARS;
+
+/// Word frequencies of one language's content, lower-cased.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Vocabulary {
+    counts: HashMap<String, u32>,
+}
+
+impl Vocabulary {
+    /// Counts one occurrence of a lower-cased word.
+    pub fn add(&mut self, word: &str) {
+        if let Some(n) = self.counts.get_mut(word) {
+            *n += 1;
+        } else {
+            self.counts.insert(word.to_owned(), 1);
+        }
+    }
+
+    /// Counts the plain words of a text (codes and numbers are not compound parts).
+    pub fn learn(&mut self, text: &str) {
+        for w in super::words(text) {
+            if matches!(w.kind, super::WordKind::Plain | super::WordKind::Part)
+                && w.text.chars().all(char::is_alphabetic)
+            {
+                self.add(&w.text.to_lowercase());
+            }
+        }
+    }
+
+    pub fn merge(&mut self, other: Vocabulary) {
+        for (w, n) in other.counts {
+            *self.counts.entry(w).or_insert(0) += n;
+        }
+    }
+
+    pub fn count(&self, word: &str) -> u32 {
+        self.counts.get(word).copied().unwrap_or(0)
+    }
+
+    pub fn len(&self) -> usize {
+        self.counts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+
+    /// The vocabulary as `word<TAB>count` lines, sorted, for storing beside the index.
+    pub fn to_tsv(&self) -> String {
+        let mut words: Vec<(&String, &u32)> = self
+            .counts
+            .iter()
+            .filter(|(_, n)| **n >= MIN_PART_COUNT)
+            .collect();
+        words.sort();
+        let mut out = String::with_capacity(words.len() * 12);
+        for (w, n) in words {
+            out.push_str(w);
+            out.push('\t');
+            out.push_str(&n.to_string());
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Reads [`Vocabulary::to_tsv`]'s format; a malformed line is an error naming it.
+    pub fn from_tsv(text: &str) -> Result<Vocabulary, String> {
+        let mut counts = HashMap::new();
+        for (i, line) in text.lines().enumerate() {
+            let (w, n) = line
+                .split_once('\t')
+                .and_then(|(w, n)| Some((w, n.parse::<u32>().ok()?)))
+                .ok_or_else(|| format!("line {}: expected word<TAB>count", i + 1))?;
+            counts.insert(w.to_owned(), n);
+        }
+        Ok(Vocabulary { counts })
+    }
+
+    /// A last part that is a known word plus an inflection ending.
+    fn is_inflected_part(&self, part: &str, language: Language) -> bool {
+        language.inflections().iter().any(|end| {
+            part.strip_suffix(end)
+                .is_some_and(|base| self.is_part(base))
+        })
+    }
+
+    /// Known words within `distance` edits of `word` (same first letter, so the search
+    /// stays cheap and a typo does not jump to an unrelated word), most frequent first.
+    pub fn near(&self, word: &str, distance: usize) -> Vec<&str> {
+        let first = word.chars().next();
+        let len = word.chars().count();
+        let mut out: Vec<(&str, u32)> = self
+            .counts
+            .iter()
+            .filter(|(w, n)| {
+                **n >= MIN_PART_COUNT
+                    && w.chars().next() == first
+                    && w.chars().count().abs_diff(len) <= distance
+                    && w.as_str() != word
+                    && crate::search::within(word, w, distance)
+            })
+            .map(|(w, n)| (w.as_str(), *n))
+            .collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        out.into_iter().map(|(w, _)| w).collect()
+    }
+
+    fn is_part(&self, part: &str) -> bool {
+        part.chars().count() >= MIN_PART_CHARS && self.count(part) >= MIN_PART_COUNT
+    }
+
+    /// The best split of a lower-cased word into known parts, as byte ranges of the word
+    /// (linking letters belong to no part); `None` when no split into known parts exists.
+    ///
+    /// ```
+    /// use remedy::analysis::{Language, Vocabulary};
+    /// let mut v = Vocabulary::default();
+    /// for _ in 0..5 { for w in ["sikkerhet", "innstillinger", "gebruiker", "naam"] { v.add(w); } }
+    /// let w = "sikkerhetsinnstillinger";
+    /// let parts: Vec<&str> = v.split(w, Language::Norwegian).unwrap().into_iter().map(|r| &w[r]).collect();
+    /// assert_eq!(parts, ["sikkerhet", "innstillinger"]);
+    /// let w = "gebruikersnaam";
+    /// let parts: Vec<&str> = v.split(w, Language::Dutch).unwrap().into_iter().map(|r| &w[r]).collect();
+    /// assert_eq!(parts, ["gebruiker", "naam"]);
+    /// assert_eq!(v.split("naamgebruik", Language::Dutch), None, "gebruik is unknown");
+    /// ```
+    pub fn split(&self, word: &str, language: Language) -> Option<Vec<Range<usize>>> {
+        if word.chars().count() < MIN_WORD_CHARS || !word.chars().all(char::is_alphabetic) {
+            return None;
+        }
+        let mut best: Option<(f64, Vec<Range<usize>>)> = None;
+        self.splits(word, 0, language, &mut Vec::new(), &mut best);
+        best.map(|(_, parts)| parts)
+    }
+
+    /// Tries every way to cut `word[from..]` into at most three parts in all.
+    fn splits(
+        &self,
+        word: &str,
+        from: usize,
+        language: Language,
+        parts: &mut Vec<Range<usize>>,
+        best: &mut Option<(f64, Vec<Range<usize>>)>,
+    ) {
+        let rest = &word[from..];
+        // The rest as the last part, inflected or not ("…synkroniseringen").
+        if !parts.is_empty() && (self.is_part(rest) || self.is_inflected_part(rest, language)) {
+            parts.push(from..word.len());
+            self.consider(word, parts, best);
+            parts.pop();
+        }
+        if parts.len() >= 2 {
+            return;
+        }
+        for (cut, _) in rest.char_indices().skip(MIN_PART_CHARS) {
+            let head = &rest[..cut];
+            if !self.is_part(head) {
+                continue;
+            }
+            for link in language.linking() {
+                let next = from + cut + link.len();
+                if word[from + cut..].starts_with(link) && word.len() - next >= MIN_PART_CHARS {
+                    parts.push(from..from + cut);
+                    self.splits(word, next, language, parts, best);
+                    parts.pop();
+                }
+            }
+        }
+    }
+
+    fn consider(
+        &self,
+        word: &str,
+        parts: &[Range<usize>],
+        best: &mut Option<(f64, Vec<Range<usize>>)>,
+    ) {
+        let log_sum: f64 = parts
+            .iter()
+            .map(|r| f64::from(self.count(&word[r.clone()]).max(MIN_PART_COUNT)).ln())
+            .sum();
+        // Geometric mean of part counts; a small charge per part prefers fewer parts.
+        let score = log_sum / parts.len() as f64 - 0.01 * parts.len() as f64;
+        if best.as_ref().is_none_or(|(s, _)| score > *s) {
+            *best = Some((score, parts.to_vec()));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vocab(words: &[(&str, u32)]) -> Vocabulary {
+        let mut v = Vocabulary::default();
+        for (w, n) in words {
+            for _ in 0..*n {
+                v.add(w);
+            }
+        }
+        v
+    }
+
+    fn parts<'a>(v: &Vocabulary, w: &'a str, l: Language) -> Vec<&'a str> {
+        v.split(w, l)
+            .map(|p| p.into_iter().map(|r| &w[r]).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn two_and_three_parts_with_linking_letters() {
+        let v = vocab(&[
+            ("passord", 10),
+            ("synkronisering", 8),
+            ("wachtwoord", 9),
+            ("synchronisatie", 4),
+            ("konto", 7),
+            ("innstillinger", 5),
+            ("bruker", 9),
+            ("beheer", 6),
+            ("centrum", 5),
+        ]);
+        assert_eq!(
+            parts(&v, "passordsynkronisering", Language::Norwegian),
+            ["passord", "synkronisering"]
+        );
+        assert_eq!(
+            parts(&v, "wachtwoordsynchronisatie", Language::Dutch),
+            ["wachtwoord", "synchronisatie"]
+        );
+        assert_eq!(
+            parts(&v, "brukerkontoinnstillinger", Language::Norwegian),
+            ["bruker", "konto", "innstillinger"]
+        );
+        assert_eq!(
+            parts(&v, "beheerscentrum", Language::Dutch),
+            ["beheer", "centrum"]
+        );
+    }
+
+    #[test]
+    fn the_last_part_may_be_inflected() {
+        let v = vocab(&[
+            ("passord", 5),
+            ("synkronisering", 5),
+            ("wachtwoord", 5),
+            ("instelling", 5),
+        ]);
+        assert_eq!(
+            parts(&v, "passordsynkroniseringen", Language::Norwegian),
+            ["passord", "synkroniseringen"]
+        );
+        assert_eq!(
+            parts(&v, "wachtwoordinstellingen", Language::Dutch),
+            ["wachtwoord", "instellingen"]
+        );
+    }
+
+    #[test]
+    fn unknown_rare_or_short_parts_do_not_split() {
+        let v = vocab(&[("skjerm", 5), ("deling", 2), ("data", 9), ("ing", 9)]);
+        assert!(
+            parts(&v, "skjermdeling", Language::Norwegian).is_empty(),
+            "deling is rare"
+        );
+        assert!(
+            parts(&v, "dataing", Language::Norwegian).is_empty(),
+            "too short"
+        );
+        assert!(parts(&v, "skjerm", Language::Norwegian).is_empty());
+        assert!(parts(&v, "skjerm2deling", Language::Norwegian).is_empty());
+    }
+
+    #[test]
+    fn the_most_frequent_parts_win() {
+        // "feilsøking+sveiledning" vs "feilsøkings+veiledning": the frequent parts win.
+        let v = vocab(&[
+            ("feilsøking", 20),
+            ("veiledning", 15),
+            ("sveiledning", 3),
+            ("feilsøkings", 3),
+        ]);
+        assert_eq!(
+            parts(&v, "feilsøkingsveiledning", Language::Norwegian),
+            ["feilsøking", "veiledning"]
+        );
+    }
+
+    #[test]
+    fn the_vocabulary_round_trips_through_tsv() {
+        let v = vocab(&[("passord", 3), ("konto", 4), ("sjelden", 1)]);
+        let back = Vocabulary::from_tsv(&v.to_tsv()).unwrap();
+        assert_eq!(back.count("passord"), 3);
+        assert_eq!(back.count("sjelden"), 0, "rare words are not stored");
+        assert!(
+            Vocabulary::from_tsv("ord\tmange\n")
+                .unwrap_err()
+                .contains("line 1")
+        );
+    }
+}

@@ -1,0 +1,459 @@
+//! Text analysis per language: words and codes, stop words, Snowball stems with
+//! corrections for IT vocabulary, and compound splitting.
+//!
+//! The same [`Analyzer`] reads articles into the index and queries out of the user, so
+//! both meet on the same terms. It is a tantivy [`Tokenizer`] too (registered per index as
+//! [`TOKENIZER`]).
+//!
+//! ```
+//! use std::sync::Arc;
+//! use remedy::analysis::{Analyzer, Language, Vocabulary};
+//! let mut vocab = Vocabulary::default();
+//! for w in ["passord", "synkronisering", "passord", "synkronisering", "passord", "synkronisering"] {
+//!     vocab.add(w);
+//! }
+//! let mut a = Analyzer::new(Language::Norwegian, Arc::new(vocab));
+//! let terms: Vec<String> = a.analyze("Passordsynkroniseringen feiler").into_iter().map(|t| t.text).collect();
+//! assert_eq!(terms, ["passordsynkronisering", "passord", "synkronisering", "feil"]);
+//! ```
+
+mod compound;
+mod words;
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+pub use compound::Vocabulary;
+pub use words::{Word, WordKind, is_code, words};
+
+use crate::locale::Locale;
+
+/// The name under which the per-index analyzer is registered with tantivy.
+pub const TOKENIZER: &str = "remedy";
+/// The analyzer for English source text, registered beside [`TOKENIZER`].
+pub const TOKENIZER_EN: &str = "remedy_en";
+
+/// The languages remedy analyses; anything else gets words and codes without stems.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Language {
+    Norwegian,
+    Dutch,
+    English,
+    Other,
+}
+
+impl Language {
+    /// `nb`, `nn` and `no` are Norwegian (Bokmål rules), `nl` Dutch, `en` English.
+    pub fn of(locale: &Locale) -> Language {
+        match locale.language() {
+            "nb" | "nn" | "no" => Language::Norwegian,
+            "nl" => Language::Dutch,
+            "en" => Language::English,
+            _ => Language::Other,
+        }
+    }
+
+    fn stemmer(self) -> Option<frostem::Stemmer> {
+        let algorithm = match self {
+            Language::Norwegian => frostem::Algorithm::Norwegian,
+            Language::Dutch => frostem::Algorithm::Dutch,
+            Language::English => frostem::Algorithm::English,
+            Language::Other => return None,
+        };
+        Some(frostem::Stemmer::new(algorithm))
+    }
+
+    fn stop_words(self) -> Option<tantivy::tokenizer::Language> {
+        match self {
+            Language::Norwegian => Some(tantivy::tokenizer::Language::Norwegian),
+            Language::Dutch => Some(tantivy::tokenizer::Language::Dutch),
+            Language::English => Some(tantivy::tokenizer::Language::English),
+            Language::Other => None,
+        }
+    }
+
+    /// Letters that glue compound parts together (`sikkerhet-s-innstillinger`,
+    /// `gebruiker-s-naam`, `pagina-'s`): tried between every two parts.
+    pub fn linking(self) -> &'static [&'static str] {
+        match self {
+            Language::Norwegian => &["", "s", "e"],
+            Language::Dutch => &["", "s", "e", "en"],
+            Language::English | Language::Other => &[""],
+        }
+    }
+
+    /// Endings a compound's last part may carry beyond a known word (definite forms and
+    /// plurals): "synkroniseringen", "instellingen".
+    pub fn inflections(self) -> &'static [&'static str] {
+        match self {
+            Language::Norwegian => &["en", "et", "a", "er", "ene", "ne", "e", "s"],
+            Language::Dutch => &["en", "s", "e", "'s"],
+            Language::English | Language::Other => &[],
+        }
+    }
+
+    /// Whether words of this language glue into compounds worth splitting.
+    pub fn compounds(self) -> bool {
+        matches!(self, Language::Norwegian | Language::Dutch)
+    }
+
+    /// Forms Snowball stems apart that users mean alike, each with the stem to use. Snowball
+    /// is built for general prose; in IT text "driver", "server" and "wachtwoord" are
+    /// nouns whose inflections must meet.
+    fn overrides(self) -> &'static [(&'static str, &'static [&'static str])] {
+        match self {
+            Language::Norwegian => &[
+                (
+                    "driver",
+                    &["driver", "driveren", "drivere", "driverne", "driverens"],
+                ),
+                (
+                    "server",
+                    &["server", "serveren", "servere", "serverne", "serverens"],
+                ),
+                (
+                    "datasenter",
+                    &[
+                        "datasenter",
+                        "datasenteret",
+                        "datasentre",
+                        "datasentrene",
+                        "datasentere",
+                    ],
+                ),
+                (
+                    "senter",
+                    &["senter", "senteret", "sentre", "sentrene", "sentere"],
+                ),
+                (
+                    "router",
+                    &[
+                        "router", "ruteren", "routeren", "rutere", "routere", "ruter",
+                    ],
+                ),
+                (
+                    "bruker",
+                    &[
+                        "bruker",
+                        "brukeren",
+                        "brukere",
+                        "brukerne",
+                        "brukers",
+                        "brukerens",
+                    ],
+                ),
+                ("mapp", &["mappe", "mappen", "mapper", "mappene"]),
+            ],
+            Language::Dutch => &[
+                ("wachtwoord", &["wachtwoord", "wachtwoorden", "wachtwoords"]),
+                ("gebruiker", &["gebruiker", "gebruikers", "gebruikersnaam"]),
+                ("server", &["server", "servers"]),
+                (
+                    "driver",
+                    &["driver", "drivers", "stuurprogramma", "stuurprogramma's"],
+                ),
+            ],
+            Language::English | Language::Other => &[],
+        }
+    }
+}
+
+/// Words users type for a word the articles use, by the stem of the user's word: the
+/// colloquial "mail" for "e-post". Kept small and certain; each pair holds in any IT text.
+pub fn synonyms(language: Language, stem: &str) -> &'static [&'static str] {
+    match (language, stem) {
+        (Language::Norwegian, "mail" | "email") => &["e-post", "epost"],
+        (Language::Norwegian, "epost") => &["e-post", "mail"],
+        (Language::Norwegian, "pc") => &["datamaskin"],
+        (Language::Norwegian, "datamaskin") => &["pc"],
+        (Language::Dutch, "mail") => &["e-mail"],
+        (Language::Dutch, "pc") => &["computer"],
+        (Language::Dutch, "computer") => &["pc"],
+        (Language::English, "e-mail") => &["email"],
+        _ => &[],
+    }
+}
+
+/// What analysis made of one piece of text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    /// The index term: a stem, a lower-cased code, or a compound part's stem.
+    pub text: String,
+    /// Bytes of the analysed text this term stands for (a compound part has its own).
+    pub range: Range<usize>,
+    /// Word position; compound parts share their word's position.
+    pub position: usize,
+    pub kind: TermKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TermKind {
+    /// A word's stem.
+    Word,
+    /// An identifier, whole: never stemmed, never fuzzed.
+    Code,
+    /// A part of a compound word (or of a hyphenated one).
+    Part,
+}
+
+/// The analysis of one distinct lower-cased word, cached: its stem (`None` for a stop
+/// word) and its compound parts as (byte range in the word, stem).
+#[derive(Debug, Clone)]
+struct Cached {
+    stem: Option<String>,
+    parts: Vec<(Range<usize>, String)>,
+}
+
+/// The analyzer of one language. Not `Sync`-shared: each thread clones its own (the stem
+/// cache is per instance); the vocabulary is shared.
+#[derive(Clone)]
+pub struct Analyzer {
+    language: Language,
+    stemmer: Option<frostem::Stemmer>,
+    stop: Option<tantivy::tokenizer::TextAnalyzer>,
+    overrides: HashMap<&'static str, &'static str>,
+    vocabulary: Arc<Vocabulary>,
+    cache: HashMap<String, Cached>,
+}
+
+impl std::fmt::Debug for Analyzer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Analyzer")
+            .field("language", &self.language)
+            .field("vocabulary", &self.vocabulary.len())
+            .finish()
+    }
+}
+
+/// Distinct words kept in a stem cache before it is cleared.
+const CACHE_LIMIT: usize = 200_000;
+
+impl Analyzer {
+    pub fn new(language: Language, vocabulary: Arc<Vocabulary>) -> Analyzer {
+        let stop = language.stop_words().map(|l| {
+            tantivy::tokenizer::TextAnalyzer::builder(tantivy::tokenizer::RawTokenizer::default())
+                .filter(
+                    tantivy::tokenizer::StopWordFilter::new(l)
+                        .expect("stop words for the language"),
+                )
+                .build()
+        });
+        let overrides = language
+            .overrides()
+            .iter()
+            .flat_map(|(stem, forms)| forms.iter().map(move |f| (*f, *stem)))
+            .collect();
+        Analyzer {
+            language,
+            stemmer: language.stemmer(),
+            stop,
+            overrides,
+            vocabulary,
+            cache: HashMap::new(),
+        }
+    }
+
+    pub fn language(&self) -> Language {
+        self.language
+    }
+
+    pub fn vocabulary(&self) -> &Vocabulary {
+        &self.vocabulary
+    }
+
+    /// The stem of one lower-cased word, `None` for a stop word.
+    pub fn stem(&mut self, lower: &str) -> Option<String> {
+        self.cached(lower).stem.clone()
+    }
+
+    fn cached(&mut self, lower: &str) -> &Cached {
+        if !self.cache.contains_key(lower) {
+            if self.cache.len() >= CACHE_LIMIT {
+                self.cache.clear();
+            }
+            let entry = self.compute(lower);
+            self.cache.insert(lower.to_owned(), entry);
+        }
+        &self.cache[lower]
+    }
+
+    fn compute(&mut self, lower: &str) -> Cached {
+        if let Some(stop) = &mut self.stop {
+            let mut stream = stop.token_stream(lower);
+            if !stream.advance() {
+                return Cached {
+                    stem: None,
+                    parts: Vec::new(),
+                };
+            }
+        }
+        let stem = self.stem_word(lower);
+        let parts = if self.language.compounds() {
+            self.vocabulary
+                .split(lower, self.language)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|r| {
+                    let s = self.stem_word(&lower[r.clone()]);
+                    (r, s)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Cached {
+            stem: Some(stem),
+            parts,
+        }
+    }
+
+    fn stem_word(&self, lower: &str) -> String {
+        if let Some(stem) = self.overrides.get(lower) {
+            return (*stem).to_owned();
+        }
+        match &self.stemmer {
+            Some(s) => s.stem(lower).into_owned(),
+            None => lower.to_owned(),
+        }
+    }
+
+    /// Terms of a text, in order: per word its stem (or the code), then its compound parts
+    /// at the same position. Stop words take a position but give no term.
+    pub fn analyze(&mut self, text: &str) -> Vec<Term> {
+        let mut out = Vec::new();
+        let (mut position, mut next) = (0, 0);
+        let mut run: Option<Range<usize>> = None;
+        for w in words(text) {
+            // The parts of a joined run (and a code's parts) share the run's position.
+            let follows = run
+                .as_ref()
+                .is_some_and(|r| w.range.start >= r.start && w.range.end <= r.end);
+            if !follows {
+                position = next;
+                next += 1;
+                run = Some(w.range.clone());
+            }
+            let run_position = position;
+            match w.kind {
+                WordKind::Code => {
+                    let lower = w.text.to_lowercase();
+                    if let Some(hex) = lower.strip_prefix("0x") {
+                        out.push(Term {
+                            text: hex.to_owned(),
+                            range: w.range.clone(),
+                            position: run_position,
+                            kind: TermKind::Code,
+                        });
+                    }
+                    out.push(Term {
+                        text: lower,
+                        range: w.range.clone(),
+                        position: run_position,
+                        kind: TermKind::Code,
+                    });
+                }
+                WordKind::Joined => {
+                    let lower: String = w
+                        .text
+                        .chars()
+                        .filter(|c| c.is_alphanumeric())
+                        .flat_map(char::to_lowercase)
+                        .collect();
+                    if let Some(stem) = self.stem(&lower) {
+                        out.push(Term {
+                            text: stem,
+                            range: w.range.clone(),
+                            position: run_position,
+                            kind: TermKind::Part,
+                        });
+                    }
+                }
+                WordKind::Plain | WordKind::Part => {
+                    let lower = w.text.to_lowercase();
+                    let cached = self.cached(&lower).clone();
+                    let Some(stem) = cached.stem else {
+                        continue;
+                    };
+                    let kind = if w.kind == WordKind::Part {
+                        TermKind::Part
+                    } else {
+                        TermKind::Word
+                    };
+                    out.push(Term {
+                        text: stem,
+                        range: w.range.clone(),
+                        position: run_position,
+                        kind,
+                    });
+                    // Part ranges are in the lower-cased word; map them back when
+                    // lower-casing kept the length (it does for nb/nl/en letters).
+                    let same_len = lower.len() == w.text.len();
+                    for (r, s) in cached.parts {
+                        let range = if same_len {
+                            w.range.start + r.start..w.range.start + r.end
+                        } else {
+                            w.range.clone()
+                        };
+                        out.push(Term {
+                            text: s,
+                            range,
+                            position: run_position,
+                            kind: TermKind::Part,
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The analyzer as a tantivy tokenizer: terms become tokens with their offsets and
+/// positions.
+impl tantivy::tokenizer::Tokenizer for Analyzer {
+    type TokenStream<'a> = TermStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> TermStream {
+        let tokens = self
+            .analyze(text)
+            .into_iter()
+            .map(|t| tantivy::tokenizer::Token {
+                offset_from: t.range.start,
+                offset_to: t.range.end,
+                position: t.position,
+                text: t.text,
+                position_length: 1,
+            })
+            .collect();
+        TermStream {
+            tokens,
+            index: None,
+        }
+    }
+}
+
+/// The tokens of one analysed text.
+pub struct TermStream {
+    tokens: Vec<tantivy::tokenizer::Token>,
+    index: Option<usize>,
+}
+
+impl tantivy::tokenizer::TokenStream for TermStream {
+    fn advance(&mut self) -> bool {
+        let next = self.index.map_or(0, |i| i + 1);
+        self.index = Some(next);
+        next < self.tokens.len()
+    }
+
+    fn token(&self) -> &tantivy::tokenizer::Token {
+        &self.tokens[self.index.expect("advance() first")]
+    }
+
+    fn token_mut(&mut self) -> &mut tantivy::tokenizer::Token {
+        &mut self.tokens[self.index.expect("advance() first")]
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,115 @@
+use super::*;
+
+fn analyzer(language: Language, words: &[&str]) -> Analyzer {
+    let mut v = Vocabulary::default();
+    for w in words {
+        for _ in 0..compound::MIN_PART_COUNT {
+            v.add(w);
+        }
+    }
+    Analyzer::new(language, Arc::new(v))
+}
+
+fn terms(a: &mut Analyzer, text: &str) -> Vec<String> {
+    a.analyze(text).into_iter().map(|t| t.text).collect()
+}
+
+#[test]
+fn it_nouns_meet_their_inflections() {
+    let mut nb = analyzer(Language::Norwegian, &[]);
+    for (a, b) in [
+        ("driver", "driveren"),
+        ("server", "serveren"),
+        ("datasenter", "datasenteret"),
+        ("bruker", "brukerne"),
+    ] {
+        assert_eq!(nb.stem(a), nb.stem(b), "{a} / {b}");
+    }
+    let mut nl = analyzer(Language::Dutch, &[]);
+    assert_eq!(nl.stem("wachtwoord"), nl.stem("wachtwoorden"));
+    assert_eq!(nl.stem("gebruiker"), nl.stem("gebruikers"));
+}
+
+#[test]
+fn snowball_still_stems_ordinary_words() {
+    let mut nb = analyzer(Language::Norwegian, &[]);
+    assert_eq!(nb.stem("innstillingene"), nb.stem("innstillinger"));
+    let mut nl = analyzer(Language::Dutch, &[]);
+    assert_eq!(nl.stem("instellingen"), nl.stem("instelling"));
+    let mut en = analyzer(Language::English, &[]);
+    assert_eq!(en.stem("syncing"), en.stem("sync"));
+}
+
+#[test]
+fn stop_words_take_a_position_but_give_no_term() {
+    let mut nb = analyzer(Language::Norwegian, &[]);
+    let t = nb.analyze("passordet er ikke synkronisert");
+    let texts: Vec<&str> = t.iter().map(|t| t.text.as_str()).collect();
+    assert_eq!(texts.len(), 2, "{texts:?}");
+    assert_eq!(t[0].position, 0);
+    assert_eq!(t[1].position, 3);
+}
+
+#[test]
+fn codes_are_kept_whole_and_lower_cased() {
+    let mut nb = analyzer(Language::Norwegian, &[]);
+    assert_eq!(
+        terms(
+            &mut nb,
+            "Feil 0x80070005 og AADSTS9000411 fra Set-ExecutionPolicy (KB4023057, 5.7.750)"
+        ),
+        [
+            "feil",
+            "80070005",
+            "0x80070005",
+            "aadsts9000411",
+            "set-executionpolicy",
+            "kb4023057",
+            "5.7.750"
+        ]
+    );
+}
+
+#[test]
+fn compound_parts_have_their_own_offsets_and_share_the_position() {
+    let mut nb = analyzer(Language::Norwegian, &["passord", "synkronisering"]);
+    let text = "Slik fikser du passordsynkronisering";
+    let t = nb.analyze(text);
+    let last: Vec<(&str, &str, usize)> = t
+        .iter()
+        .filter(|t| t.range.start >= 15)
+        .map(|t| (t.text.as_str(), &text[t.range.clone()], t.position))
+        .collect();
+    assert_eq!(
+        last,
+        [
+            ("passordsynkronisering", "passordsynkronisering", 3),
+            ("passord", "passord", 3),
+            ("synkronisering", "synkronisering", 3)
+        ]
+    );
+}
+
+#[test]
+fn hyphenated_and_joined_spellings_meet() {
+    let mut nb = analyzer(Language::Norwegian, &[]);
+    let hyphen = terms(&mut nb, "e-post");
+    let joined = terms(&mut nb, "epost");
+    assert!(hyphen.contains(&joined[0]), "{hyphen:?} {joined:?}");
+    assert!(hyphen.contains(&"post".to_owned()));
+}
+
+#[test]
+fn the_tokenizer_gives_tantivy_the_same_terms() {
+    use tantivy::tokenizer::{TokenStream, Tokenizer};
+    let mut nb = analyzer(Language::Norwegian, &["passord", "synkronisering"]);
+    let mut stream = nb.token_stream("Passordsynkronisering feiler");
+    let mut seen = Vec::new();
+    while stream.advance() {
+        let t = stream.token();
+        seen.push((t.text.clone(), t.position, t.offset_from, t.offset_to));
+    }
+    assert_eq!(seen[0], ("passordsynkronisering".to_owned(), 0, 0, 21));
+    assert_eq!(seen[1], ("passord".to_owned(), 0, 0, 7));
+    assert_eq!(seen[3].1, 1);
+}

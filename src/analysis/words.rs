@@ -1,0 +1,247 @@
+//! Words and codes: the first cut of text into searchable pieces.
+//!
+//! Support text is full of identifiers that must stay whole to be findable: `0x80070005`,
+//! `5.7.750`, `AADSTS9000411`, `KB4023057`, `Set-ExecutionPolicy`, `Outlook.com`. A word
+//! is a run of letters and digits; `.`, `-`, `_` and apostrophes between two of them join
+//! the run. A run that contains a digit, a capital after its first letter, or is a
+//! PowerShell-style `Verb-Noun`, is a **code**: kept whole, never stemmed or fuzzed.
+//! Other joined runs (`e-post`, `Office-dokument`, `f.eks`) are split into their parts.
+
+use std::ops::Range;
+
+/// One piece of text, with its byte range in the analysed text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word<'a> {
+    pub text: &'a str,
+    pub range: Range<usize>,
+    pub kind: WordKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WordKind {
+    /// An ordinary word: lower-cased, stemmed, split into compound parts, fuzzed.
+    Plain,
+    /// An identifier: lower-cased only.
+    Code,
+    /// A part of a joined run that is not a code (`post` in `e-post`); analysed like a
+    /// plain word.
+    Part,
+    /// The parts of a hyphenated run joined without the hyphen (`epost` for `e-post`), so
+    /// that both spellings meet.
+    Joined,
+}
+
+fn is_connector(c: char) -> bool {
+    matches!(c, '.' | '-' | '_' | '\'' | '’')
+}
+
+/// Cuts `text` into words, codes and parts, in order. A joined run comes first as a whole
+/// (its code or joined form), then its parts, whose ranges lie inside it.
+///
+/// ```
+/// use remedy::analysis::{words, WordKind};
+/// let w: Vec<(&str, WordKind)> = words("Feil 0x80070005 i e-post (5.7.750)").iter().map(|w| (w.text, w.kind)).collect();
+/// assert_eq!(w, [
+///     ("Feil", WordKind::Plain), ("0x80070005", WordKind::Code), ("i", WordKind::Plain),
+///     ("e-post", WordKind::Joined), ("e", WordKind::Part), ("post", WordKind::Part),
+///     ("5.7.750", WordKind::Code),
+/// ]);
+/// ```
+pub fn words(text: &str) -> Vec<Word<'_>> {
+    let mut out = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        if !c.is_alphanumeric() {
+            continue;
+        }
+        let mut end = start + c.len_utf8();
+        let mut joined = false;
+        loop {
+            match chars.peek().copied() {
+                Some((i, c)) if c.is_alphanumeric() => {
+                    end = i + c.len_utf8();
+                    chars.next();
+                }
+                Some((i, c)) if is_connector(c) => {
+                    // A connector joins only when a letter or digit follows it.
+                    let after = text[i + c.len_utf8()..].chars().next();
+                    if after.is_some_and(char::is_alphanumeric) {
+                        joined = true;
+                        end = i + c.len_utf8();
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                _ => break,
+            }
+        }
+        let run = &text[start..end];
+        if is_code(run) {
+            out.push(Word {
+                text: run,
+                range: start..end,
+                kind: WordKind::Code,
+            });
+            // `Outlook.com`, `outlook.live.com`: the whole name is a code, its parts are
+            // findable too.
+            if joined && run.contains('.') && !run.chars().any(|c| c.is_ascii_digit()) {
+                push_parts(&mut out, run, start);
+            }
+        } else if joined {
+            if run.contains(['-', '\'', '’']) {
+                out.push(Word {
+                    text: run,
+                    range: start..end,
+                    kind: WordKind::Joined,
+                });
+            }
+            push_parts(&mut out, run, start);
+        } else {
+            out.push(Word {
+                text: run,
+                range: start..end,
+                kind: WordKind::Plain,
+            });
+        }
+    }
+    out
+}
+
+fn push_parts<'a>(out: &mut Vec<Word<'a>>, run: &'a str, base: usize) {
+    let mut at = 0;
+    for piece in run.split(is_connector) {
+        if !piece.is_empty() {
+            out.push(Word {
+                text: piece,
+                range: base + at..base + at + piece.len(),
+                kind: WordKind::Part,
+            });
+        }
+        // Connectors are one character; find the next piece after it.
+        at += piece.len();
+        at += run[at..].chars().next().map_or(0, char::len_utf8);
+    }
+}
+
+/// Whether a run is an identifier to keep whole.
+pub fn is_code(run: &str) -> bool {
+    if run.chars().any(|c| c.is_ascii_digit()) {
+        return true;
+    }
+    let letters: Vec<char> = run.chars().filter(|c| c.is_alphabetic()).collect();
+    // Acronyms and constants: DNS, MFA, MALWAREPROTECTION_SCAN_STARTED.
+    if letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()) {
+        return true;
+    }
+    let parts: Vec<&str> = run.split(is_connector).filter(|p| !p.is_empty()).collect();
+    // CamelCase inside a part: OneDrive, ExecutionPolicy.
+    let camel =
+        |p: &str| p.chars().skip(1).any(char::is_uppercase) && p.chars().any(char::is_lowercase);
+    if parts.iter().any(|p| camel(p)) {
+        return true;
+    }
+    // Verb-Noun cmdlets: Get-Mailbox. Capitalised parts joined by hyphens only.
+    let capitalised = |p: &str| p.chars().next().is_some_and(char::is_uppercase);
+    if parts.len() >= 2
+        && run.contains('-')
+        && !run.contains('.')
+        && parts.iter().all(|p| capitalised(p))
+    {
+        return true;
+    }
+    // Host names: outlook.com, login.microsoftonline.com.
+    parts.len() >= 2
+        && run.contains('.')
+        && !run.contains('-')
+        && parts
+            .last()
+            .is_some_and(|tld| matches!(*tld, "com" | "net" | "org" | "ms" | "io" | "no" | "nl"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<(&str, WordKind)> {
+        words(text).into_iter().map(|w| (w.text, w.kind)).collect()
+    }
+
+    #[test]
+    fn codes_stay_whole() {
+        for code in [
+            "0x80070005",
+            "5.7.750",
+            "AADSTS9000411",
+            "KB4023057",
+            "Set-ExecutionPolicy",
+            "Get-Mailbox",
+            "OneDrive",
+            "MALWAREPROTECTION_SCAN_STARTED",
+            "DNS",
+            "Outlook.com",
+        ] {
+            let w = words(code);
+            assert_eq!(w[0].text, code);
+            assert_eq!(w[0].kind, WordKind::Code, "{code}");
+        }
+    }
+
+    #[test]
+    fn trailing_punctuation_is_not_part_of_a_word() {
+        assert_eq!(
+            kinds("Kjør Set-ExecutionPolicy. Feil: 0x80070005!"),
+            [
+                ("Kjør", WordKind::Plain),
+                ("Set-ExecutionPolicy", WordKind::Code),
+                ("Feil", WordKind::Plain),
+                ("0x80070005", WordKind::Code),
+            ]
+        );
+    }
+
+    #[test]
+    fn hyphenated_words_split_and_join() {
+        assert_eq!(
+            kinds("Office-dokument"),
+            [
+                ("Office-dokument", WordKind::Joined),
+                ("Office", WordKind::Part),
+                ("dokument", WordKind::Part)
+            ]
+        );
+        assert_eq!(
+            kinds("f.eks."),
+            [("f", WordKind::Part), ("eks", WordKind::Part)]
+        );
+        assert_eq!(
+            kinds("doesn't"),
+            [
+                ("doesn't", WordKind::Joined),
+                ("doesn", WordKind::Part),
+                ("t", WordKind::Part)
+            ]
+        );
+    }
+
+    #[test]
+    fn host_names_are_codes_with_findable_parts() {
+        assert_eq!(
+            kinds("outlook.live.com"),
+            [
+                ("outlook.live.com", WordKind::Code),
+                ("outlook", WordKind::Part),
+                ("live", WordKind::Part),
+                ("com", WordKind::Part)
+            ]
+        );
+    }
+
+    #[test]
+    fn offsets_point_at_the_text() {
+        let text = "Æ-ø «Sikkerhets-innstillinger» Teams’ status";
+        for w in words(text) {
+            assert_eq!(&text[w.range.clone()], w.text);
+        }
+    }
+}

@@ -1,0 +1,204 @@
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, anyhow};
+use clap::Args;
+
+use super::{Failure, Format, print};
+use remedy::index::{self, BuildOptions};
+use remedy::locale::Locale;
+use remedy::search::{Engine, Hit, SearchError, SearchOptions};
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// What is broken, in the user's words.
+    #[arg(required_unless_present = "queries", conflicts_with = "queries")]
+    query: Option<String>,
+    /// The index folder (from `remedy index`). Without it, an index of --content in the
+    /// user's cache folder, built or brought up to date first.
+    #[arg(long, value_name = "DIR")]
+    index: Option<PathBuf>,
+    /// The content for the cached index (without --index).
+    #[arg(long, value_name = "DIR", default_value = "content")]
+    content: PathBuf,
+    /// The locale of the results, e.g. nb-NO.
+    #[arg(long, default_value = "nb-NO")]
+    locale: String,
+    #[arg(long, default_value_t = 10)]
+    limit: usize,
+    /// Fill up with hits from other locales of the same articles, labelled.
+    #[arg(long)]
+    fallback: bool,
+    /// Many queries, one per line (or `id<TAB>query`); prints JSON lines with timings.
+    #[arg(long, value_name = "FILE")]
+    queries: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+pub fn run(args: SearchArgs) -> Result<ExitCode, Failure> {
+    let locale: Locale = args
+        .locale
+        .parse()
+        .map_err(|e| Failure::Usage(anyhow!("--locale: {e}")))?;
+    let index_dir = match &args.index {
+        Some(dir) => {
+            if index::locales(dir).is_empty() {
+                return Err(Failure::Usage(anyhow!(
+                    "{}: no index here (build one with `remedy index --content DIR --index {}`)",
+                    dir.display(),
+                    dir.display()
+                )));
+            }
+            dir.clone()
+        }
+        None => cached_index(&args.content)?,
+    };
+    let mut engine = Engine::open(&index_dir).map_err(|e| Failure::Usage(e.into()))?;
+    let options = SearchOptions {
+        locale,
+        limit: args.limit,
+        fallback: args.fallback,
+    };
+    if let Some(file) = &args.queries {
+        return batch(&mut engine, file, &options);
+    }
+    let query = args.query.as_deref().expect("clap requires a query");
+    let hits = engine.search(query, &options).map_err(usage)?;
+    let text = match args.format {
+        Format::Json => {
+            serde_json::to_string(&serde_json::json!({ "hits": hits }))
+                .map_err(|e| Failure::Usage(e.into()))?
+                + "\n"
+        }
+        Format::Human => human(&hits),
+    };
+    print(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn usage(e: SearchError) -> Failure {
+    Failure::Usage(e.into())
+}
+
+/// The index of `content` in the user's cache folder, brought up to date (only changed
+/// files are re-read).
+fn cached_index(content: &Path) -> Result<PathBuf, Failure> {
+    let content = if content.is_dir() {
+        content.to_path_buf()
+    } else if content == Path::new("content") {
+        // Run from elsewhere: the content this binary was built with.
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/content"))
+    } else {
+        return Err(Failure::Usage(anyhow!(
+            "{}: not a folder",
+            content.display()
+        )));
+    };
+    let canonical = content
+        .canonicalize()
+        .with_context(|| format!("cannot read {}", content.display()))
+        .map_err(Failure::Usage)?;
+    let base = dirs::cache_dir()
+        .unwrap_or_else(std::env::temp_dir)
+        .join("remedy");
+    let name = canonical
+        .to_string_lossy()
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+    let dir = base.join(format!("index-{name:016x}"));
+    index::build(
+        &canonical,
+        &dir,
+        &BuildOptions {
+            full: false,
+            progress: true,
+        },
+    )
+    .map_err(|e| Failure::Usage(e.into()))?;
+    Ok(dir)
+}
+
+fn batch(engine: &mut Engine, file: &Path, options: &SearchOptions) -> Result<ExitCode, Failure> {
+    let f = std::fs::File::open(file)
+        .with_context(|| format!("cannot read {}", file.display()))
+        .map_err(Failure::Usage)?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for (n, line) in std::io::BufReader::new(f).lines().enumerate() {
+        let line = line
+            .with_context(|| format!("{}:{}", file.display(), n + 1))
+            .map_err(Failure::Usage)?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let (id, query) = match line.split_once('\t') {
+            Some((id, q)) => (id.to_owned(), q.to_owned()),
+            None => ((n + 1).to_string(), line.clone()),
+        };
+        let started = Instant::now();
+        let result = engine.search(&query, options);
+        let micros = started.elapsed().as_secs_f64() * 1e6;
+        let record = match result {
+            Ok(hits) => serde_json::json!({"id": id, "hits": hits, "micros": micros}),
+            Err(e) => serde_json::json!({"id": id, "error": e.to_string(), "micros": micros}),
+        };
+        writeln!(out, "{record}").map_err(|e| Failure::Usage(e.into()))?;
+    }
+    out.flush().map_err(|e| Failure::Usage(e.into()))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn human(hits: &[Hit]) -> String {
+    if hits.is_empty() {
+        return "no matching articles\n".to_owned();
+    }
+    let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut out = String::new();
+    for (i, h) in hits.iter().enumerate() {
+        let anchor = h
+            .anchor
+            .as_deref()
+            .map(|a| format!("#{a}"))
+            .unwrap_or_default();
+        let label = if h.fallback {
+            format!("  [{}]", h.locale)
+        } else {
+            String::new()
+        };
+        out.push_str(&format!(
+            "{}. {}  ({:.2}){label}\n   {}{anchor}\n",
+            i + 1,
+            h.title,
+            h.score,
+            h.path
+        ));
+        out.push_str("   ");
+        out.push_str(&marked(&h.snippet, &h.highlights, colour));
+        out.push_str("\n\n");
+    }
+    out
+}
+
+fn marked(text: &str, highlights: &[[usize; 2]], colour: bool) -> String {
+    let (open, close) = if colour {
+        ("\x1b[1m", "\x1b[0m")
+    } else {
+        ("[", "]")
+    };
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if highlights.iter().any(|h| h[0] == i) {
+            out.push_str(open);
+        }
+        out.push(c);
+        if highlights.iter().any(|h| h[1] == i + 1) {
+            out.push_str(close);
+        }
+    }
+    out
+}

@@ -1,0 +1,215 @@
+//! What the index keeps of an article: the translated text by section, the English source,
+//! and the metadata search results show.
+
+use serde::{Deserialize, Serialize};
+use tantivy::TantivyDocument;
+
+use super::Fields;
+use crate::article::{Article, ArticleForm, BlockKind, markdown_to_text};
+use crate::locale::Locale;
+
+/// A stretch of the body under one heading.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Section {
+    /// The heading's `<a name>` anchor, else its Docs-style slug; `None` before the first
+    /// heading.
+    pub anchor: Option<String>,
+    pub heading: String,
+    /// Byte range in [`SearchDocument::body`].
+    pub start: usize,
+    pub end: usize,
+}
+
+/// One article as the index sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchDocument {
+    /// Path relative to the content root, as read.
+    pub file: String,
+    /// Path relative to the locale folder.
+    pub path: String,
+    pub asset: Option<String>,
+    pub title: String,
+    pub headings: String,
+    /// Plain text of the translation (no hidden English), section after section.
+    pub body: String,
+    /// Plain text of the English source, for span articles.
+    pub english: String,
+    pub sections: Vec<Section>,
+    pub translation: Option<String>,
+}
+
+impl SearchDocument {
+    pub fn of(article: &Article) -> SearchDocument {
+        let english = match article.form() {
+            ArticleForm::Bilingual => article
+                .source_markdown()
+                .map(|md| markdown_to_text(body_of(&md)))
+                .unwrap_or_default(),
+            ArticleForm::Plain => String::new(),
+        };
+        // Sections come from the target text's own structure.
+        let target = Article::parse(article.path(), article.target_markdown().into_owned());
+        let text = target.original();
+        let body_start = target.front_matter().map_or(0, |fm| fm.range.end);
+        let mut cuts: Vec<(usize, Option<String>, String)> = Vec::new();
+        for b in target.blocks() {
+            if let BlockKind::Heading { anchor, .. } = &b.kind
+                && b.parent.is_none()
+            {
+                let heading = markdown_to_text(&text[b.range.clone()]).trim().to_owned();
+                let anchor = anchor.clone().or_else(|| Some(slug(&heading)));
+                cuts.push((b.range.start, anchor, heading));
+            }
+        }
+        let mut body = String::new();
+        let mut sections = Vec::new();
+        let mut push = |range: std::ops::Range<usize>, anchor: Option<String>, heading: String| {
+            let piece = markdown_to_text(&text[range]);
+            if piece.trim().is_empty() && anchor.is_none() {
+                return;
+            }
+            if !body.is_empty() {
+                body.push('\n');
+            }
+            let start = body.len();
+            body.push_str(piece.trim_end());
+            sections.push(Section {
+                anchor,
+                heading,
+                start,
+                end: body.len(),
+            });
+        };
+        let first = cuts.first().map_or(text.len(), |c| c.0);
+        if first > body_start {
+            push(body_start..first, None, String::new());
+        }
+        for (i, (start, anchor, heading)) in cuts.iter().enumerate() {
+            let end = cuts.get(i + 1).map_or(text.len(), |c| c.0);
+            push(*start..end, anchor.clone(), heading.clone());
+        }
+        let title = article
+            .title()
+            .map(str::to_owned)
+            .or_else(|| {
+                sections
+                    .iter()
+                    .find(|s| !s.heading.is_empty())
+                    .map(|s| s.heading.clone())
+            })
+            .unwrap_or_default();
+        // The first heading usually repeats the title: it is in the title field already.
+        let headings: Vec<&str> = sections
+            .iter()
+            .map(|s| s.heading.as_str())
+            .filter(|h| !h.is_empty() && *h != title)
+            .collect();
+        SearchDocument {
+            file: article.path().to_string_lossy().into_owned(),
+            path: crate::align::relative_path(article.path()),
+            asset: article.asset_id().map(|a| a.to_string()),
+            title,
+            headings: headings.join("\n"),
+            body,
+            english,
+            sections,
+            translation: article
+                .front_matter()
+                .and_then(|fm| fm.translation_type.as_ref())
+                .map(|t| t.as_str().to_owned()),
+        }
+    }
+
+    pub fn to_tantivy(&self, f: &Fields, locale: &Locale) -> TantivyDocument {
+        let mut d = TantivyDocument::default();
+        d.add_text(f.file, &self.file);
+        d.add_text(f.path, &self.path);
+        d.add_text(f.locale, locale.to_string());
+        if let Some(a) = &self.asset {
+            d.add_text(f.asset, a);
+        }
+        d.add_text(f.title, &self.title);
+        d.add_text(f.headings, &self.headings);
+        d.add_text(f.body, &self.body);
+        d.add_text(f.english, &self.english);
+        d.add_text(
+            f.sections,
+            serde_json::to_string(&self.sections).expect("sections serialize"),
+        );
+        if let Some(t) = &self.translation {
+            d.add_text(f.translation, t);
+        }
+        d
+    }
+}
+
+/// The Markdown after the front matter.
+fn body_of(md: &str) -> &str {
+    if let Some(rest) = md.strip_prefix("---")
+        && let Some(end) = rest.find("\n---")
+    {
+        let after = &rest[end + 4..];
+        return after.split_once('\n').map_or("", |(_, b)| b);
+    }
+    md
+}
+
+/// A Docs-style heading slug: lower case, letters and digits kept, spaces to hyphens.
+pub fn slug(heading: &str) -> String {
+    let mut out = String::new();
+    for c in heading.trim().chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if (c == ' ' || c == '-') && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_follow_headings_and_keep_anchors() {
+        let a = Article::parse(
+            "nb-NO/x/a.md",
+            "---\ntitle: Tittel\nms.translationtype: MT\n---\nIntro her.\n\n# <a name=\"fix-it\"></a>Fiks det\n\nGjør **dette**.\n\n## Mer hjelp\n\nSe også.\n",
+        );
+        let d = SearchDocument::of(&a);
+        assert_eq!(d.path, "x/a.md");
+        assert_eq!(d.title, "Tittel");
+        assert_eq!(d.translation.as_deref(), Some("MT"));
+        let s: Vec<(Option<&str>, &str, &str)> = d
+            .sections
+            .iter()
+            .map(|s| {
+                (
+                    s.anchor.as_deref(),
+                    s.heading.as_str(),
+                    &d.body[s.start..s.end],
+                )
+            })
+            .collect();
+        assert_eq!(
+            s,
+            [
+                (None, "", "Intro her."),
+                (Some("fix-it"), "Fiks det", "Fiks det\nGjør dette."),
+                (Some("mer-hjelp"), "Mer hjelp", "Mer hjelp\nSe også."),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_body_has_no_hidden_english_and_the_english_field_has_it() {
+        let a = Article::parse(
+            "nb-NO/a.md",
+            "# <span data-ttu-id=\"aaaaa-101\">Hei verden</span><span class=\"sxs-lookup\"><span data-stu-id=\"aaaaa-101\">Hello world</span></span>\n",
+        );
+        let d = SearchDocument::of(&a);
+        assert!(d.body.contains("Hei verden") && !d.body.contains("Hello"));
+        assert!(d.english.contains("Hello world"));
+    }
+}

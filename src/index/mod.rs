@@ -1,0 +1,493 @@
+//! The search index: one tantivy index per locale under the index folder
+//! (`INDEX/nb-NO/`, `INDEX/nl-NL/`), each with its own analyzer and the compound
+//! vocabulary learned from that locale's articles.
+//!
+//! **Atomic.** Every build ends in one tantivy commit whose payload names the vocabulary
+//! and manifest files written before it. A build that fails or is killed leaves the last
+//! commit, and the files it names, in place: the previous index keeps working.
+//!
+//! **Incremental.** The manifest records each file's size and modification time; a
+//! rebuild re-reads only files that changed, appeared or disappeared. `--full` re-reads
+//! everything (and relearns the vocabulary, which incremental runs only extend).
+
+mod document;
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::UNIX_EPOCH;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use tantivy::schema::{
+    Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Index, IndexWriter, TantivyDocument, Term};
+
+pub use document::{SearchDocument, Section};
+
+use crate::analysis::{Analyzer, Language, TOKENIZER, TOKENIZER_EN, Vocabulary};
+use crate::content::{LoadError, display_path, markdown_files};
+use crate::locale::Locale;
+
+/// Bumped when the schema or the analysis changes: older indexes are rebuilt in full.
+pub const FORMAT: u32 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("{path}: {source}")]
+    Tantivy {
+        path: String,
+        #[source]
+        source: tantivy::TantivyError,
+    },
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: not a remedy index ({why})")]
+    NotAnIndex { path: String, why: String },
+    #[error("{path}: no articles with a locale under it")]
+    Empty { path: String },
+}
+
+fn tantivy_err(path: &Path) -> impl Fn(tantivy::TantivyError) -> IndexError + '_ {
+    move |source| IndexError::Tantivy {
+        path: display_path(path),
+        source,
+    }
+}
+
+fn io_err(path: &Path) -> impl Fn(std::io::Error) -> IndexError + '_ {
+    move |source| IndexError::Io {
+        path: display_path(path),
+        source,
+    }
+}
+
+/// The fields of every locale's index.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// Path relative to the locale folder (the search contract's `path`).
+    pub path: Field,
+    /// Path relative to the content root, as read.
+    pub file: Field,
+    pub locale: Field,
+    pub asset: Field,
+    pub title: Field,
+    pub headings: Field,
+    /// The translated text (never the hidden English), sections one after another.
+    pub body: Field,
+    /// The English source text rebuilt from the spans.
+    pub english: Field,
+    /// JSON: the sections of `body` with their anchors.
+    pub sections: Field,
+    pub translation: Field,
+}
+
+pub fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |tokenizer: &str, stored: bool| {
+        let options = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        if stored {
+            options.set_stored()
+        } else {
+            options
+        }
+    };
+    let fields = Fields {
+        path: b.add_text_field("path", STRING | STORED),
+        file: b.add_text_field("file", STRING | STORED),
+        locale: b.add_text_field("locale", STRING | STORED),
+        asset: b.add_text_field("asset", STRING | STORED),
+        title: b.add_text_field("title", text(TOKENIZER, true)),
+        headings: b.add_text_field("headings", text(TOKENIZER, false)),
+        body: b.add_text_field("body", text(TOKENIZER, true)),
+        english: b.add_text_field("english", text(TOKENIZER_EN, false)),
+        sections: b.add_text_field("sections", STORED),
+        translation: b.add_text_field("translation", STORED),
+    };
+    (b.build(), fields)
+}
+
+/// What a commit's payload records.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Payload {
+    format: u32,
+    locale: String,
+    vocabulary: String,
+    manifest: String,
+}
+
+/// A file's identity for incremental builds: size and modification time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct Stamp {
+    len: u64,
+    modified_ns: u128,
+}
+
+/// One locale's index, open for searching.
+pub struct LocaleIndex {
+    pub locale: Locale,
+    pub index: Index,
+    pub fields: Fields,
+    pub reader: tantivy::IndexReader,
+    pub vocabulary: Arc<Vocabulary>,
+}
+
+impl LocaleIndex {
+    /// An analyzer of this index's language and vocabulary (one per thread).
+    pub fn analyzer(&self) -> Analyzer {
+        Analyzer::new(Language::of(&self.locale), self.vocabulary.clone())
+    }
+}
+
+/// The locales an index folder holds.
+pub fn locales(index_dir: &Path) -> Vec<Locale> {
+    let mut out: Vec<Locale> = std::fs::read_dir(index_dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.path().join("meta.json").is_file())
+        .filter_map(|e| Locale::from_folder_name(&e.file_name().to_string_lossy()))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Opens one locale's index.
+pub fn open(index_dir: &Path, locale: &Locale) -> Result<LocaleIndex, IndexError> {
+    let dir = index_dir.join(locale.to_string());
+    let index = Index::open_in_dir(&dir).map_err(tantivy_err(&dir))?;
+    let payload = read_payload(&index, &dir)?.ok_or_else(|| IndexError::NotAnIndex {
+        path: display_path(&dir),
+        why: "no remedy commit".into(),
+    })?;
+    let vocab_path = dir.join(&payload.vocabulary);
+    let text = std::fs::read_to_string(&vocab_path).map_err(io_err(&vocab_path))?;
+    let vocabulary =
+        Arc::new(
+            Vocabulary::from_tsv(&text).map_err(|why| IndexError::NotAnIndex {
+                path: display_path(&vocab_path),
+                why,
+            })?,
+        );
+    register(&index, locale, vocabulary.clone());
+    let (_, fields) = schema();
+    let reader = index.reader().map_err(tantivy_err(&dir))?;
+    Ok(LocaleIndex {
+        locale: locale.clone(),
+        index,
+        fields,
+        reader,
+        vocabulary,
+    })
+}
+
+fn read_payload(index: &Index, dir: &Path) -> Result<Option<Payload>, IndexError> {
+    let metas = index.load_metas().map_err(tantivy_err(dir))?;
+    Ok(metas
+        .payload
+        .and_then(|p| serde_json::from_str::<Payload>(&p).ok())
+        .filter(|p| p.format == FORMAT))
+}
+
+/// Custom tokenizers are not stored in the index: register them on every open.
+fn register(index: &Index, locale: &Locale, vocabulary: Arc<Vocabulary>) {
+    let language = Language::of(locale);
+    index.tokenizers().register(
+        TOKENIZER,
+        TextAnalyzer::from(Analyzer::new(language, vocabulary)),
+    );
+    index.tokenizers().register(
+        TOKENIZER_EN,
+        TextAnalyzer::from(Analyzer::new(
+            Language::English,
+            Arc::new(Vocabulary::default()),
+        )),
+    );
+}
+
+/// How a build went.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct BuildReport {
+    pub locales: BTreeMap<String, LocaleReport>,
+    pub skipped: Vec<String>,
+    pub seconds: f64,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LocaleReport {
+    pub documents: usize,
+    /// Files read this time (all of them for a full build).
+    pub read: usize,
+    pub removed: usize,
+    pub unchanged: usize,
+    pub full: bool,
+    pub vocabulary: usize,
+}
+
+/// Options of [`build`].
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Re-read everything and relearn the vocabulary.
+    pub full: bool,
+    /// Show a progress bar (only drawn when stderr is a terminal).
+    pub progress: bool,
+}
+
+/// Indexes every article under `content` into `index_dir`, one index per locale.
+/// Unreadable files are reported in `skipped` and left out; the rest is indexed.
+pub fn build(
+    content: &Path,
+    index_dir: &Path,
+    options: &BuildOptions,
+) -> Result<BuildReport, IndexError> {
+    let started = std::time::Instant::now();
+    let (files, walk_errors) = markdown_files(content);
+    let mut report = BuildReport {
+        skipped: walk_errors.iter().map(ToString::to_string).collect(),
+        ..BuildReport::default()
+    };
+    // Which locale each file belongs to: its locale folder (front matter may disagree;
+    // the parsed article decides when it is read).
+    let mut by_locale: BTreeMap<Locale, Vec<(PathBuf, Stamp)>> = BTreeMap::new();
+    for rel in files {
+        let Some(locale) = folder_locale(&rel) else {
+            continue;
+        };
+        let full = content.join(&rel);
+        let meta = std::fs::metadata(&full).map_err(io_err(&full))?;
+        let stamp = Stamp {
+            len: meta.len(),
+            modified_ns: meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos()),
+        };
+        by_locale.entry(locale).or_default().push((rel, stamp));
+    }
+    if by_locale.is_empty() {
+        return Err(IndexError::Empty {
+            path: display_path(content),
+        });
+    }
+    std::fs::create_dir_all(index_dir).map_err(io_err(index_dir))?;
+    let total: usize = by_locale.values().map(Vec::len).sum();
+    let bar = progress_bar(options.progress, total as u64);
+    for (locale, files) in by_locale {
+        let (locale_report, skipped) =
+            build_locale(content, index_dir, &locale, files, options, &bar)?;
+        report.skipped.extend(skipped);
+        report.locales.insert(locale.to_string(), locale_report);
+    }
+    bar.finish_and_clear();
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+fn progress_bar(wanted: bool, total: u64) -> indicatif::ProgressBar {
+    if !wanted || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{prefix:>6} [{bar:30}] {pos}/{len} articles {elapsed}",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    bar
+}
+
+/// The locale named by the first folder of a path relative to the content root.
+fn folder_locale(rel: &Path) -> Option<Locale> {
+    rel.components().find_map(|c| match c {
+        std::path::Component::Normal(p) => Locale::from_folder_name(&p.to_string_lossy()),
+        _ => None,
+    })
+}
+
+fn build_locale(
+    content: &Path,
+    index_dir: &Path,
+    locale: &Locale,
+    files: Vec<(PathBuf, Stamp)>,
+    options: &BuildOptions,
+    bar: &indicatif::ProgressBar,
+) -> Result<(LocaleReport, Vec<String>), IndexError> {
+    bar.set_prefix(locale.to_string());
+    let dir = index_dir.join(locale.to_string());
+    std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+    let (schema, fields) = schema();
+    let existing = Index::open_in_dir(&dir).ok();
+    let previous = match &existing {
+        Some(index) => read_payload(index, &dir)?,
+        None => None,
+    };
+    // An index of another format, or none: start afresh.
+    let index = match (existing, &previous) {
+        (Some(index), Some(_)) => index,
+        _ => {
+            clear_dir(&dir)?;
+            Index::create_in_dir(&dir, schema).map_err(tantivy_err(&dir))?
+        }
+    };
+    let old_manifest: HashMap<String, Stamp> = match (&previous, options.full) {
+        (Some(p), false) => std::fs::read_to_string(dir.join(&p.manifest))
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default(),
+        _ => HashMap::new(),
+    };
+    let full = previous.is_none() || options.full || old_manifest.is_empty();
+
+    let manifest: HashMap<String, Stamp> = files
+        .iter()
+        .map(|(rel, s)| (manifest_key(rel), *s))
+        .collect();
+    let changed: Vec<&PathBuf> = files
+        .iter()
+        .filter(|(rel, stamp)| full || old_manifest.get(&manifest_key(rel)) != Some(stamp))
+        .map(|(rel, _)| rel)
+        .collect();
+    let removed: Vec<&String> = old_manifest
+        .keys()
+        .filter(|k| !manifest.contains_key(*k))
+        .collect();
+    let mut report = LocaleReport {
+        read: changed.len(),
+        removed: removed.len(),
+        unchanged: files.len() - changed.len(),
+        full,
+        ..LocaleReport::default()
+    };
+    bar.inc(report.unchanged as u64);
+
+    // Read and parse what changed, in parallel.
+    let results: Vec<Result<SearchDocument, LoadError>> = changed
+        .par_iter()
+        .map(|rel| {
+            let doc = crate::content::load_article(content, rel).map(|a| SearchDocument::of(&a));
+            bar.inc(1);
+            doc
+        })
+        .collect();
+    let mut docs = Vec::with_capacity(results.len());
+    let mut skipped = Vec::new();
+    for r in results {
+        match r {
+            Ok(d) => docs.push(d),
+            Err(e) => skipped.push(e.to_string()),
+        }
+    }
+
+    // The vocabulary: relearned on a full build, extended on an incremental one.
+    let mut vocabulary = match (&previous, full) {
+        (Some(p), false) => std::fs::read_to_string(dir.join(&p.vocabulary))
+            .ok()
+            .and_then(|t| Vocabulary::from_tsv(&t).ok())
+            .unwrap_or_default(),
+        _ => Vocabulary::default(),
+    };
+    let learned = docs
+        .par_iter()
+        .fold(Vocabulary::default, |mut v, d| {
+            v.learn(&d.title);
+            v.learn(&d.body);
+            v
+        })
+        .reduce(Vocabulary::default, |mut a, b| {
+            a.merge(b);
+            a
+        });
+    vocabulary.merge(learned);
+    let vocabulary = Arc::new(vocabulary);
+    register(&index, locale, vocabulary.clone());
+
+    let mut writer: IndexWriter<TantivyDocument> = index
+        .writer_with_num_threads(2, 64 * 1024 * 1024)
+        .map_err(tantivy_err(&dir))?;
+    if full {
+        writer.delete_all_documents().map_err(tantivy_err(&dir))?;
+    } else {
+        let stale = removed
+            .iter()
+            .map(|k| (*k).clone())
+            .chain(changed.iter().map(|rel| manifest_key(rel)));
+        for k in stale {
+            writer.delete_term(Term::from_field_text(fields.file, &k));
+        }
+    }
+    for d in &docs {
+        writer
+            .add_document(d.to_tantivy(&fields, locale))
+            .map_err(tantivy_err(&dir))?;
+    }
+
+    let vocab_text = vocabulary.to_tsv();
+    let manifest_text = serde_json::to_string(&manifest).expect("manifest serializes");
+    let vocab_name = format!("remedy-vocabulary-{:016x}.tsv", fingerprint(&vocab_text));
+    let manifest_name = format!("remedy-manifest-{:016x}.json", fingerprint(&manifest_text));
+    for (name, text) in [(&vocab_name, &vocab_text), (&manifest_name, &manifest_text)] {
+        let path = dir.join(name);
+        std::fs::write(&path, text).map_err(io_err(&path))?;
+    }
+    let payload = Payload {
+        format: FORMAT,
+        locale: locale.to_string(),
+        vocabulary: vocab_name.clone(),
+        manifest: manifest_name.clone(),
+    };
+    let mut commit = writer.prepare_commit().map_err(tantivy_err(&dir))?;
+    commit.set_payload(&serde_json::to_string(&payload).expect("payload serializes"));
+    commit.commit().map_err(tantivy_err(&dir))?;
+    writer.wait_merging_threads().map_err(tantivy_err(&dir))?;
+    // Files of earlier commits are garbage now.
+    for entry in std::fs::read_dir(&dir).map_err(io_err(&dir))?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with("remedy-") && name != vocab_name && name != manifest_name {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+    let reader = index.reader().map_err(tantivy_err(&dir))?;
+    report.documents = reader.searcher().num_docs() as usize;
+    report.vocabulary = vocabulary.len();
+    Ok((report, skipped))
+}
+
+/// The manifest and delete key of a file: its path relative to the content root.
+fn manifest_key(rel: &Path) -> String {
+    rel.to_string_lossy().into_owned()
+}
+
+/// Removes what is in an index folder that is not a current remedy index.
+fn clear_dir(dir: &Path) -> Result<(), IndexError> {
+    for entry in std::fs::read_dir(dir).map_err(io_err(dir))?.flatten() {
+        let p = entry.path();
+        let r = if p.is_dir() {
+            std::fs::remove_dir_all(&p)
+        } else {
+            std::fs::remove_file(&p)
+        };
+        r.map_err(io_err(&p))?;
+    }
+    Ok(())
+}
+
+/// FNV-1a: names files by content, so a new commit never overwrites what the last one uses.
+fn fingerprint(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}

@@ -1,0 +1,431 @@
+//! Search fixes by symptom: queries analysed like the articles, BM25 over weighted fields,
+//! compound parts, typo tolerance for unknown words, proximity, English source text for
+//! English queries, and the best section with a highlighted snippet per hit.
+
+mod snippet;
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+use serde::Serialize;
+use tantivy::collector::TopDocs;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{Searcher, TantivyDocument, Term};
+
+pub use snippet::{Snippet, best_section, within};
+
+use crate::analysis::{Analyzer, Language, TermKind, Vocabulary};
+use crate::index::{self, IndexError, LocaleIndex, Section};
+use crate::locale::Locale;
+
+/// Queries longer than this are cut (a pasted log): search time stays bounded.
+pub const MAX_QUERY_CHARS: usize = 2_000;
+/// At most this many query words are searched; the rarest win.
+pub const MAX_QUERY_WORDS: usize = 24;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("the query is empty")]
+    EmptyQuery,
+    #[error("no index for locale {asked}; the index has: {}", available.join(", "))]
+    UnknownLocale {
+        asked: String,
+        available: Vec<String>,
+    },
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    #[error("search failed: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+}
+
+/// One result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    /// Relative to the locale folder of the content root.
+    pub path: String,
+    pub locale: String,
+    pub title: String,
+    pub score: f32,
+    /// The anchor of the section that best matches (`#anchor` in a link).
+    pub anchor: Option<String>,
+    pub section: Option<String>,
+    pub snippet: String,
+    /// Matched stretches of `snippet`, as character offsets `[start, end)`.
+    pub highlights: Vec<[usize; 2]>,
+    /// `MT` or `HT` when the front matter says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translation: Option<String>,
+    /// A hit from another locale of the same article set, filling a gap (`--fallback`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub fallback: bool,
+}
+
+/// Options of one search.
+#[derive(Debug, Clone)]
+pub struct SearchOptions {
+    pub locale: Locale,
+    pub limit: usize,
+    pub fallback: bool,
+}
+
+/// An open index folder, ready for many queries.
+pub struct Engine {
+    locales: BTreeMap<Locale, (LocaleIndex, Analyzer, Analyzer)>,
+}
+
+/// Field weights: a word in the title says more than one in a heading, which says more
+/// than one in the body.
+const TITLE: f32 = 3.0;
+const HEADINGS: f32 = 1.5;
+const BODY: f32 = 1.0;
+/// A typo corrected against the content counts less than an exact match.
+const FUZZY: f32 = 0.6;
+/// One part of a compound alone.
+const PART: f32 = 0.3;
+/// A synonym users type for a word of the articles.
+const SYNONYM: f32 = 0.8;
+/// Share of a term's other fields added to its best field.
+const TIE_BREAKER: f32 = 0.2;
+/// Query words in order, close together: the symptom as written.
+const PROXIMITY: f32 = 1.5;
+
+impl Engine {
+    pub fn open(index_dir: &Path) -> Result<Engine, SearchError> {
+        let mut locales = BTreeMap::new();
+        for locale in index::locales(index_dir) {
+            let li = index::open(index_dir, &locale)?;
+            let analyzer = li.analyzer();
+            let english = Analyzer::new(
+                Language::English,
+                std::sync::Arc::new(Vocabulary::default()),
+            );
+            locales.insert(locale, (li, analyzer, english));
+        }
+        Ok(Engine { locales })
+    }
+
+    pub fn locales(&self) -> Vec<String> {
+        self.locales.keys().map(ToString::to_string).collect()
+    }
+
+    /// Searches one locale; with `fallback`, other locales of the same article sets fill
+    /// the gaps, labelled.
+    pub fn search(
+        &mut self,
+        query: &str,
+        options: &SearchOptions,
+    ) -> Result<Vec<Hit>, SearchError> {
+        if query.trim().is_empty() {
+            return Err(SearchError::EmptyQuery);
+        }
+        let query: String = query.chars().take(MAX_QUERY_CHARS).collect();
+        if !self.locales.contains_key(&options.locale) {
+            return Err(SearchError::UnknownLocale {
+                asked: options.locale.to_string(),
+                available: self.locales(),
+            });
+        }
+        let mut hits = self.search_locale(&query, &options.locale, options.limit)?;
+        if options.fallback && hits.len() < options.limit {
+            let others: Vec<Locale> = self
+                .locales
+                .keys()
+                .filter(|l| **l != options.locale)
+                .cloned()
+                .collect();
+            let mut seen: HashSet<String> = hits.iter().map(|h| h.path.clone()).collect();
+            for other in others {
+                for mut h in self.search_locale(&query, &other, options.limit)? {
+                    if hits.len() >= options.limit {
+                        break;
+                    }
+                    if seen.insert(h.path.clone()) {
+                        h.fallback = true;
+                        hits.push(h);
+                    }
+                }
+            }
+        }
+        Ok(hits)
+    }
+
+    fn search_locale(
+        &mut self,
+        query: &str,
+        locale: &Locale,
+        limit: usize,
+    ) -> Result<Vec<Hit>, SearchError> {
+        let (li, analyzer, english) = self.locales.get_mut(locale).expect("checked by caller");
+        let searcher = li.reader.searcher();
+        let f = li.fields;
+        let plan = Plan::new(query, analyzer, &searcher, f.body);
+        if plan.words.is_empty() {
+            return Ok(Vec::new());
+        }
+        let looks_english = plan.looks_english(query, english, &searcher, f.english);
+        let q = plan.query(&li.fields, looks_english.then_some((english, query)));
+        let top = searcher.search(&q, &TopDocs::with_limit(limit).order_by_score())?;
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let text = |field: Field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            let body = text(f.body);
+            let sections: Vec<Section> =
+                serde_json::from_str(&text(f.sections)).unwrap_or_default();
+            let snippet = best_section(&body, &sections, &plan.matcher(), analyzer);
+            let translation = Some(text(f.translation)).filter(|t| !t.is_empty());
+            hits.push(Hit {
+                path: text(f.path),
+                locale: locale.to_string(),
+                title: text(f.title),
+                score,
+                anchor: snippet.anchor,
+                section: snippet.heading,
+                snippet: snippet.text,
+                highlights: snippet.highlights,
+                translation,
+                fallback: false,
+            });
+        }
+        Ok(hits)
+    }
+}
+
+/// One query word as analysed: its main term, compound parts, and how to match it.
+#[derive(Debug, Clone)]
+struct QueryWord {
+    main: String,
+    parts: Vec<String>,
+    /// Typo tolerance: the edit distance allowed (codes and short words: none).
+    fuzzy: Option<u8>,
+    /// Stems of known words within that distance, for a word the index does not know.
+    near: Vec<String>,
+    /// Stems of synonyms users type for the word ("mail" for "e-post").
+    synonyms: Vec<String>,
+    code: bool,
+    /// Documents with the main term; rarer words count more when the query is cut.
+    df: u64,
+}
+
+/// What is searched for, and what snippets highlight.
+pub struct Plan {
+    words: Vec<QueryWord>,
+}
+
+impl Plan {
+    fn new(query: &str, analyzer: &mut Analyzer, searcher: &Searcher, body: Field) -> Plan {
+        let mut by_position: BTreeMap<usize, QueryWord> = BTreeMap::new();
+        for t in analyzer.analyze(query) {
+            let w = by_position.entry(t.position).or_insert_with(|| QueryWord {
+                main: String::new(),
+                parts: Vec::new(),
+                fuzzy: None,
+                near: Vec::new(),
+                synonyms: Vec::new(),
+                code: false,
+                df: 0,
+            });
+            match t.kind {
+                TermKind::Code => {
+                    if w.main.is_empty() || t.text.len() > w.main.len() {
+                        w.main = t.text;
+                    }
+                    w.code = true;
+                }
+                TermKind::Word if w.main.is_empty() => w.main = t.text,
+                // A hyphenated query word: its joined form comes first, then its parts.
+                TermKind::Part if w.main.is_empty() => w.main = t.text,
+                TermKind::Word | TermKind::Part => {
+                    if t.text != w.main && !w.parts.contains(&t.text) {
+                        w.parts.push(t.text);
+                    }
+                }
+            }
+        }
+        let mut words: Vec<QueryWord> = by_position
+            .into_values()
+            .filter(|w| !w.main.is_empty())
+            .collect();
+        // Same word twice counts once.
+        let mut seen = HashSet::new();
+        words.retain(|w| seen.insert(w.main.clone()));
+        let lowered = crate::analysis::words(query)
+            .into_iter()
+            .map(|w| w.text.to_lowercase())
+            .collect::<Vec<_>>();
+        for w in &mut words {
+            w.df = searcher
+                .doc_freq(&Term::from_field_text(body, &w.main))
+                .unwrap_or(0);
+            // Typo tolerance only for words the index does not know: a known word is
+            // what the user meant. The typo is corrected against the words of the
+            // content itself, then stemmed like them.
+            if !w.code && w.df == 0 && w.parts.is_empty() {
+                let raw = lowered
+                    .iter()
+                    .find(|l| analyzer.stem(l).as_deref() == Some(w.main.as_str()))
+                    .cloned()
+                    .unwrap_or_else(|| w.main.clone());
+                let chars = raw.chars().count();
+                if chars >= 5 {
+                    let distance = if chars >= 9 { 2 } else { 1 };
+                    w.fuzzy = Some(distance);
+                    let near: Vec<String> = analyzer
+                        .vocabulary()
+                        .near(&raw, usize::from(distance))
+                        .into_iter()
+                        .take(4)
+                        .map(str::to_owned)
+                        .collect();
+                    for n in near {
+                        if let Some(stem) = analyzer.stem(&n)
+                            && stem != w.main
+                            && !w.near.contains(&stem)
+                        {
+                            w.near.push(stem);
+                        }
+                    }
+                }
+            }
+            for s in crate::analysis::synonyms(analyzer.language(), &w.main) {
+                // A synonym's first term: its stem, or the joined form of "e-post".
+                if let Some(t) = analyzer.analyze(s).into_iter().next()
+                    && t.text != w.main
+                    && !w.synonyms.contains(&t.text)
+                {
+                    w.synonyms.push(t.text);
+                }
+            }
+        }
+        if words.len() > MAX_QUERY_WORDS {
+            // Keep the most telling words: codes, then the rarest that occur at all.
+            words.sort_by_key(|w| (!w.code, w.df == 0 && w.fuzzy.is_none(), w.df));
+            words.truncate(MAX_QUERY_WORDS);
+        }
+        Plan { words }
+    }
+
+    /// Whether the query reads as English: more of its words occur in the English source
+    /// text than in the translation.
+    fn looks_english(
+        &self,
+        query: &str,
+        english: &mut Analyzer,
+        searcher: &Searcher,
+        english_field: Field,
+    ) -> bool {
+        let known_here = self.words.iter().filter(|w| w.df > 0).count();
+        let known_in_english = english
+            .analyze(query)
+            .iter()
+            .filter(|t| {
+                searcher
+                    .doc_freq(&Term::from_field_text(english_field, &t.text))
+                    .unwrap_or(0)
+                    > 0
+            })
+            .count();
+        known_in_english > known_here
+    }
+
+    fn query(&self, f: &index::Fields, english: Option<(&mut Analyzer, &str)>) -> Box<dyn Query> {
+        let fields = [(f.title, TITLE), (f.headings, HEADINGS), (f.body, BODY)];
+        // A term scores by its best field, plus a little for the others: a word in the
+        // title is usually in the body too, and must not count twice.
+        let term_in = |text: &str, weight: f32| -> Box<dyn Query> {
+            let disjuncts: Vec<Box<dyn Query>> = fields
+                .iter()
+                .map(|(field, w)| {
+                    let q: Box<dyn Query> = Box::new(TermQuery::new(
+                        Term::from_field_text(*field, text),
+                        IndexRecordOption::WithFreqs,
+                    ));
+                    Box::new(BoostQuery::new(q, *w * weight)) as Box<dyn Query>
+                })
+                .collect();
+            Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                disjuncts,
+                TIE_BREAKER,
+            ))
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for w in &self.words {
+            let mut alternatives: Vec<(Occur, Box<dyn Query>)> =
+                vec![(Occur::Should, term_in(&w.main, 1.0))];
+            if !w.parts.is_empty() {
+                // All parts of a compound, anywhere: "passord synkronisering" finds
+                // "passordsynkronisering" and the other way round.
+                let all: Vec<(Occur, Box<dyn Query>)> = w
+                    .parts
+                    .iter()
+                    .map(|p| (Occur::Must, term_in(p, 1.0)))
+                    .collect();
+                alternatives.push((Occur::Should, Box::new(BooleanQuery::new(all))));
+                // One part alone still says something ("netwerk" of "netwerkschijf").
+                for p in &w.parts {
+                    alternatives.push((Occur::Should, term_in(p, PART)));
+                }
+            }
+            for n in &w.near {
+                alternatives.push((Occur::Should, term_in(n, FUZZY)));
+            }
+            for s in &w.synonyms {
+                alternatives.push((Occur::Should, term_in(s, SYNONYM)));
+            }
+            clauses.push((Occur::Should, Box::new(BooleanQuery::new(alternatives))));
+        }
+        // Proximity: the known words in order, a few words apart.
+        let known: Vec<&QueryWord> = self.words.iter().filter(|w| w.df > 0).collect();
+        if known.len() >= 2 {
+            let terms: Vec<(usize, Term)> = known
+                .iter()
+                .enumerate()
+                .map(|(i, w)| (i, Term::from_field_text(f.body, &w.main)))
+                .collect();
+            let phrase: Box<dyn Query> = Box::new(PhraseQuery::new_with_offset_and_slop(terms, 4));
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(phrase, PROXIMITY))));
+        }
+        if let Some((analyzer, query)) = english {
+            let mut seen = HashSet::new();
+            for t in analyzer.analyze(query) {
+                if seen.insert(t.text.clone()) {
+                    let q: Box<dyn Query> = Box::new(TermQuery::new(
+                        Term::from_field_text(f.english, &t.text),
+                        IndexRecordOption::WithFreqs,
+                    ));
+                    clauses.push((Occur::Should, q));
+                }
+            }
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// What snippets mark: the terms searched for, and how far a typo may go.
+    fn matcher(&self) -> snippet::Matcher {
+        snippet::Matcher {
+            exact: self
+                .words
+                .iter()
+                .flat_map(|w| {
+                    std::iter::once(w.main.clone())
+                        .chain(w.parts.iter().cloned())
+                        .chain(w.near.iter().cloned())
+                        .chain(w.synonyms.iter().cloned())
+                })
+                .collect(),
+            fuzzy: self
+                .words
+                .iter()
+                .filter_map(|w| Some((w.main.clone(), w.fuzzy?)))
+                .collect(),
+        }
+    }
+}

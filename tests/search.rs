@@ -1,0 +1,303 @@
+//! The index and search commands on the seeds: the JSON contract of
+//! ../shared/eval/run_project.sh, incremental builds, and hard queries.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+fn remedy(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_remedy"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap()
+}
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("remedy-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn search(index: &Path, locale: &str, query: &str) -> Value {
+    let out = remedy(&[
+        "search",
+        "--index",
+        index.to_str().unwrap(),
+        "--locale",
+        locale,
+        "--limit",
+        "10",
+        "--format",
+        "json",
+        query,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn index_then_search_follows_the_eval_contract() {
+    let index = temp("search-contract");
+    let out = remedy(&[
+        "index",
+        "--content",
+        "content",
+        "--index",
+        index.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let v = search(&index, "nb-NO", "passord synkroniseres ikke");
+    let hits = v["hits"].as_array().unwrap();
+    assert!(!hits.is_empty());
+    let first = &hits[0];
+    for key in [
+        "path",
+        "locale",
+        "title",
+        "score",
+        "snippet",
+        "anchor",
+        "highlights",
+    ] {
+        assert!(first.get(key).is_some(), "hit without {key}: {first}");
+    }
+    assert_eq!(first["locale"], "nb-NO");
+    // Paths are relative to the locale folder.
+    assert!(!first["path"].as_str().unwrap().starts_with("nb-NO"));
+    let paths: Vec<&str> = hits.iter().map(|h| h["path"].as_str().unwrap()).collect();
+    assert!(
+        paths.contains(&"troubleshoot-password-synchronization.md"),
+        "{paths:?}"
+    );
+    // Scores are ranked best first.
+    let scores: Vec<f64> = hits.iter().map(|h| h["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]));
+    // Highlights point at matched words of the snippet.
+    let snippet: Vec<char> = first["snippet"].as_str().unwrap().chars().collect();
+    for h in first["highlights"].as_array().unwrap() {
+        let (a, b) = (
+            h[0].as_u64().unwrap() as usize,
+            h[1].as_u64().unwrap() as usize,
+        );
+        let word: String = snippet[a..b].iter().collect();
+        assert!(
+            word.to_lowercase().contains("passord") || word.to_lowercase().contains("synkroniser"),
+            "{word}"
+        );
+    }
+
+    // Dutch is analysed as Dutch.
+    let v = search(&index, "nl-NL", "wachtwoorden synchroniseren");
+    assert_eq!(v["hits"][0]["path"], "password-sync.md");
+    std::fs::remove_dir_all(&index).unwrap();
+}
+
+#[test]
+fn compound_words_meet_their_split_spelling() {
+    let index = temp("search-compound");
+    assert!(
+        remedy(&[
+            "index",
+            "--content",
+            "content",
+            "--index",
+            index.to_str().unwrap()
+        ])
+        .status
+        .success()
+    );
+    // The articles write "passordsynkronisering"; users write it in two words, and the
+    // other way round.
+    let split = search(&index, "nb-NO", "passord synkronisering");
+    let joined = search(&index, "nb-NO", "passordsynkronisering");
+    let top = |v: &Value| v["hits"][0]["path"].as_str().unwrap().to_owned();
+    assert!(!split["hits"].as_array().unwrap().is_empty());
+    assert!(!joined["hits"].as_array().unwrap().is_empty());
+    assert!(top(&split).contains("password"), "{}", top(&split));
+    assert!(top(&joined).contains("password"), "{}", top(&joined));
+    std::fs::remove_dir_all(&index).unwrap();
+}
+
+#[test]
+fn hard_queries_get_answers_not_errors() {
+    let index = temp("search-hard");
+    assert!(
+        remedy(&[
+            "index",
+            "--content",
+            "content",
+            "--index",
+            index.to_str().unwrap()
+        ])
+        .status
+        .success()
+    );
+    let ix = index.to_str().unwrap();
+    // Only stop words, only punctuation, query syntax: no hits, exit 0.
+    for q in ["og i på", "?!.,;", "\"(passord:)* -", "AND OR NOT"] {
+        let v = search(&index, "nb-NO", q);
+        assert!(v["hits"].is_array(), "{q}");
+    }
+    // A typo finds the word.
+    let v = search(&index, "nb-NO", "passordsynkroniserign");
+    assert!(!v["hits"].as_array().unwrap().is_empty());
+    // A pasted log: bounded, answered.
+    let long = "Error 0x80070005 at sync step; ".repeat(400);
+    assert!(long.len() > 10_000);
+    let v = search(&index, "nb-NO", &long);
+    assert!(v["hits"].is_array());
+    // Empty: a usage error.
+    let out = remedy(&["search", "--index", ix, "--locale", "nb-NO", "  "]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("empty"));
+    // Unknown locale: the error lists the available ones.
+    let out = remedy(&["search", "--index", ix, "--locale", "de-DE", "passord"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nb-NO, nl-NL"));
+    std::fs::remove_dir_all(&index).unwrap();
+}
+
+#[test]
+fn batch_mode_answers_each_line_with_its_time() {
+    let index = temp("search-batch");
+    assert!(
+        remedy(&[
+            "index",
+            "--content",
+            "content",
+            "--index",
+            index.to_str().unwrap()
+        ])
+        .status
+        .success()
+    );
+    let queries = index.with_extension("tsv");
+    std::fs::write(
+        &queries,
+        "q1\tpassord synkronisering\nq2\tkatalogsynkronisering\n\nbare tekst\n",
+    )
+    .unwrap();
+    let out = remedy(&[
+        "search",
+        "--index",
+        index.to_str().unwrap(),
+        "--locale",
+        "nb-NO",
+        "--queries",
+        queries.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let ids: Vec<&str> = lines.iter().map(|l| l["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["q1", "q2", "4"]);
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["micros"].as_f64().unwrap() > 0.0 && l["hits"].is_array())
+    );
+    std::fs::remove_dir_all(&index).unwrap();
+    std::fs::remove_file(&queries).unwrap();
+}
+
+#[test]
+fn rebuilds_read_only_what_changed_and_fallback_fills_gaps() {
+    let content = temp("search-incremental-content");
+    copy_dir(
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content")),
+        &content,
+    );
+    let index = temp("search-incremental-index");
+    let build = || {
+        let out = remedy(&[
+            "index",
+            "--content",
+            content.to_str().unwrap(),
+            "--index",
+            index.to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let first = build();
+    assert_eq!(first["locales"]["nb-NO"]["read"], 4);
+    assert_eq!(first["locales"]["nb-NO"]["full"], true);
+    let second = build();
+    assert_eq!(second["locales"]["nb-NO"]["read"], 0);
+    assert_eq!(second["locales"]["nb-NO"]["unchanged"], 4);
+    assert_eq!(second["locales"]["nb-NO"]["documents"], 4);
+
+    // Change one article, remove another.
+    let changed = content.join("nb-NO/password-sync.md");
+    let text = std::fs::read_to_string(&changed).unwrap();
+    std::fs::write(
+        &changed,
+        text + "\nEkstra avsnitt om zebrasynkronisering.\n",
+    )
+    .unwrap();
+    std::fs::remove_file(content.join("nb-NO/active-directory-not-syncing.md")).unwrap();
+    let third = build();
+    assert_eq!(third["locales"]["nb-NO"]["read"], 1);
+    assert_eq!(third["locales"]["nb-NO"]["removed"], 1);
+    assert_eq!(third["locales"]["nb-NO"]["documents"], 3);
+    let v = search(&index, "nb-NO", "zebrasynkronisering");
+    assert_eq!(v["hits"][0]["path"], "password-sync.md");
+
+    // nl-NL has only password-sync.md: --fallback fills up from nb-NO, labelled.
+    let out = remedy(&[
+        "search",
+        "--index",
+        index.to_str().unwrap(),
+        "--locale",
+        "nl-NL",
+        "--fallback",
+        "--format",
+        "json",
+        "synkronisering synchronisatie",
+    ]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let hits = v["hits"].as_array().unwrap();
+    assert!(
+        hits.iter()
+            .any(|h| h["fallback"] == true && h["locale"] == "nb-NO"),
+        "{v}"
+    );
+    assert!(
+        hits.iter()
+            .all(|h| h["fallback"] == true || h["locale"] == "nl-NL")
+    );
+    std::fs::remove_dir_all(&content).unwrap();
+    std::fs::remove_dir_all(&index).unwrap();
+}
