@@ -3,8 +3,9 @@
 
 mod common;
 
+use common::remedy;
+
 use std::path::Path;
-use std::process::Command;
 
 use remedy::align::{self, DirOptions, LinkClass, Method, Model, align_keyed};
 use remedy::article::Article;
@@ -16,14 +17,6 @@ fn content() -> &'static Path {
 
 fn seed(rel: &str) -> Article {
     remedy::content::load_article(content(), Path::new(rel)).unwrap()
-}
-
-fn remedy(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_remedy"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
 }
 
 #[test]

@@ -1,18 +1,13 @@
 //! The index and search commands on the seeds: the JSON contract of
 //! ../shared/eval/run_project.sh, incremental builds, and hard queries.
 
+mod common;
+
+use common::remedy;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
-
-fn remedy(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_remedy"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
-}
 
 fn temp(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("remedy-{name}-{}", std::process::id()));
@@ -30,6 +25,24 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), &target).unwrap();
         }
     }
+}
+
+/// An index of `content/` in a fresh temporary folder.
+fn indexed(name: &str) -> PathBuf {
+    let index = temp(name);
+    let out = remedy(&[
+        "index",
+        "--content",
+        "content",
+        "--index",
+        index.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    index
 }
 
 fn search(index: &Path, locale: &str, query: &str) -> Value {
@@ -55,20 +68,7 @@ fn search(index: &Path, locale: &str, query: &str) -> Value {
 
 #[test]
 fn index_then_search_follows_the_eval_contract() {
-    let index = temp("search-contract");
-    let out = remedy(&[
-        "index",
-        "--content",
-        "content",
-        "--index",
-        index.to_str().unwrap(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-
+    let index = indexed("search-contract");
     let v = search(&index, "nb-NO", "passord synkroniseres ikke");
     let hits = v["hits"].as_array().unwrap();
     assert!(!hits.is_empty());
@@ -117,18 +117,7 @@ fn index_then_search_follows_the_eval_contract() {
 
 #[test]
 fn compound_words_meet_their_split_spelling() {
-    let index = temp("search-compound");
-    assert!(
-        remedy(&[
-            "index",
-            "--content",
-            "content",
-            "--index",
-            index.to_str().unwrap()
-        ])
-        .status
-        .success()
-    );
+    let index = indexed("search-compound");
     // The articles write "passordsynkronisering"; users write it in two words, and the
     // other way round.
     let split = search(&index, "nb-NO", "passord synkronisering");
@@ -143,18 +132,7 @@ fn compound_words_meet_their_split_spelling() {
 
 #[test]
 fn hard_queries_get_answers_not_errors() {
-    let index = temp("search-hard");
-    assert!(
-        remedy(&[
-            "index",
-            "--content",
-            "content",
-            "--index",
-            index.to_str().unwrap()
-        ])
-        .status
-        .success()
-    );
+    let index = indexed("search-hard");
     let ix = index.to_str().unwrap();
     // Only stop words, only punctuation, query syntax: no hits, exit 0.
     for q in ["og i på", "?!.,;", "\"(passord:)* -", "AND OR NOT"] {
@@ -182,18 +160,7 @@ fn hard_queries_get_answers_not_errors() {
 
 #[test]
 fn batch_mode_answers_each_line_with_its_time() {
-    let index = temp("search-batch");
-    assert!(
-        remedy(&[
-            "index",
-            "--content",
-            "content",
-            "--index",
-            index.to_str().unwrap()
-        ])
-        .status
-        .success()
-    );
+    let index = indexed("search-batch");
     let queries = index.with_extension("tsv");
     std::fs::write(
         &queries,

@@ -1,7 +1,10 @@
 //! Facts about the seed articles in content/, through the library and the real binary.
 
+mod common;
+
+use common::remedy;
+
 use std::path::Path;
-use std::process::Command;
 
 use remedy::article::{Article, ArticleForm, SegmentKey};
 
@@ -20,14 +23,6 @@ fn english_of(a: &Article, key: u32) -> &str {
         .find(|s| s.key == SegmentKey::Sentence(key))
         .unwrap();
     a.source_of(s).unwrap()
-}
-
-fn remedy(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_remedy"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the remedy binary runs")
 }
 
 #[test]

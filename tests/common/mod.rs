@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 /// `sub` inside the real corpus (`$REMEDY_CORPUS`, default `../shared/corpus`), or `None`
 /// when it is missing: then the test is skipped, loudly, except under `CI=true`, where a
 /// missing corpus fails it.
+#[allow(dead_code)] // not every test crate reads the corpus
 pub fn corpus(sub: &str) -> Option<PathBuf> {
     let root = std::env::var_os("REMEDY_CORPUS")
         .map(PathBuf::from)
@@ -21,4 +22,14 @@ pub fn corpus(sub: &str) -> Option<PathBuf> {
         dir.display()
     );
     None
+}
+
+/// Runs the real `remedy` binary from the project root.
+#[allow(dead_code)] // not every test crate runs the binary
+pub fn remedy(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_remedy"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the remedy binary runs")
 }
