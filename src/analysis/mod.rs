@@ -147,7 +147,7 @@ impl Language {
             ],
             Language::Dutch => &[
                 ("wachtwoord", &["wachtwoord", "wachtwoorden", "wachtwoords"]),
-                ("gebruiker", &["gebruiker", "gebruikers", "gebruikersnaam"]),
+                ("gebruiker", &["gebruiker", "gebruikers"]),
                 ("server", &["server", "servers"]),
                 (
                     "driver",
@@ -279,7 +279,23 @@ impl Analyzer {
     }
 
     fn compute(&mut self, lower: &str) -> Cached {
-        if let Some(stop) = &mut self.stop {
+        // Symptoms hinge on negation and ability ("svarer ikke", "kan niet openen"):
+        // those stay searchable although the stop lists drop them.
+        let kept = matches!(
+            lower,
+            "ikke"
+                | "ingen"
+                | "kan"
+                | "kunne"
+                | "niet"
+                | "geen"
+                | "kon"
+                | "not"
+                | "no"
+                | "cannot"
+                | "can"
+        );
+        if let Some(stop) = self.stop.as_mut().filter(|_| !kept) {
             let mut stream = stop.token_stream(lower);
             if !stream.advance() {
                 return Cached {
@@ -406,6 +422,52 @@ impl Analyzer {
             }
         }
         out
+    }
+}
+
+impl Analyzer {
+    /// Calls `f` with every term of `text` and the bytes it stands for, like
+    /// [`Analyzer::analyze`] without positions and without allocating per word: for
+    /// highlighting, which runs on every hit's body.
+    pub fn for_each_term(&mut self, text: &str, mut f: impl FnMut(&str, Range<usize>, TermKind)) {
+        let mut lower = String::new();
+        for w in words(text) {
+            lower.clear();
+            lower.extend(w.text.chars().flat_map(char::to_lowercase));
+            match w.kind {
+                WordKind::Code => {
+                    if let Some(hex) = lower.strip_prefix("0x") {
+                        f(hex, w.range.clone(), TermKind::Code);
+                    }
+                    f(&lower, w.range, TermKind::Code);
+                }
+                WordKind::Joined => {
+                    lower.retain(char::is_alphanumeric);
+                    if let Some(stem) = &self.cached(&lower).stem {
+                        f(stem, w.range, TermKind::Part);
+                    }
+                }
+                WordKind::Plain | WordKind::Part => {
+                    let same_len = lower.len() == w.text.len();
+                    let kind = if w.kind == WordKind::Part {
+                        TermKind::Part
+                    } else {
+                        TermKind::Word
+                    };
+                    let cached = self.cached(&lower);
+                    let Some(stem) = &cached.stem else { continue };
+                    f(stem, w.range.clone(), kind);
+                    for (r, s) in &cached.parts {
+                        let range = if same_len {
+                            w.range.start + r.start..w.range.start + r.end
+                        } else {
+                            w.range.clone()
+                        };
+                        f(s, range, TermKind::Part);
+                    }
+                }
+            }
+        }
     }
 }
 

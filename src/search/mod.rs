@@ -10,7 +10,8 @@ use std::path::Path;
 use serde::Serialize;
 use tantivy::collector::TopDocs;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query,
+    TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{Searcher, TantivyDocument, Term};
@@ -87,6 +88,10 @@ const FUZZY: f32 = 0.6;
 const PART: f32 = 0.3;
 /// A synonym users type for a word of the articles.
 const SYNONYM: f32 = 0.8;
+/// What every query word found adds to an article's score, beside its BM25.
+const COVERAGE: f32 = 2.0;
+/// Share of a word's other ways of matching added to its best one.
+const WORD_TIE: f32 = 0.1;
 /// Share of a term's other fields added to its best field.
 const TIE_BREAKER: f32 = 0.2;
 /// Query words in order, close together: the symptom as written.
@@ -268,16 +273,20 @@ impl Plan {
             // Typo tolerance only for words the index does not know: a known word is
             // what the user meant. The typo is corrected against the words of the
             // content itself, then stemmed like them.
-            if !w.code && w.df == 0 && w.parts.is_empty() {
+            // Typo tolerance for words the index does not know, and for words the
+            // content never writes whose stem it happens to know ("kalendern" stems like
+            // "kalenderne"; "kalenderen" is what was meant). The typo is corrected against
+            // the words of the content itself, then stemmed like them.
+            if !w.code && w.parts.is_empty() {
                 let raw = lowered
                     .iter()
                     .find(|l| analyzer.stem(l).as_deref() == Some(w.main.as_str()))
                     .cloned()
                     .unwrap_or_else(|| w.main.clone());
                 let chars = raw.chars().count();
-                if chars >= 5 {
+                let own = analyzer.vocabulary().count(&raw);
+                if chars >= 5 && (w.df == 0 || own == 0) {
                     let distance = if chars >= 9 { 2 } else { 1 };
-                    w.fuzzy = Some(distance);
                     let near: Vec<String> = analyzer
                         .vocabulary()
                         .near(&raw, usize::from(distance))
@@ -285,6 +294,7 @@ impl Plan {
                         .take(4)
                         .map(str::to_owned)
                         .collect();
+                    w.fuzzy = Some(distance);
                     for n in near {
                         if let Some(stem) = analyzer.stem(&n)
                             && stem != w.main
@@ -380,7 +390,19 @@ impl Plan {
             for s in &w.synonyms {
                 alternatives.push((Occur::Should, term_in(s, SYNONYM)));
             }
-            clauses.push((Occur::Should, Box::new(BooleanQuery::new(alternatives))));
+            // A word counts once, by its best way of matching: a compound must not weigh
+            // more than a simple word because it can match three ways.
+            let ways: Vec<Box<dyn Query>> = alternatives.into_iter().map(|(_, q)| q).collect();
+            let word: Box<dyn Query> =
+                Box::new(DisjunctionMaxQuery::with_tie_breaker(ways, WORD_TIE));
+            // Coverage: every query word found adds the same, however common it is,
+            // so an article that answers the whole symptom beats one that repeats a
+            // single rare word.
+            clauses.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(word.box_clone(), COVERAGE)),
+            ));
+            clauses.push((Occur::Should, word));
         }
         // Proximity: the known words in order, a few words apart.
         let known: Vec<&QueryWord> = self.words.iter().filter(|w| w.df > 0).collect();

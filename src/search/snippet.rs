@@ -27,10 +27,13 @@ impl Matcher {
             return true;
         }
         kind != TermKind::Code
-            && self
-                .fuzzy
-                .iter()
-                .any(|(q, d)| within(q, term, usize::from(*d)))
+            && self.fuzzy.iter().any(|(q, d)| {
+                // Cheap tests first: this runs on every word of every hit.
+                let d = usize::from(*d);
+                q.len().abs_diff(term.len()) <= 2 * d
+                    && q.chars().next() == term.chars().next()
+                    && within(q, term, d)
+            })
     }
 }
 
@@ -52,12 +55,12 @@ pub fn best_section(
     matcher: &Matcher,
     analyzer: &mut Analyzer,
 ) -> Snippet {
-    let mut matched: Vec<(Range<usize>, String)> = analyzer
-        .analyze(body)
-        .into_iter()
-        .filter(|t| matcher.matches(&t.text, t.kind))
-        .map(|t| (t.range, t.text))
-        .collect();
+    let mut matched: Vec<(Range<usize>, String)> = Vec::new();
+    analyzer.for_each_term(body, |term, range, kind| {
+        if matcher.matches(term, kind) {
+            matched.push((range, term.to_owned()));
+        }
+    });
     matched.sort_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
 
     let whole = Section {
