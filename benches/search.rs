@@ -1,0 +1,89 @@
+//! Search end to end in one process: build the index of the plain alchemy corpus (both
+//! locales), then answer the judged symptom queries of ../shared/eval/dev.tsv many times
+//! with the index open, as a search service would.
+//!
+//! `cargo bench --bench search`; `$REMEDY_CORPUS` (default ../shared/corpus),
+//! `$REMEDY_BENCH_ROUNDS` (default 20). Prints the build time and per-query latency
+//! percentiles for 10 hits (with snippets) and for 1 hit. Query texts are not printed.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use remedy::index::{self, BuildOptions};
+use remedy::search::{Engine, SearchOptions};
+
+fn main() {
+    let root = std::env::var_os("REMEDY_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus")));
+    let content = root.join("alchemy");
+    let queries_file = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/eval/dev.tsv"
+    ));
+    assert!(content.is_dir(), "no corpus at {}", content.display());
+    let rounds: usize = std::env::var("REMEDY_BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(20);
+
+    let dir = std::env::temp_dir().join(format!("remedy-bench-search-{}", std::process::id()));
+    let started = Instant::now();
+    let report = index::build(
+        &content,
+        &dir,
+        &BuildOptions {
+            full: true,
+            progress: false,
+        },
+    )
+    .expect("index builds");
+    let build = started.elapsed().as_secs_f64();
+    let docs: usize = report.locales.values().map(|l| l.documents).sum();
+    println!(
+        "index build   {build:.2} s  {docs} documents ({} threads)",
+        rayon::current_num_threads()
+    );
+
+    let text = std::fs::read_to_string(&queries_file).expect("dev.tsv");
+    let queries: Vec<(String, String)> = text
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let mut f = l.split('\t');
+            let _id = f.next()?;
+            Some((f.next()?.to_owned(), f.next()?.to_owned()))
+        })
+        .collect();
+    let mut engine = Engine::open(&dir).expect("index opens");
+    for limit in [10, 1] {
+        let mut times = Vec::new();
+        for round in 0..=rounds {
+            for (locale, q) in &queries {
+                let options = SearchOptions {
+                    locale: locale.parse().expect("locale"),
+                    limit,
+                    fallback: false,
+                };
+                let t = Instant::now();
+                let hits = engine.search(q, &options).expect("search");
+                let us = t.elapsed().as_secs_f64() * 1e6;
+                std::hint::black_box(hits);
+                // Round 0 warms the caches.
+                if round > 0 {
+                    times.push(us);
+                }
+            }
+        }
+        times.sort_by(f64::total_cmp);
+        let p = |q: f64| times[((times.len() - 1) as f64 * q) as usize];
+        println!(
+            "search limit {limit:>2}  {} queries  p50 {:.0} µs  p95 {:.0} µs  p99 {:.0} µs",
+            times.len(),
+            p(0.5),
+            p(0.95),
+            p(0.99)
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
