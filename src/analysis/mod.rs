@@ -21,6 +21,8 @@ mod compound;
 mod words;
 
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -214,7 +216,9 @@ pub struct Analyzer {
     stop: Option<tantivy::tokenizer::TextAnalyzer>,
     overrides: HashMap<&'static str, &'static str>,
     vocabulary: Arc<Vocabulary>,
-    cache: HashMap<String, Cached>,
+    /// Per distinct lower-cased word; FxHash, as this is looked up for every word indexed,
+    /// searched and highlighted.
+    cache: FxHashMap<String, Cached>,
 }
 
 impl std::fmt::Debug for Analyzer {
@@ -250,7 +254,7 @@ impl Analyzer {
             stop,
             overrides,
             vocabulary,
-            cache: HashMap::new(),
+            cache: FxHashMap::default(),
         }
     }
 

@@ -443,9 +443,12 @@ impl Plan {
                         .chain(w.synonyms.iter().cloned())
                 })
                 .collect(),
+            // Typos the vocabulary corrected are marked through their corrections; an
+            // edit-distance test on every word of a hit is left for the rest.
             fuzzy: self
                 .words
                 .iter()
+                .filter(|w| w.near.is_empty())
                 .filter_map(|w| Some((w.main.clone(), w.fuzzy?)))
                 .collect(),
         }

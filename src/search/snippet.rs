@@ -2,6 +2,8 @@
 //! stemmed, compound part, and fuzzy (tantivy's own snippets miss fuzzy matches).
 
 use std::collections::HashSet;
+
+use rustc_hash::FxHashSet;
 use std::ops::Range;
 
 use crate::analysis::{Analyzer, TermKind};
@@ -16,7 +18,7 @@ const LEAD_CHARS: usize = 40;
 #[derive(Debug, Clone, Default)]
 pub struct Matcher {
     /// Index terms: stems, codes, compound parts.
-    pub exact: HashSet<String>,
+    pub exact: FxHashSet<String>,
     /// Query stems with their typo distance.
     pub fuzzy: Vec<(String, u8)>,
 }
