@@ -21,14 +21,18 @@ pub const MIN_PART_COUNT: u32 = 3;
 const MIN_WORD_CHARS: usize = 2 * MIN_PART_CHARS;
 
 /// Word frequencies of one language's content, lower-cased.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct Vocabulary {
     counts: HashMap<String, u32>,
+    /// Words seen often enough, by first letter, with count and length in characters:
+    /// typo correction looks only at one bucket. Built on first use.
+    by_first: std::sync::OnceLock<HashMap<char, Vec<(String, u32, usize)>>>,
 }
 
 impl Vocabulary {
     /// Counts one occurrence of a lower-cased word.
     pub fn add(&mut self, word: &str) {
+        self.by_first = std::sync::OnceLock::new();
         if let Some(n) = self.counts.get_mut(word) {
             *n += 1;
         } else {
@@ -48,6 +52,7 @@ impl Vocabulary {
     }
 
     pub fn merge(&mut self, other: Vocabulary) {
+        self.by_first = std::sync::OnceLock::new();
         for (w, n) in other.counts {
             *self.counts.entry(w).or_insert(0) += n;
         }
@@ -93,7 +98,10 @@ impl Vocabulary {
                 .ok_or_else(|| format!("line {}: expected word<TAB>count", i + 1))?;
             counts.insert(w.to_owned(), n);
         }
-        Ok(Vocabulary { counts })
+        Ok(Vocabulary {
+            counts,
+            by_first: std::sync::OnceLock::new(),
+        })
     }
 
     /// A last part that is a known word plus an inflection ending.
@@ -107,19 +115,33 @@ impl Vocabulary {
     /// Known words within `distance` edits of `word` (same first letter, so the search
     /// stays cheap and a typo does not jump to an unrelated word), most frequent first.
     pub fn near(&self, word: &str, distance: usize) -> Vec<&str> {
-        let first = word.chars().next();
+        let Some(first) = word.chars().next() else {
+            return Vec::new();
+        };
         let len = word.chars().count();
-        let mut out: Vec<(&str, u32)> = self
-            .counts
-            .iter()
-            .filter(|(w, n)| {
-                **n >= MIN_PART_COUNT
-                    && w.chars().next() == first
-                    && w.chars().count().abs_diff(len) <= distance
+        let buckets = self.by_first.get_or_init(|| {
+            let mut b: HashMap<char, Vec<(String, u32, usize)>> = HashMap::new();
+            for (w, n) in &self.counts {
+                if *n >= MIN_PART_COUNT
+                    && let Some(c) = w.chars().next()
+                {
+                    b.entry(c)
+                        .or_default()
+                        .push((w.clone(), *n, w.chars().count()));
+                }
+            }
+            b
+        });
+        let mut out: Vec<(&str, u32)> = buckets
+            .get(&first)
+            .into_iter()
+            .flatten()
+            .filter(|(w, _, l)| {
+                l.abs_diff(len) <= distance
                     && w.as_str() != word
                     && crate::search::within(word, w, distance)
             })
-            .map(|(w, n)| (w.as_str(), *n))
+            .map(|(w, n, _)| (w.as_str(), *n))
             .collect();
         out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         out.into_iter().map(|(w, _)| w).collect()

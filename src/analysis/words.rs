@@ -126,6 +126,13 @@ fn push_parts<'a>(out: &mut Vec<Word<'a>>, run: &'a str, base: usize) {
 
 /// Whether a run is an identifier to keep whole.
 pub fn is_code(run: &str) -> bool {
+    // Fast path for the common case, without allocating: a plain word has no digit, no
+    // connector and no capital after its first letter.
+    let mut chars = run.chars();
+    let first_plain = chars.next().is_some_and(|c| !c.is_ascii_digit());
+    if first_plain && chars.all(|c| c.is_lowercase() || (c.is_alphabetic() && !c.is_uppercase())) {
+        return false;
+    }
     if run.chars().any(|c| c.is_ascii_digit()) {
         return true;
     }
