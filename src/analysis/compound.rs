@@ -26,8 +26,11 @@ pub struct Vocabulary {
     counts: HashMap<String, u32>,
     /// Words seen often enough, by first letter, with count and length in characters:
     /// typo correction looks only at one bucket. Built on first use.
-    by_first: std::sync::OnceLock<HashMap<char, Vec<(String, u32, usize)>>>,
+    by_first: std::sync::OnceLock<Buckets>,
 }
+
+/// Words by first letter, each with its count and length in characters.
+type Buckets = HashMap<char, Vec<(String, u32, usize)>>;
 
 impl Vocabulary {
     /// Counts one occurrence of a lower-cased word.
@@ -120,7 +123,7 @@ impl Vocabulary {
         };
         let len = word.chars().count();
         let buckets = self.by_first.get_or_init(|| {
-            let mut b: HashMap<char, Vec<(String, u32, usize)>> = HashMap::new();
+            let mut b = Buckets::new();
             for (w, n) in &self.counts {
                 if *n >= MIN_PART_COUNT
                     && let Some(c) = w.chars().next()

@@ -437,7 +437,12 @@ impl Analyzer {
         let mut lower = String::new();
         for w in words(text) {
             lower.clear();
-            lower.extend(w.text.chars().flat_map(char::to_lowercase));
+            if w.text.is_ascii() {
+                lower.push_str(w.text);
+                lower.make_ascii_lowercase();
+            } else {
+                lower.extend(w.text.chars().flat_map(char::to_lowercase));
+            }
             match w.kind {
                 WordKind::Code => {
                     if let Some(hex) = lower.strip_prefix("0x") {

@@ -392,15 +392,22 @@ impl Plan {
             }
             // A word counts once, by its best way of matching: a compound must not weigh
             // more than a simple word because it can match three ways.
-            let ways: Vec<Box<dyn Query>> = alternatives.into_iter().map(|(_, q)| q).collect();
-            let word: Box<dyn Query> =
-                Box::new(DisjunctionMaxQuery::with_tie_breaker(ways, WORD_TIE));
-            // Coverage: every query word found adds the same, however common it is,
-            // so an article that answers the whole symptom beats one that repeats a
-            // single rare word.
+            let mut ways: Vec<Box<dyn Query>> = alternatives.into_iter().map(|(_, q)| q).collect();
+            let word: Box<dyn Query> = if ways.len() == 1 {
+                ways.pop().expect("one way")
+            } else {
+                Box::new(DisjunctionMaxQuery::with_tie_breaker(ways, WORD_TIE))
+            };
+            // Coverage: every query word the body holds adds the same, however common it
+            // is, so an article that answers the whole symptom beats one that repeats a
+            // single rare word. (A single term: cheap to score.)
+            let present: Box<dyn Query> = Box::new(TermQuery::new(
+                Term::from_field_text(f.body, &w.main),
+                IndexRecordOption::Basic,
+            ));
             clauses.push((
                 Occur::Should,
-                Box::new(ConstScoreQuery::new(word.box_clone(), COVERAGE)),
+                Box::new(ConstScoreQuery::new(present, COVERAGE)),
             ));
             clauses.push((Occur::Should, word));
         }

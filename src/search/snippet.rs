@@ -176,15 +176,62 @@ fn forward_chars(s: &str, from: usize, n: usize) -> usize {
 
 /// Whether two words are within `d` edits (insert, delete, substitute, swap neighbours).
 pub fn within(a: &str, b: &str, d: usize) -> bool {
+    // Words are short: rows live on the stack (longer words fall back to the heap).
+    const MAX: usize = 48;
+    let (mut ab, mut bb) = (['\0'; MAX], ['\0'; MAX]);
+    let (mut n, mut m) = (0, 0);
+    for c in a.chars() {
+        if n == MAX {
+            return within_long(a, b, d);
+        }
+        ab[n] = c;
+        n += 1;
+    }
+    for c in b.chars() {
+        if m == MAX {
+            return within_long(a, b, d);
+        }
+        bb[m] = c;
+        m += 1;
+    }
+    if n.abs_diff(m) > d {
+        return false;
+    }
+    let mut rows = [[0usize; MAX + 1]; 3];
+    distance_rows(&ab[..n], &bb[..m], d, &mut rows)
+}
+
+fn within_long(a: &str, b: &str, d: usize) -> bool {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     if a.len().abs_diff(b.len()) > d {
         return false;
     }
+    let mut rows = vec![vec![0usize; b.len() + 1]; 3];
+    let [r0, r1, r2] = &mut rows[..] else {
+        unreachable!()
+    };
+    osa(&a, &b, d, [r0, r1, r2])
+}
+
+fn distance_rows<const W: usize>(
+    a: &[char],
+    b: &[char],
+    d: usize,
+    rows: &mut [[usize; W]; 3],
+) -> bool {
+    let [r0, r1, r2] = rows;
+    osa(a, b, d, [&mut r0[..], &mut r1[..], &mut r2[..]])
+}
+
+/// Optimal string alignment distance ≤ `d`, with early exit; rows: two back, one back,
+/// current.
+fn osa(a: &[char], b: &[char], d: usize, rows: [&mut [usize]; 3]) -> bool {
+    let [mut prev2, mut prev, mut cur] = rows;
     let (n, m) = (a.len(), b.len());
-    let mut prev2 = vec![0usize; m + 1];
-    let mut prev: Vec<usize> = (0..=m).collect();
-    let mut cur = vec![0usize; m + 1];
+    for (j, v) in prev.iter_mut().enumerate().take(m + 1) {
+        *v = j;
+    }
     for i in 1..=n {
         cur[0] = i;
         let mut row_min = cur[0];
