@@ -31,6 +31,7 @@ pub mod article;
 pub mod content;
 pub mod index;
 pub mod inspect;
+pub mod l10n;
 pub mod locale;
 pub mod search;
 
