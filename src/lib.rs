@@ -25,6 +25,7 @@
 //! assert_eq!(article.emit(), article.original());
 //! ```
 
+pub mod advise;
 pub mod align;
 pub mod analysis;
 pub mod article;
