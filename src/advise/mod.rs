@@ -3,5 +3,7 @@
 //! `advise` / `annotate` commands are the next step of this module.)
 
 pub mod catalog;
+pub mod resolve;
 
 pub use catalog::{ArticleRef, Catalog, CatalogError, Finding, Place, Severity, Target};
+pub use resolve::{Advice, Advisor, ArticleLink, Knowledge, advise_code};

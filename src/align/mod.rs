@@ -167,7 +167,7 @@ pub fn align_set(set: &ArticleSet, articles: &[&Article], detail: Detail) -> Set
 
 /// The member to rebuild the en-US article from: among the span articles, the one with
 /// the newest `ms.lasthandoff` (else `ms.date`); ties go to the first locale.
-fn english_source(set: &ArticleSet, articles: &[&Article]) -> Option<Locale> {
+pub fn english_source(set: &ArticleSet, articles: &[&Article]) -> Option<Locale> {
     let mut best: Option<(Option<Date>, &Locale)> = None;
     for (m, a) in set.members.iter().zip(articles) {
         if a.form() != ArticleForm::Bilingual {

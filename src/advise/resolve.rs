@@ -1,0 +1,422 @@
+//! Resolution: a finding and a reader's locale become advice — the localized title and
+//! description, and the remediation steps as Markdown from the knowledge base, in the
+//! best locale the article exists in (the English rebuilt from the spans when the reader's
+//! locale lacks it), saying which locale was used, whether it is machine translated and
+//! whether the English changed since it was translated.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::catalog::{ArticleRef, Catalog, Finding, Place, Severity};
+use crate::align::{ArticleInfo, ArticleSet, group};
+use crate::article::{Article, ArticleForm, BlockKind, TranslationType};
+use crate::content::{LoadError, load_dir};
+use crate::l10n::{Arg, Messages};
+use crate::locale::Locale;
+
+/// The knowledge base: every article of a content folder, grouped into sets.
+pub struct Knowledge {
+    articles: Vec<Article>,
+    sets: Vec<ArticleSet>,
+}
+
+impl Knowledge {
+    pub fn load(content: &Path) -> (Knowledge, Vec<LoadError>) {
+        let (articles, errors) = load_dir(content);
+        let infos: Vec<ArticleInfo> = articles.iter().map(ArticleInfo::of).collect();
+        let (sets, _) = group(&infos);
+        (Knowledge { articles, sets }, errors)
+    }
+
+    fn set_of(&self, r: &ArticleRef) -> Option<&ArticleSet> {
+        self.sets.iter().find(|s| {
+            s.members.iter().any(|m| {
+                let a = &self.articles[m.index];
+                match r {
+                    ArticleRef::Asset(id) => a.asset_id() == Some(*id),
+                    ArticleRef::Path(p) => s.relative_path == *p,
+                }
+            })
+        })
+    }
+}
+
+/// What remedy says about one finding.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Advice {
+    pub code: String,
+    pub severity: Severity,
+    pub title: String,
+    pub description: String,
+    /// The locale of `title` and `description`.
+    pub message_locale: String,
+    /// The remediation as Markdown; `None` when no target article could be read.
+    pub steps: Option<String>,
+    /// The article the steps come from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub article: Option<ArticleLink>,
+    /// The locale of `steps`: the reader's, or the fallback used.
+    pub locale: String,
+    pub machine_translated: bool,
+    /// The English of the steps changed after this translation was made.
+    pub english_changed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ArticleLink {
+    /// Path below the locale folder.
+    pub path: String,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anchor: Option<String>,
+}
+
+/// Resolves findings against a catalog, messages and a knowledge base.
+pub struct Advisor {
+    pub catalog: Catalog,
+    pub messages: Messages,
+    pub knowledge: Knowledge,
+}
+
+impl Advisor {
+    /// Advice for `finding` with its parameters, for a reader who asked for `locale`.
+    pub fn advise(&self, finding: &Finding, params: &[(String, Arg)], locale: &str) -> Advice {
+        let chain = self.messages.negotiate(locale);
+        let args: Vec<(&str, Arg)> = params
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.clone()))
+            .collect();
+        let title = self.messages.format(&chain, &finding.message, None, &args);
+        let description =
+            self.messages
+                .format(&chain, &finding.message, Some("description"), &args);
+        let message_locale = title
+            .as_ref()
+            .map_or_else(|| Locale::en_us().to_string(), |t| t.locale.to_string());
+        let mut advice = Advice {
+            code: finding.code.clone(),
+            severity: finding.severity,
+            title: title.map_or_else(|| finding.code.clone(), |t| t.text),
+            description: description.map(|d| d.text).unwrap_or_default(),
+            message_locale,
+            steps: None,
+            article: None,
+            locale: chain[0].to_string(),
+            machine_translated: false,
+            english_changed: false,
+        };
+        let mut parts: Vec<String> = Vec::new();
+        for target in &finding.remediation {
+            let Some(set) = self.knowledge.set_of(&target.article) else {
+                continue;
+            };
+            let Some(found) = self.resolve(set, &target.place, &chain) else {
+                continue;
+            };
+            if advice.article.is_none() {
+                advice.article = Some(found.link);
+                advice.locale = found.locale.to_string();
+                advice.machine_translated = found.machine_translated;
+            }
+            advice.english_changed |= found.english_changed;
+            parts.push(found.markdown);
+        }
+        if !parts.is_empty() {
+            advice.steps = Some(parts.join("\n\n"));
+        }
+        advice
+    }
+
+    /// The place in the best locale of the chain that has it; then any other locale.
+    fn resolve(&self, set: &ArticleSet, place: &Place, chain: &[Locale]) -> Option<Found> {
+        let mut order: Vec<Locale> = chain.to_vec();
+        for l in set.locales() {
+            if !order.contains(l) {
+                order.push(l.clone());
+            }
+        }
+        let en = Locale::en_us();
+        for locale in &order {
+            if *locale == en {
+                // The English rebuilt from the spans of the newest span member.
+                let members: Vec<&Article> = set
+                    .members
+                    .iter()
+                    .map(|m| &self.knowledge.articles[m.index])
+                    .collect();
+                let Some(source) = crate::align::english_source(set, &members)
+                    .and_then(|l| set.member(&l))
+                    .map(|m| &self.knowledge.articles[m.index])
+                else {
+                    continue;
+                };
+                if let Some(found) = extract(source, place, true) {
+                    return Some(Found {
+                        locale: en.clone(),
+                        machine_translated: false,
+                        english_changed: false,
+                        ..found
+                    });
+                }
+                continue;
+            }
+            let Some(member) = set.member(locale) else {
+                continue;
+            };
+            let article = &self.knowledge.articles[member.index];
+            if let Some(mut found) = extract(article, place, false) {
+                found.locale = locale.clone();
+                found.machine_translated = matches!(
+                    article
+                        .front_matter()
+                        .and_then(|fm| fm.translation_type.as_ref()),
+                    Some(TranslationType::Machine)
+                );
+                found.english_changed = self.english_changed(set, article, place);
+                return Some(found);
+            }
+        }
+        None
+    }
+
+    /// Whether another span member of the set has different English for the place's
+    /// segments (the English moved on after this translation).
+    fn english_changed(&self, set: &ArticleSet, article: &Article, place: &Place) -> bool {
+        if article.form() != ArticleForm::Bilingual {
+            return false;
+        }
+        let keys: Option<&Vec<String>> = match place {
+            Place::Segments(k) => Some(k),
+            _ => None,
+        };
+        let english = |a: &Article| -> Vec<(String, String)> {
+            a.segments()
+                .iter()
+                .filter(|s| keys.is_none_or(|k| k.contains(&s.key.to_string())))
+                .filter_map(|s| Some((s.key.to_string(), a.source_of(s)?.to_owned())))
+                .collect()
+        };
+        let mine = english(article);
+        set.members
+            .iter()
+            .map(|m| &self.knowledge.articles[m.index])
+            .filter(|o| o.form() == ArticleForm::Bilingual && o.path() != article.path())
+            .any(|o| {
+                let theirs = english(o);
+                mine.iter()
+                    .any(|(k, e)| theirs.iter().any(|(k2, e2)| k == k2 && e != e2))
+            })
+    }
+}
+
+struct Found {
+    markdown: String,
+    link: ArticleLink,
+    locale: Locale,
+    machine_translated: bool,
+    english_changed: bool,
+}
+
+/// The Markdown of a place in an article: its translation, or with `english` the English
+/// rebuilt from the spans. The caller sets the locale and the flags.
+fn extract(article: &Article, place: &Place, english: bool) -> Option<Found> {
+    let mut title = article.title().unwrap_or_default().to_owned();
+    let markdown = match place {
+        Place::Segments(keys) => {
+            let mut parts = Vec::new();
+            for k in keys {
+                let s = article
+                    .segments()
+                    .iter()
+                    .find(|s| s.key.to_string() == *k)?;
+                let text = if english {
+                    article.source_of(s)?
+                } else {
+                    article.target_of(s)
+                };
+                parts.push(text.trim().to_owned());
+            }
+            parts.join("\n\n")
+        }
+        Place::Section(_) | Place::Whole => {
+            if english || article.form() == ArticleForm::Bilingual {
+                // Sections are found in the view the reader gets, spans resolved.
+                let text = if english {
+                    article.source_markdown()?
+                } else {
+                    article.target_markdown().into_owned()
+                };
+                let view = Article::parse(article.path(), text);
+                if english {
+                    title = view.title().unwrap_or_default().to_owned();
+                }
+                section_markdown(&view, place)?
+            } else {
+                section_markdown(article, place)?
+            }
+        }
+    };
+    Some(Found {
+        markdown,
+        link: ArticleLink {
+            path: crate::align::relative_path(article.path()),
+            title,
+            anchor: anchor_of(place),
+        },
+        locale: Locale::en_us(),
+        machine_translated: false,
+        english_changed: false,
+    })
+}
+
+fn anchor_of(place: &Place) -> Option<String> {
+    match place {
+        Place::Section(a) => Some(a.clone()),
+        _ => None,
+    }
+}
+
+/// The Markdown of a section (from its heading to the next heading of the same or a
+/// higher level), without the heading line; or the whole body.
+fn section_markdown(article: &Article, place: &Place) -> Option<String> {
+    let text = article.original();
+    let body_start = article.front_matter().map_or(0, |fm| fm.range.end);
+    let (start, end) = match place {
+        Place::Whole => (body_start, text.len()),
+        Place::Section(anchor) => {
+            let blocks = article.blocks();
+            let (i, level) = blocks.iter().enumerate().find_map(|(i, b)| match &b.kind {
+                BlockKind::Heading {
+                    anchor: Some(a),
+                    level,
+                } if a == anchor => Some((i, *level)),
+                _ => None,
+            })?;
+            let start = blocks[i].range.end;
+            let end = blocks[i + 1..]
+                .iter()
+                .find(|b| matches!(b.kind, BlockKind::Heading { level: l, .. } if l <= level))
+                .map_or(text.len(), |b| b.range.start);
+            (start, end)
+        }
+        Place::Segments(_) => return None,
+    };
+    let md = text[start..end].trim();
+    (!md.is_empty()).then(|| md.to_owned())
+}
+
+/// Advice for a finding named by code (JSON records), with its parameters as JSON values.
+pub fn advise_code(
+    advisor: &Advisor,
+    code: &str,
+    params: &serde_json::Map<String, serde_json::Value>,
+    locale: &str,
+) -> Option<Advice> {
+    let finding = advisor.catalog.by_code(code)?;
+    let args: Vec<(String, Arg)> = params
+        .iter()
+        .filter_map(|(k, v)| {
+            let arg = match v {
+                serde_json::Value::Number(n) => Arg::Number(n.as_f64()?),
+                serde_json::Value::String(s) => match s.parse::<f64>() {
+                    Ok(n) => Arg::Number(n),
+                    Err(_) => Arg::Text(s.clone()),
+                },
+                _ => return None,
+            };
+            Some((k.clone(), arg))
+        })
+        .collect();
+    Some(advisor.advise(finding, &args, locale))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn advisor() -> Advisor {
+        let content = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content"));
+        let (knowledge, errors) = Knowledge::load(content);
+        assert!(errors.is_empty());
+        Advisor {
+            catalog: Catalog::builtin(),
+            messages: Messages::builtin(),
+            knowledge,
+        }
+    }
+
+    fn code(a: &Advisor, code: &str, locale: &str) -> Advice {
+        let f = a.catalog.by_code(code).unwrap();
+        a.advise(f, &[("days".to_owned(), Arg::Number(5.0))], locale)
+    }
+
+    #[test]
+    fn phs_disabled_in_three_locales() {
+        let a = advisor();
+        let nb = code(&a, "phs.disabled", "nb-NO");
+        assert_eq!(nb.title, "Synkronisering av passord-hash er slått av");
+        assert_eq!(nb.locale, "nb-NO");
+        assert!(
+            nb.steps.as_deref().unwrap().contains("DirSync-status"),
+            "{:?}",
+            nb.steps
+        );
+        assert!(!nb.steps.as_deref().unwrap().contains("sxs-lookup"));
+        assert_eq!(
+            nb.article.as_ref().unwrap().anchor.as_deref(),
+            Some("enable-password-sync")
+        );
+
+        let nl = code(&a, "phs.disabled", "nl-BE");
+        assert_eq!(nl.locale, "nl-NL");
+        assert_eq!(nl.message_locale, "nl-NL");
+        assert!(nl.steps.as_deref().unwrap().contains("Dirsync status"));
+
+        let en = code(&a, "phs.disabled", "en-US");
+        assert_eq!(en.locale, "en-US");
+        assert_eq!(en.title, "Password hash synchronization is disabled");
+        assert!(
+            en.steps
+                .as_deref()
+                .unwrap()
+                .contains("Choose **DirSync Status**"),
+            "{:?}",
+            en.steps
+        );
+        assert!(!en.machine_translated);
+    }
+
+    #[test]
+    fn a_locale_without_the_article_falls_back_and_says_so() {
+        let a = advisor();
+        // password-synchronization.md exists only in nb-NO, without spans: a Dutch reader
+        // gets Dutch messages and the Norwegian steps, labelled.
+        let nl = code(&a, "server.staging-mode", "nl-NL");
+        assert_eq!(nl.message_locale, "nl-NL");
+        assert_eq!(nl.locale, "nb-NO");
+        assert!(nl.steps.as_deref().unwrap().contains("oppsamlingsmodus"));
+        // troubleshoot-password-synchronization.md has spans in nb-NO only: an English
+        // reader gets the English rebuilt from them.
+        let en = code(&a, "phs.stale", "en");
+        assert_eq!(en.title, "Passwords were last synchronized 5 days ago");
+        assert_eq!(en.locale, "en-US");
+        assert!(
+            en.steps
+                .as_deref()
+                .unwrap()
+                .contains("Troubleshoot Password Synchronization")
+        );
+    }
+
+    #[test]
+    fn drift_is_reported_for_the_segments_used() {
+        let a = advisor();
+        // phs.stale also points at password-sync.md 109-110, whose English is the same in
+        // nb-NO and nl-NL; phs.disabled's section covers 108, whose English changed.
+        assert!(code(&a, "phs.disabled", "nb-NO").english_changed);
+        let nb = code(&a, "phs.stale", "nb-NO");
+        assert!(nb.machine_translated);
+        assert!(!nb.english_changed);
+    }
+}
