@@ -3,7 +3,9 @@
 //! `advise` / `annotate` commands are the next step of this module.)
 
 pub mod catalog;
+pub mod io;
 pub mod resolve;
 
 pub use catalog::{ArticleRef, Catalog, CatalogError, Finding, Place, Severity, Target};
+pub use io::{Summary, advise_json};
 pub use resolve::{Advice, Advisor, ArticleLink, Knowledge, advise_code};

@@ -1,6 +1,7 @@
 //! Command-line arguments (clap derive), one file per subcommand. Each subcommand is a thin
 //! call into a library module.
 
+mod advise;
 mod align;
 mod index;
 mod inspect;
@@ -33,6 +34,8 @@ enum Command {
     Index(index::IndexArgs),
     /// Search fixes by symptom, in the user's language.
     Search(search::SearchArgs),
+    /// Add localized remediation advice to findings (JSON lines or a JSON array).
+    Advise(advise::AdviseArgs),
 }
 
 /// Output format shared by the commands.
@@ -56,6 +59,7 @@ pub fn main() -> ExitCode {
         Command::Align(args) => align::run(args),
         Command::Index(args) => index::run(args),
         Command::Search(args) => search::run(args),
+        Command::Advise(args) => advise::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,73 @@
+use std::io::{BufReader, IsTerminal};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, anyhow};
+use clap::Args;
+
+use super::Failure;
+use remedy::advise::{Advisor, Catalog, Knowledge, advise_json};
+use remedy::l10n::Messages;
+
+#[derive(Debug, Args)]
+pub struct AdviseArgs {
+    /// Findings: JSON lines or a JSON array; `-` or nothing for standard input.
+    file: Option<PathBuf>,
+    /// The reader's language (nb, no, nb-NO, nl, nl-BE, en-US, …); default from $LANG.
+    #[arg(long)]
+    locale: Option<String>,
+    /// The knowledge base the remediation steps come from.
+    #[arg(long, value_name = "DIR", default_value = "content")]
+    content: PathBuf,
+}
+
+pub fn run(args: AdviseArgs) -> Result<ExitCode, Failure> {
+    let locale = args.locale.clone().unwrap_or_else(|| {
+        std::env::var("LC_ALL")
+            .or_else(|_| std::env::var("LANG"))
+            .ok()
+            .map(|l| l.split('.').next().unwrap_or_default().to_owned())
+            .unwrap_or_default()
+    });
+    let content = if args.content.is_dir() {
+        args.content.clone()
+    } else if args.content.as_path() == std::path::Path::new("content") {
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/content"))
+    } else {
+        return Err(Failure::Usage(anyhow!(
+            "{}: not a folder",
+            args.content.display()
+        )));
+    };
+    let (knowledge, errors) = Knowledge::load(&content);
+    for e in &errors {
+        eprintln!("remedy: {e}");
+    }
+    let advisor = Advisor {
+        catalog: Catalog::builtin(),
+        messages: Messages::builtin(),
+        knowledge,
+    };
+    let stdout = std::io::stdout();
+    let out = std::io::BufWriter::new(stdout.lock());
+    let report = |r: String| eprintln!("remedy: {r}");
+    let summary = match args.file.as_ref().filter(|f| f.as_os_str() != "-") {
+        Some(path) => {
+            let f = std::fs::File::open(path)
+                .with_context(|| format!("cannot read {}", path.display()))
+                .map_err(Failure::Usage)?;
+            advise_json(&advisor, &locale, BufReader::new(f), out, |r| {
+                report(format!("{}: {r}", path.display()))
+            })
+        }
+        None => {
+            if std::io::stdin().is_terminal() {
+                eprintln!("remedy: reading findings from standard input (JSON lines)…");
+            }
+            advise_json(&advisor, &locale, std::io::stdin().lock(), out, report)
+        }
+    }
+    .map_err(|e| Failure::Usage(e.into()))?;
+    eprintln!("remedy: {summary}");
+    Ok(ExitCode::SUCCESS)
+}
