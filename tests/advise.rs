@@ -130,3 +130,40 @@ fn a_missing_input_file_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-findings.jsonl"));
 }
+
+#[test]
+fn annotate_passes_every_line_and_adds_advice() {
+    let input = "a\nERROR user must change password at next logon\nb\n";
+    let mut child = Command::new(env!("CARGO_BIN_EXE_remedy"))
+        .args(["annotate", "--locale", "en-US"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "a");
+    assert_eq!(lines[1], "ERROR user must change password at next logon");
+    assert_eq!(
+        lines[2],
+        "  ▶ remedy [user.must-change-password] The user must change the password at next sign-in"
+    );
+    assert_eq!(lines.last(), Some(&"b"));
+    assert!(
+        lines[3..lines.len() - 1]
+            .iter()
+            .all(|l| l.starts_with("  │ "))
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("3 lines, 1 with advice"));
+}

@@ -2,6 +2,7 @@
 //! code, SARIF rule or log-line pattern. (Resolution of the remediation text and the
 //! `advise` / `annotate` commands are the next step of this module.)
 
+pub mod annotate;
 pub mod catalog;
 pub mod io;
 pub mod resolve;

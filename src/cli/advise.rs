@@ -22,23 +22,8 @@ pub struct AdviseArgs {
 }
 
 pub fn run(args: AdviseArgs) -> Result<ExitCode, Failure> {
-    let locale = args.locale.clone().unwrap_or_else(|| {
-        std::env::var("LC_ALL")
-            .or_else(|_| std::env::var("LANG"))
-            .ok()
-            .map(|l| l.split('.').next().unwrap_or_default().to_owned())
-            .unwrap_or_default()
-    });
-    let content = if args.content.is_dir() {
-        args.content.clone()
-    } else if args.content.as_path() == std::path::Path::new("content") {
-        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/content"))
-    } else {
-        return Err(Failure::Usage(anyhow!(
-            "{}: not a folder",
-            args.content.display()
-        )));
-    };
+    let locale = args.locale.clone().unwrap_or_else(locale_from_env);
+    let content = content_dir(&args.content)?;
     let (knowledge, errors) = Knowledge::load(&content);
     for e in &errors {
         eprintln!("remedy: {e}");
@@ -70,4 +55,29 @@ pub fn run(args: AdviseArgs) -> Result<ExitCode, Failure> {
     .map_err(|e| Failure::Usage(e.into()))?;
     eprintln!("remedy: {summary}");
     Ok(ExitCode::SUCCESS)
+}
+
+/// The reader's locale from `$LC_ALL` or `$LANG` (`nb_NO.UTF-8` → `nb_NO`).
+pub fn locale_from_env() -> String {
+    std::env::var("LC_ALL")
+        .ok()
+        .filter(|l| !l.is_empty())
+        .or_else(|| std::env::var("LANG").ok())
+        .map(|l| l.split('.').next().unwrap_or_default().to_owned())
+        .unwrap_or_default()
+}
+
+/// The knowledge base folder: the given one, or the content this binary was built with
+/// when the default `content` is not in the working folder.
+pub fn content_dir(dir: &std::path::Path) -> Result<PathBuf, Failure> {
+    if dir.is_dir() {
+        Ok(dir.to_path_buf())
+    } else if dir == std::path::Path::new("content") {
+        Ok(PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/content"
+        )))
+    } else {
+        Err(Failure::Usage(anyhow!("{}: not a folder", dir.display())))
+    }
 }

@@ -3,6 +3,7 @@
 
 mod advise;
 mod align;
+mod annotate;
 mod index;
 mod inspect;
 mod search;
@@ -36,6 +37,9 @@ enum Command {
     Search(search::SearchArgs),
     /// Add localized remediation advice to findings (JSON lines or a JSON array).
     Advise(advise::AdviseArgs),
+    /// Copy a tool's text output through unchanged, adding localized advice after each
+    /// line that matches a known finding.
+    Annotate(annotate::AnnotateArgs),
 }
 
 /// Output format shared by the commands.
@@ -60,6 +64,7 @@ pub fn main() -> ExitCode {
         Command::Index(args) => index::run(args),
         Command::Search(args) => search::run(args),
         Command::Advise(args) => advise::run(args),
+        Command::Annotate(args) => annotate::run(args),
     };
     match result {
         Ok(code) => code,

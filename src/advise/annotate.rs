@@ -1,0 +1,238 @@
+//! `annotate`: a streaming filter for the plain text output of any tool. Every input byte
+//! goes out unchanged and in order; after a line that matches a catalog pattern, the
+//! localized advice follows, indented and marked. Memory stays constant: lines are
+//! copied through in chunks and only the first [`MATCH_BYTES`] of each are kept for
+//! matching; advice is cached per finding and parameters.
+
+use std::collections::HashMap;
+use std::io::{BufRead, Write};
+
+use super::resolve::{Advice, Advisor};
+use crate::l10n::Arg;
+
+/// How much of a line is looked at for a match.
+pub const MATCH_BYTES: usize = 64 * 1024;
+/// Distinct (finding, parameters) advice kept.
+const CACHE: usize = 1024;
+
+/// Rendered advice blocks by finding code and parameters.
+type AdviceCache = HashMap<(String, Vec<(String, String)>), String>;
+
+/// How advice is drawn.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    /// ANSI colours (a terminal without `NO_COLOR`).
+    pub colour: bool,
+}
+
+/// Counts for the summary on stderr.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AnnotateSummary {
+    pub lines: u64,
+    pub matched: u64,
+}
+
+/// Copies `input` to `out`, adding advice after each matching line.
+pub fn annotate<R: BufRead, W: Write>(
+    advisor: &Advisor,
+    locale: &str,
+    mut input: R,
+    mut out: W,
+    style: Style,
+) -> std::io::Result<AnnotateSummary> {
+    let mut summary = AnnotateSummary::default();
+    let mut line: Vec<u8> = Vec::with_capacity(1024);
+    let mut cache = AdviceCache::new();
+    loop {
+        let chunk = input.fill_buf()?;
+        if chunk.is_empty() {
+            break;
+        }
+        let (piece, ends_line) = match memchr::memchr(b'\n', chunk) {
+            Some(i) => (&chunk[..=i], true),
+            None => (chunk, false),
+        };
+        out.write_all(piece)?;
+        if line.len() < MATCH_BYTES {
+            let room = MATCH_BYTES - line.len();
+            line.extend_from_slice(&piece[..piece.len().min(room)]);
+        }
+        let used = piece.len();
+        input.consume(used);
+        if ends_line {
+            summary.lines += 1;
+            if let Some(block) = advice_for(advisor, locale, &line, style, &mut cache) {
+                summary.matched += 1;
+                out.write_all(block.as_bytes())?;
+            }
+            line.clear();
+        }
+    }
+    if !line.is_empty() {
+        summary.lines += 1;
+        if let Some(block) = advice_for(advisor, locale, &line, style, &mut cache) {
+            summary.matched += 1;
+            // The last line had no line break: advice starts on a line of its own.
+            out.write_all(b"\n")?;
+            out.write_all(block.as_bytes())?;
+        }
+    }
+    out.flush()?;
+    Ok(summary)
+}
+
+fn advice_for(
+    advisor: &Advisor,
+    locale: &str,
+    line: &[u8],
+    style: Style,
+    cache: &mut AdviceCache,
+) -> Option<String> {
+    let text = String::from_utf8_lossy(line);
+    let (finding, params) = advisor.catalog.match_line(text.trim_end())?;
+    let key = (finding.code.clone(), params.clone());
+    if let Some(block) = cache.get(&key) {
+        return Some(block.clone());
+    }
+    let args: Vec<(String, Arg)> = params
+        .iter()
+        .map(|(k, v)| {
+            let arg = v
+                .parse::<f64>()
+                .map_or_else(|_| Arg::Text(v.clone()), Arg::Number);
+            (k.clone(), arg)
+        })
+        .collect();
+    let advice = advisor.advise(finding, &args, locale);
+    let block = render(&advice, style);
+    if cache.len() >= CACHE {
+        cache.clear();
+    }
+    cache.insert(key, block.clone());
+    Some(block)
+}
+
+/// The advice block: a marked title line, then description, source and steps, indented.
+pub fn render(advice: &Advice, style: Style) -> String {
+    let (bold, dim, reset) = if style.colour {
+        ("\x1b[1;33m", "\x1b[2m", "\x1b[0m")
+    } else {
+        ("", "", "")
+    };
+    let mut out = format!(
+        "  ▶ remedy [{}] {bold}{}{reset}\n",
+        advice.code, advice.title
+    );
+    let mut push = |text: &str| {
+        for l in text.lines() {
+            out.push_str("  │ ");
+            out.push_str(l);
+            out.push('\n');
+        }
+    };
+    if !advice.description.is_empty() {
+        push(&advice.description);
+    }
+    if let Some(a) = &advice.article {
+        let anchor = a
+            .anchor
+            .as_deref()
+            .map(|x| format!("#{x}"))
+            .unwrap_or_default();
+        let mt = if advice.machine_translated {
+            ", MT"
+        } else {
+            ""
+        };
+        let drift = if advice.english_changed {
+            ", English changed since"
+        } else {
+            ""
+        };
+        push(&format!(
+            "{dim}{}{anchor} ({}{mt}{drift}){reset}",
+            a.path, advice.locale
+        ));
+    }
+    if let Some(steps) = &advice.steps {
+        push(steps);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::advise::{Catalog, Knowledge};
+    use crate::l10n::Messages;
+
+    fn advisor() -> Advisor {
+        let content = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content"));
+        Advisor {
+            catalog: Catalog::builtin(),
+            messages: Messages::builtin(),
+            knowledge: Knowledge::load(content).0,
+        }
+    }
+
+    fn run(input: &[u8]) -> (Vec<u8>, AnnotateSummary) {
+        let mut out = Vec::new();
+        let s = annotate(&advisor(), "nb", input, &mut out, Style::default()).unwrap();
+        (out, s)
+    }
+
+    /// The output without the advice blocks.
+    fn strip(out: &[u8]) -> Vec<u8> {
+        let text = String::from_utf8_lossy(out);
+        let mut kept = Vec::new();
+        for l in text.split_inclusive('\n') {
+            if !(l.starts_with("  ▶ remedy [") || l.starts_with("  │ ")) {
+                kept.extend_from_slice(l.as_bytes());
+            }
+        }
+        kept
+    }
+
+    #[test]
+    fn every_line_goes_out_unchanged_with_advice_after_matches() {
+        let input =
+            b"10:00 INFO start\n10:01 WARN last password sync was 6 days ago\n10:02 INFO done\n";
+        let (out, s) = run(input);
+        assert_eq!(strip(&out), input);
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[1], "10:01 WARN last password sync was 6 days ago");
+        assert_eq!(
+            lines[2],
+            "  ▶ remedy [phs.stale] Passordene ble sist synkronisert for 6 dager siden"
+        );
+        assert!(lines[3].starts_with("  │ "));
+        assert!(text.ends_with("10:02 INFO done\n"));
+        assert_eq!(
+            s,
+            AnnotateSummary {
+                lines: 3,
+                matched: 1
+            }
+        );
+    }
+
+    #[test]
+    fn bytes_that_are_not_text_and_a_missing_last_newline_survive() {
+        let input = b"\xff\xfe binary \x00 junk\r\nERROR: server is in staging mode";
+        let (out, s) = run(input);
+        assert!(out.starts_with(b"\xff\xfe binary \x00 junk\r\nERROR: server is in staging mode\n  \xe2\x96\xb6 remedy [server.staging-mode]"));
+        assert_eq!(s.matched, 1);
+        assert_eq!(s.lines, 2);
+    }
+
+    #[test]
+    fn huge_lines_are_copied_whole_but_matched_on_their_start() {
+        let mut input = b"ERROR password hash sync is disabled ".to_vec();
+        input.extend(std::iter::repeat_n(b'x', 3 * MATCH_BYTES));
+        input.push(b'\n');
+        let (out, s) = run(&input);
+        assert_eq!(&out[..input.len()], &input[..]);
+        assert_eq!(s.matched, 1);
+    }
+}
