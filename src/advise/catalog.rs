@@ -110,6 +110,8 @@ pub struct Catalog {
     /// Codes and aliases, lower-cased.
     by_name: HashMap<String, usize>,
     by_rule: HashMap<String, usize>,
+    /// Every pattern at once: most log lines match none, and one pass tells.
+    any_pattern: regex::RegexSet,
 }
 
 impl Catalog {
@@ -132,6 +134,7 @@ impl Catalog {
             findings: Vec::new(),
             by_name: HashMap::new(),
             by_rule: HashMap::new(),
+            any_pattern: regex::RegexSet::empty(),
         };
         for f in file.findings {
             let entry = |message: String| CatalogError::Entry {
@@ -190,6 +193,13 @@ impl Catalog {
                 remediation,
             });
         }
+        catalog.any_pattern = regex::RegexSet::new(
+            catalog
+                .findings
+                .iter()
+                .flat_map(|f| f.patterns.iter().map(Regex::as_str)),
+        )
+        .expect("each pattern compiled on its own");
         Ok(catalog)
     }
 
@@ -215,6 +225,9 @@ impl Catalog {
     /// The first finding whose pattern matches a text line, with the pattern's named
     /// groups as parameters.
     pub fn match_line(&self, line: &str) -> Option<(&Finding, Vec<(String, String)>)> {
+        if !self.any_pattern.is_match(line) {
+            return None;
+        }
         for f in &self.findings {
             for p in &f.patterns {
                 if let Some(c) = p.captures(line) {

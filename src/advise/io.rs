@@ -29,6 +29,15 @@ impl std::fmt::Display for Summary {
     }
 }
 
+/// Advice already resolved, by code and parameters: tools repeat the same findings, and
+/// resolving reads articles. Bounded.
+#[derive(Default)]
+struct Cache {
+    advice: std::collections::HashMap<(String, String), Value>,
+}
+
+const CACHE: usize = 1024;
+
 /// Adds `advice` to one finding record (an object with a string `code`); `false` when
 /// the record is not one.
 fn advise_record(
@@ -36,6 +45,7 @@ fn advise_record(
     locale: &str,
     record: &mut Value,
     summary: &mut Summary,
+    cache: &mut Cache,
 ) -> bool {
     let Some(obj) = record.as_object_mut() else {
         return false;
@@ -49,16 +59,25 @@ fn advise_record(
         .cloned()
         .unwrap_or_default();
     summary.records += 1;
-    let advice = advise_code(advisor, &code, &params, locale);
-    if advice.is_some() {
-        summary.advised += 1;
-    } else {
+    let key = (code.clone(), Value::Object(params.clone()).to_string());
+    let advice = match cache.advice.get(&key) {
+        Some(v) => v.clone(),
+        None => {
+            let v = serde_json::to_value(advise_code(advisor, &code, &params, locale))
+                .expect("advice serializes");
+            if cache.advice.len() >= CACHE {
+                cache.advice.clear();
+            }
+            cache.advice.insert(key, v.clone());
+            v
+        }
+    };
+    if advice.is_null() {
         summary.unknown += 1;
+    } else {
+        summary.advised += 1;
     }
-    obj.insert(
-        "advice".to_owned(),
-        serde_json::to_value(advice).expect("advice serializes"),
-    );
+    obj.insert("advice".to_owned(), advice);
     true
 }
 
@@ -72,6 +91,7 @@ pub fn advise_json<R: BufRead, W: Write>(
     mut report: impl FnMut(String),
 ) -> std::io::Result<Summary> {
     let mut summary = Summary::default();
+    let mut cache = Cache::default();
     // A JSON array is one document; JSON lines are read line by line, in constant memory.
     let starts_array = input.fill_buf()?.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
     if starts_array {
@@ -80,7 +100,7 @@ pub fn advise_json<R: BufRead, W: Write>(
         match serde_json::from_str::<Value>(&text) {
             Ok(Value::Array(mut items)) => {
                 for (i, item) in items.iter_mut().enumerate() {
-                    if !advise_record(advisor, locale, item, &mut summary) {
+                    if !advise_record(advisor, locale, item, &mut summary, &mut cache) {
                         summary.passed_through += 1;
                         report(format!(
                             "item {}: not a finding record (no \"code\"); kept as is",
@@ -119,7 +139,7 @@ pub fn advise_json<R: BufRead, W: Write>(
         }
         match serde_json::from_str::<Value>(content) {
             Ok(mut record) => {
-                if advise_record(advisor, locale, &mut record, &mut summary) {
+                if advise_record(advisor, locale, &mut record, &mut summary, &mut cache) {
                     serde_json::to_writer(&mut out, &record)?;
                     out.write_all(if line.ends_with('\n') { b"\n" } else { b"" })?;
                 } else {

@@ -1,0 +1,138 @@
+//! Remediation throughput: `advise` over JSON lines on one core, and `annotate` over a
+//! gigabyte of log text with its peak memory.
+//!
+//! `cargo bench --bench advise`; `$REMEDY_BENCH_FINDINGS` (default 400,000) and
+//! `$REMEDY_BENCH_LOG_MB` (default 1,024). Targets: >= 200k findings/s; annotate memory
+//! flat (peak RSS does not grow with the input).
+
+use std::io::Read;
+use std::path::Path;
+use std::time::Instant;
+
+use remedy::advise::annotate::{Style, annotate};
+use remedy::advise::{Advisor, Catalog, Knowledge, advise_json};
+use remedy::l10n::Messages;
+
+fn main() {
+    let content = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content"));
+    let advisor = Advisor {
+        catalog: Catalog::builtin(),
+        messages: Messages::builtin(),
+        knowledge: Knowledge::load(content).0,
+    };
+    let n: usize = std::env::var("REMEDY_BENCH_FINDINGS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(400_000);
+    let codes = [
+        "phs.disabled",
+        "phs.stale",
+        "ad.unreachable",
+        "server.staging-mode",
+        "no.such.code",
+    ];
+    let mut input = String::new();
+    for i in 0..n {
+        let code = codes[i % codes.len()];
+        input.push_str(&format!(
+            "{{\"tool\":\"aadc-health\",\"host\":\"AADC{:02}\",\"code\":\"{code}\",\"severity\":\"warning\",\"params\":{{\"days\":{}}}}}\n",
+            i % 17,
+            i % 9 + 1
+        ));
+    }
+    let started = Instant::now();
+    let summary =
+        advise_json(&advisor, "nb-NO", input.as_bytes(), std::io::sink(), |_| {}).unwrap();
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "advise (JSON lines, 1 thread)  {n} findings, {:.1} MB in {secs:.2} s: {:.0} findings/s ({} advised)",
+        input.len() as f64 / 1e6,
+        n as f64 / secs,
+        summary.advised
+    );
+    drop(input);
+    println!("  peak RSS after advise        {}", peak_rss());
+
+    let mb: u64 = std::env::var("REMEDY_BENCH_LOG_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1024);
+    let log = Log::new(mb * 1024 * 1024);
+    let started = Instant::now();
+    let s = annotate(
+        &advisor,
+        "nb-NO",
+        std::io::BufReader::with_capacity(64 * 1024, log),
+        std::io::sink(),
+        Style::default(),
+    )
+    .unwrap();
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "annotate                       {mb} MB, {} lines ({} with advice) in {secs:.2} s: {:.0} MB/s",
+        s.lines,
+        s.matched,
+        mb as f64 / secs
+    );
+    println!("  peak RSS after annotate      {}", peak_rss());
+}
+
+/// A synthetic tool log of `len` bytes: ordinary lines, now and then a known finding.
+struct Log {
+    left: u64,
+    pattern: Vec<u8>,
+    at: usize,
+}
+
+impl Log {
+    fn new(len: u64) -> Log {
+        let mut pattern = Vec::new();
+        for i in 0..1000 {
+            let line = match i % 100 {
+                7 => format!(
+                    "2026-11-23T10:{:02}:00Z WARN last password sync was {} days ago\n",
+                    i % 60,
+                    i % 9 + 1
+                ),
+                42 => "2026-11-23T10:00:00Z ERROR server is in staging mode\n".to_owned(),
+                _ => format!(
+                    "2026-11-23T10:{:02}:00Z INFO export step {i} completed, 0 errors, 12 objects\n",
+                    i % 60
+                ),
+            };
+            pattern.extend_from_slice(line.as_bytes());
+        }
+        Log {
+            left: len,
+            pattern,
+            at: 0,
+        }
+    }
+}
+
+impl Read for Log {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.left == 0 {
+            return Ok(0);
+        }
+        let n = buf
+            .len()
+            .min(self.pattern.len() - self.at)
+            .min(self.left as usize);
+        buf[..n].copy_from_slice(&self.pattern[self.at..self.at + n]);
+        self.at = (self.at + n) % self.pattern.len();
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+fn peak_rss() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l[6..].trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown".to_owned())
+}
