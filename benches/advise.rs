@@ -10,16 +10,11 @@ use std::path::Path;
 use std::time::Instant;
 
 use remedy::advise::annotate::{Style, annotate};
-use remedy::advise::{Advisor, Catalog, Knowledge, advise_json};
-use remedy::l10n::Messages;
+use remedy::advise::{Advisor, advise_json};
 
 fn main() {
     let content = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content"));
-    let advisor = Advisor {
-        catalog: Catalog::builtin(),
-        messages: Messages::builtin(),
-        knowledge: Knowledge::load(content).0,
-    };
+    let advisor = Advisor::with_content(content).0;
     let n: usize = std::env::var("REMEDY_BENCH_FINDINGS")
         .ok()
         .and_then(|v| v.parse().ok())

@@ -7,10 +7,12 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-fn advise(locale: &str, input: &str) -> (Vec<String>, String) {
+/// Runs the binary with `input` on standard input.
+fn piped(args: &[&str], input: &str) -> std::process::Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_remedy"))
-        .args(["advise", "--locale", locale])
+        .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -22,7 +24,11 @@ fn advise(locale: &str, input: &str) -> (Vec<String>, String) {
         .unwrap()
         .write_all(input.as_bytes())
         .unwrap();
-    let out = child.wait_with_output().unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn advise(locale: &str, input: &str) -> (Vec<String>, String) {
+    let out = piped(&["advise", "--locale", locale], input);
     assert!(
         out.status.success(),
         "{}",
@@ -134,22 +140,7 @@ fn a_missing_input_file_is_a_usage_error() {
 #[test]
 fn annotate_passes_every_line_and_adds_advice() {
     let input = "a\nERROR user must change password at next logon\nb\n";
-    let mut child = Command::new(env!("CARGO_BIN_EXE_remedy"))
-        .args(["annotate", "--locale", "en-US"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = piped(&["annotate", "--locale", "en-US"], input);
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();

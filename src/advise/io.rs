@@ -165,16 +165,13 @@ pub fn advise_json<R: BufRead, W: Write>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::advise::{Catalog, Knowledge};
-    use crate::l10n::Messages;
 
     fn advisor() -> Advisor {
-        let content = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content"));
-        Advisor {
-            catalog: Catalog::builtin(),
-            messages: Messages::builtin(),
-            knowledge: Knowledge::load(content).0,
-        }
+        Advisor::with_content(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/content"
+        )))
+        .0
     }
 
     fn run(input: &str, locale: &str) -> (String, Summary, Vec<String>) {

@@ -80,6 +80,18 @@ pub struct Advisor {
 }
 
 impl Advisor {
+    /// The built-in catalog and messages over the articles of `content`, with the files
+    /// that could not be read.
+    pub fn with_content(content: &Path) -> (Advisor, Vec<LoadError>) {
+        let (knowledge, errors) = Knowledge::load(content);
+        let advisor = Advisor {
+            catalog: Catalog::builtin(),
+            messages: Messages::builtin(),
+            knowledge,
+        };
+        (advisor, errors)
+    }
+
     /// Advice for `finding` with its parameters, for a reader who asked for `locale`.
     pub fn advise(&self, finding: &Finding, params: &[(String, Arg)], locale: &str) -> Advice {
         let chain = self.messages.negotiate(locale);
@@ -336,14 +348,10 @@ mod tests {
     use super::*;
 
     fn advisor() -> Advisor {
-        let content = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content"));
-        let (knowledge, errors) = Knowledge::load(content);
+        let (advisor, errors) =
+            Advisor::with_content(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content")));
         assert!(errors.is_empty());
-        Advisor {
-            catalog: Catalog::builtin(),
-            messages: Messages::builtin(),
-            knowledge,
-        }
+        advisor
     }
 
     fn code(a: &Advisor, code: &str, locale: &str) -> Advice {

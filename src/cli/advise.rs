@@ -6,8 +6,7 @@ use anyhow::{Context, anyhow};
 use clap::Args;
 
 use super::Failure;
-use remedy::advise::{Advisor, Catalog, Knowledge, advise_json};
-use remedy::l10n::Messages;
+use remedy::advise::{Advisor, advise_json};
 
 #[derive(Debug, Args)]
 pub struct AdviseArgs {
@@ -24,15 +23,10 @@ pub struct AdviseArgs {
 pub fn run(args: AdviseArgs) -> Result<ExitCode, Failure> {
     let locale = args.locale.clone().unwrap_or_else(locale_from_env);
     let content = content_dir(&args.content)?;
-    let (knowledge, errors) = Knowledge::load(&content);
+    let (advisor, errors) = Advisor::with_content(&content);
     for e in &errors {
         eprintln!("remedy: {e}");
     }
-    let advisor = Advisor {
-        catalog: Catalog::builtin(),
-        messages: Messages::builtin(),
-        knowledge,
-    };
     let stdout = std::io::stdout();
     let out = std::io::BufWriter::new(stdout.lock());
     let report = |r: String| eprintln!("remedy: {r}");

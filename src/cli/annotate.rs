@@ -6,9 +6,8 @@ use anyhow::Context;
 use clap::Args;
 
 use super::Failure;
+use remedy::advise::Advisor;
 use remedy::advise::annotate::{Style, annotate};
-use remedy::advise::{Advisor, Catalog, Knowledge};
-use remedy::l10n::Messages;
 
 #[derive(Debug, Args)]
 pub struct AnnotateArgs {
@@ -28,15 +27,10 @@ pub fn run(args: AnnotateArgs) -> Result<ExitCode, Failure> {
         .clone()
         .unwrap_or_else(super::advise::locale_from_env);
     let content = super::advise::content_dir(&args.content)?;
-    let (knowledge, errors) = Knowledge::load(&content);
+    let (advisor, errors) = Advisor::with_content(&content);
     for e in &errors {
         eprintln!("remedy: {e}");
     }
-    let advisor = Advisor {
-        catalog: Catalog::builtin(),
-        messages: Messages::builtin(),
-        knowledge,
-    };
     let style = Style {
         colour: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
