@@ -1,4 +1,5 @@
-//! Findings in, the same records out with advice added: JSON lines and JSON arrays.
+//! Findings in, the same records out with advice added: JSON lines, JSON arrays and
+//! SARIF 2.1.0 logs (see [`super::sarif`]).
 //! Nothing from the input is lost or reordered: keys keep their order, unknown findings
 //! get `"advice": null`, and a line that is not JSON is passed through as it was and
 //! reported with its line number.
@@ -124,42 +125,111 @@ pub fn advise_json<R: BufRead, W: Write>(
         }
         return Ok(summary);
     }
+    // A document that opens with `{` but whose first line is not a whole object is one
+    // pretty-printed document: a SARIF log. JSON lines stay line by line.
     let mut line = String::new();
-    let mut n = 0;
-    loop {
-        line.clear();
-        if input.read_line(&mut line)? == 0 {
-            break;
+    let mut pending = false;
+    if input.fill_buf()?.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
+        input.read_line(&mut line)?;
+        let first_whole = serde_json::from_str::<Value>(line.trim_end()).is_ok();
+        if !first_whole {
+            input.read_to_string(&mut line)?;
         }
-        n += 1;
-        let content = line.trim_end_matches(['\n', '\r']);
-        if content.trim().is_empty() {
-            out.write_all(line.as_bytes())?;
-            continue;
-        }
-        match serde_json::from_str::<Value>(content) {
-            Ok(mut record) => {
-                if advise_record(advisor, locale, &mut record, &mut summary, &mut cache) {
-                    serde_json::to_writer(&mut out, &record)?;
-                    out.write_all(if line.ends_with('\n') { b"\n" } else { b"" })?;
-                } else {
-                    summary.passed_through += 1;
-                    report(format!(
-                        "line {n}: not a finding record (no \"code\"); passed through"
-                    ));
-                    out.write_all(line.as_bytes())?;
-                }
+        if let Ok(mut doc) = serde_json::from_str::<Value>(&line)
+            && super::sarif::is_sarif(&doc)
+        {
+            super::sarif::advise_sarif(advisor, locale, &mut doc, &mut summary);
+            if first_whole {
+                serde_json::to_writer(&mut out, &doc)?;
+                out.write_all(if line.ends_with('\n') { b"\n" } else { b"" })?;
+            } else {
+                serde_json::to_writer_pretty(&mut out, &doc)?;
+                writeln!(out)?;
+                return Ok(summary);
             }
-            Err(e) => {
-                summary.passed_through += 1;
-                report(format!(
-                    "line {n}: not JSON ({e}); passed through as it was"
-                ));
-                out.write_all(line.as_bytes())?;
+            line.clear();
+        } else if first_whole {
+            pending = true;
+        } else {
+            // Not one document: JSON lines after all, whose first line is broken.
+            for (i, l) in line.split_inclusive('\n').enumerate() {
+                one_line(
+                    advisor,
+                    locale,
+                    i + 1,
+                    l,
+                    &mut out,
+                    &mut report,
+                    &mut summary,
+                    &mut cache,
+                )?;
             }
+            return Ok(summary);
         }
     }
+    let mut n = 0;
+    loop {
+        if pending {
+            pending = false;
+        } else {
+            line.clear();
+            if input.read_line(&mut line)? == 0 {
+                break;
+            }
+        }
+        n += 1;
+        one_line(
+            advisor,
+            locale,
+            n,
+            &line,
+            &mut out,
+            &mut report,
+            &mut summary,
+            &mut cache,
+        )?;
+    }
     Ok(summary)
+}
+
+/// One line of JSON lines: a finding record gets advice; anything else goes out as it
+/// came, reported with its line number.
+#[allow(clippy::too_many_arguments)] // the state of one streaming pass
+fn one_line<W: Write>(
+    advisor: &Advisor,
+    locale: &str,
+    n: usize,
+    line: &str,
+    out: &mut W,
+    report: &mut impl FnMut(String),
+    summary: &mut Summary,
+    cache: &mut Cache,
+) -> std::io::Result<()> {
+    let content = line.trim_end_matches(['\n', '\r']);
+    if content.trim().is_empty() {
+        return out.write_all(line.as_bytes());
+    }
+    match serde_json::from_str::<Value>(content) {
+        Ok(mut record) => {
+            if advise_record(advisor, locale, &mut record, summary, cache) {
+                serde_json::to_writer(&mut *out, &record)?;
+                out.write_all(if line.ends_with('\n') { b"\n" } else { b"" })
+            } else {
+                summary.passed_through += 1;
+                report(format!(
+                    "line {n}: not a finding record (no \"code\"); passed through"
+                ));
+                out.write_all(line.as_bytes())
+            }
+        }
+        Err(e) => {
+            summary.passed_through += 1;
+            report(format!(
+                "line {n}: not JSON ({e}); passed through as it was"
+            ));
+            out.write_all(line.as_bytes())
+        }
+    }
 }
 
 #[cfg(test)]

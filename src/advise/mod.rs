@@ -6,6 +6,7 @@ pub mod annotate;
 pub mod catalog;
 pub mod io;
 pub mod resolve;
+pub mod sarif;
 
 pub use catalog::{ArticleRef, Catalog, CatalogError, Finding, Place, Severity, Target};
 pub use io::{Summary, advise_json};
