@@ -4,27 +4,12 @@
 
 mod common;
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+use common::piped;
 
 use serde_json::{Value, json};
 
 fn advise(locale: &str, input: &str) -> (Value, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_remedy"))
-        .args(["advise", "--locale", locale])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = piped(&["advise", "--locale", locale], input);
     assert!(
         out.status.success(),
         "{}",

@@ -33,3 +33,25 @@ pub fn remedy(args: &[&str]) -> std::process::Output {
         .output()
         .expect("the remedy binary runs")
 }
+
+/// Runs the real binary with `input` on standard input (no colours).
+#[allow(dead_code)] // not every test crate pipes input
+pub fn piped(args: &[&str], input: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_remedy"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the remedy binary runs");
+    child
+        .stdin
+        .take()
+        .expect("piped stdin")
+        .write_all(input.as_bytes())
+        .expect("input written");
+    child.wait_with_output().expect("the remedy binary ends")
+}
