@@ -137,3 +137,32 @@ fn annotate_passes_every_line_and_adds_advice() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("3 lines, 1 with advice"));
 }
+
+#[test]
+fn reports_for_people_in_markdown_and_text() {
+    let out = piped(
+        &["advise", "--locale", "nb", "--format", "md"],
+        "{\"code\":\"phs.disabled\"}\n{\"code\":\"unknown\"}\n",
+    );
+    assert!(out.status.success());
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        md.starts_with("## Synkronisering av passord-hash er slått av\n\n`phs.disabled` · error\n"),
+        "{md}"
+    );
+    assert_eq!(
+        md.matches("## ").count(),
+        1,
+        "unknown findings make no section"
+    );
+    let out = piped(
+        &["advise", "--locale", "en", "--format", "text"],
+        "{\"code\":\"ad.unreachable\"}\n",
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("Active Directory cannot be reached  [ad.unreachable, error]\n"),
+        "{text}"
+    );
+    assert!(!text.contains("**"));
+}

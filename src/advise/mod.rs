@@ -5,6 +5,7 @@
 pub mod annotate;
 pub mod catalog;
 pub mod io;
+pub mod report;
 pub mod resolve;
 pub mod sarif;
 

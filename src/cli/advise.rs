@@ -6,7 +6,7 @@ use anyhow::{Context, anyhow};
 use clap::Args;
 
 use super::Failure;
-use remedy::advise::{Advisor, advise_json};
+use remedy::advise::{Advisor, advise_json, report};
 
 #[derive(Debug, Args)]
 pub struct AdviseArgs {
@@ -18,6 +18,17 @@ pub struct AdviseArgs {
     /// The knowledge base the remediation steps come from.
     #[arg(long, value_name = "DIR", default_value = "content")]
     content: PathBuf,
+    /// `json`: the input's own format (JSON lines, JSON array or SARIF) with advice added;
+    /// `md` or `text`: a report for people.
+    #[arg(long, value_enum, default_value_t = AdviseFormat::Json)]
+    format: AdviseFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum AdviseFormat {
+    Json,
+    Md,
+    Text,
 }
 
 pub fn run(args: AdviseArgs) -> Result<ExitCode, Failure> {
@@ -28,7 +39,12 @@ pub fn run(args: AdviseArgs) -> Result<ExitCode, Failure> {
         eprintln!("remedy: {e}");
     }
     let stdout = std::io::stdout();
-    let out = std::io::BufWriter::new(stdout.lock());
+    // A report for people is rendered from the advised records once they are complete.
+    let mut buffer: Vec<u8> = Vec::new();
+    let out: Box<dyn std::io::Write + '_> = match args.format {
+        AdviseFormat::Json => Box::new(std::io::BufWriter::new(stdout.lock())),
+        AdviseFormat::Md | AdviseFormat::Text => Box::new(&mut buffer),
+    };
     let report = |r: String| eprintln!("remedy: {r}");
     let summary = match args.file.as_ref().filter(|f| f.as_os_str() != "-") {
         Some(path) => {
@@ -47,6 +63,10 @@ pub fn run(args: AdviseArgs) -> Result<ExitCode, Failure> {
         }
     }
     .map_err(|e| Failure::Usage(e.into()))?;
+    if args.format != AdviseFormat::Json {
+        let advice = report::collect_advice(&String::from_utf8_lossy(&buffer));
+        super::print(&report::render(&advice, args.format == AdviseFormat::Md))?;
+    }
     eprintln!("remedy: {summary}");
     Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,129 @@
+//! Advice as a report for people: Markdown or plain text, one section per finding.
+
+use serde_json::Value;
+
+use crate::article::markdown_to_text;
+
+/// Every `advice` object in advised output (JSON lines, a JSON array or a SARIF log), in
+/// order; `null` advice (unknown findings) is skipped.
+pub fn collect_advice(output: &str) -> Vec<Value> {
+    let mut found = Vec::new();
+    fn walk(v: &Value, found: &mut Vec<Value>) {
+        match v {
+            Value::Object(o) => {
+                if let Some(a) = o.get("advice").filter(|a| a.is_object()) {
+                    found.push(a.clone());
+                }
+                for (k, x) in o {
+                    if k != "advice" {
+                        walk(x, found);
+                    }
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|x| walk(x, found)),
+            _ => {}
+        }
+    }
+    match serde_json::from_str::<Value>(output) {
+        Ok(doc) => walk(&doc, &mut found),
+        Err(_) => {
+            for line in output.lines() {
+                if let Ok(v) = serde_json::from_str::<Value>(line) {
+                    walk(&v, &mut found);
+                }
+            }
+        }
+    }
+    found
+}
+
+/// One section per advice: title, code and severity, description, steps, source.
+pub fn render(advice: &[Value], markdown: bool) -> String {
+    let s = |v: &Value, k: &str| {
+        v.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let mut out = String::new();
+    for a in advice {
+        let (title, code, severity) = (s(a, "title"), s(a, "code"), s(a, "severity"));
+        let steps = s(a, "steps");
+        let source = a.get("article").map(|art| {
+            let anchor = art
+                .get("anchor")
+                .and_then(Value::as_str)
+                .map(|x| format!("#{x}"))
+                .unwrap_or_default();
+            let mut notes = vec![s(a, "locale")];
+            if a.get("machine_translated") == Some(&Value::Bool(true)) {
+                notes.push("machine translated".into());
+            }
+            if a.get("english_changed") == Some(&Value::Bool(true)) {
+                notes.push("the English changed since".into());
+            }
+            format!("{}{anchor} ({})", s(art, "path"), notes.join(", "))
+        });
+        if markdown {
+            out.push_str(&format!(
+                "## {title}\n\n`{code}` · {severity}\n\n{}\n\n",
+                s(a, "description")
+            ));
+            if !steps.is_empty() {
+                out.push_str(&steps);
+                out.push_str("\n\n");
+            }
+            if let Some(src) = source {
+                out.push_str(&format!("*{src}*\n\n"));
+            }
+        } else {
+            out.push_str(&format!(
+                "{title}  [{code}, {severity}]\n  {}\n",
+                s(a, "description")
+            ));
+            for line in markdown_to_text(&steps)
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+            {
+                out.push_str(&format!("  - {}\n", line.trim()));
+            }
+            if let Some(src) = source {
+                out.push_str(&format!("  ({src})\n"));
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn advice_is_found_in_lines_arrays_and_sarif() {
+        let lines = "{\"code\":\"a\",\"advice\":{\"title\":\"T\",\"code\":\"a\"}}\n{\"code\":\"b\",\"advice\":null}\nnot json\n";
+        assert_eq!(collect_advice(lines).len(), 1);
+        let sarif = "{\"runs\":[{\"results\":[{\"properties\":{\"advice\":{\"title\":\"S\"}}}]}]}";
+        assert_eq!(collect_advice(sarif)[0]["title"], "S");
+    }
+
+    #[test]
+    fn reports_in_markdown_and_text() {
+        let a = serde_json::json!({"title": "Tittel", "code": "phs.disabled", "severity": "error",
+            "description": "Forklaring.", "steps": "1. Velg **Fil**.\n2. Lagre.",
+            "article": {"path": "a.md", "anchor": "x"}, "locale": "nb-NO", "machine_translated": true});
+        let md = render(std::slice::from_ref(&a), true);
+        assert!(
+            md.starts_with(
+                "## Tittel\n\n`phs.disabled` · error\n\nForklaring.\n\n1. Velg **Fil**."
+            )
+        );
+        assert!(md.contains("*a.md#x (nb-NO, machine translated)*"));
+        let text = render(&[a], false);
+        assert!(
+            text.starts_with("Tittel  [phs.disabled, error]\n  Forklaring.\n  - Velg Fil.\n"),
+            "{text}"
+        );
+    }
+}
