@@ -5,6 +5,9 @@
 //! `$REMEDY_BENCH_LOG_MB` (default 1,024). Targets: >= 200k findings/s; annotate memory
 //! flat (peak RSS does not grow with the input).
 
+mod common;
+use common::peak_rss;
+
 use std::io::Read;
 use std::path::Path;
 use std::time::Instant;
@@ -119,15 +122,4 @@ impl Read for Log {
         self.left -= n as u64;
         Ok(n)
     }
-}
-
-fn peak_rss() -> String {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .map(|l| l[6..].trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown".to_owned())
 }

@@ -7,6 +7,9 @@
 //! `$RAYON_NUM_THREADS`. Prints the best wall time per stage and the peak resident memory
 //! of the process.
 
+mod common;
+use common::peak_rss;
+
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -60,16 +63,4 @@ fn main() {
         s.recall()
     );
     println!("  peak RSS         {}", peak_rss());
-}
-
-/// The process's peak resident set (Linux `VmHWM`).
-fn peak_rss() -> String {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .map(|l| l["VmHWM:".len()..].trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown".to_owned())
 }

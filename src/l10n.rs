@@ -70,6 +70,25 @@ pub enum Arg {
     Text(String),
 }
 
+impl Arg {
+    /// A value as tools write it: numbers (also in strings, `"5"`) are numbers, so that
+    /// plurals select; other text stays text.
+    pub fn from_text(s: &str) -> Arg {
+        s.trim()
+            .parse()
+            .map_or_else(|_| Arg::Text(s.to_owned()), Arg::Number)
+    }
+
+    /// A JSON number or string; `None` for other JSON values.
+    pub fn from_json(v: &serde_json::Value) -> Option<Arg> {
+        match v {
+            serde_json::Value::Number(n) => n.as_f64().map(Arg::Number),
+            serde_json::Value::String(s) => Some(Arg::from_text(s)),
+            _ => None,
+        }
+    }
+}
+
 /// A formatted message and the locale it came from (a fallback when the asked locale
 /// lacks the message).
 #[derive(Debug, Clone, PartialEq, Eq)]

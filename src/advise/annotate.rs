@@ -96,12 +96,7 @@ fn advice_for(
     }
     let args: Vec<(String, Arg)> = params
         .iter()
-        .map(|(k, v)| {
-            let arg = v
-                .parse::<f64>()
-                .map_or_else(|_| Arg::Text(v.clone()), Arg::Number);
-            (k.clone(), arg)
-        })
+        .map(|(k, v)| (k.clone(), Arg::from_text(v)))
         .collect();
     let advice = advisor.advise(finding, &args, locale);
     let block = render(&advice, style);
@@ -134,11 +129,7 @@ pub fn render(advice: &Advice, style: Style) -> String {
         push(&advice.description);
     }
     if let Some(a) = &advice.article {
-        let anchor = a
-            .anchor
-            .as_deref()
-            .map(|x| format!("#{x}"))
-            .unwrap_or_default();
+        let anchor = a.fragment();
         let mt = if advice.machine_translated {
             ", MT"
         } else {

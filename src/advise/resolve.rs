@@ -72,6 +72,16 @@ pub struct ArticleLink {
     pub anchor: Option<String>,
 }
 
+impl ArticleLink {
+    /// `#anchor`, or nothing for a link to the whole article.
+    pub fn fragment(&self) -> String {
+        self.anchor
+            .as_deref()
+            .map(|a| format!("#{a}"))
+            .unwrap_or_default()
+    }
+}
+
 /// Resolves findings against a catalog, messages and a knowledge base.
 pub struct Advisor {
     pub catalog: Catalog,
@@ -328,17 +338,7 @@ pub fn advise_code(
     let finding = advisor.catalog.by_code(code)?;
     let args: Vec<(String, Arg)> = params
         .iter()
-        .filter_map(|(k, v)| {
-            let arg = match v {
-                serde_json::Value::Number(n) => Arg::Number(n.as_f64()?),
-                serde_json::Value::String(s) => match s.parse::<f64>() {
-                    Ok(n) => Arg::Number(n),
-                    Err(_) => Arg::Text(s.clone()),
-                },
-                _ => return None,
-            };
-            Some((k.clone(), arg))
-        })
+        .filter_map(|(k, v)| Some((k.clone(), Arg::from_json(v)?)))
         .collect();
     Some(advisor.advise(finding, &args, locale))
 }

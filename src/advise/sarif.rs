@@ -65,16 +65,7 @@ pub fn advise_sarif(advisor: &Advisor, locale: &str, doc: &mut Value, summary: &
                 let args: Vec<(String, Arg)> = props
                     .iter()
                     .filter(|(k, _)| finding.params.contains(k))
-                    .filter_map(|(k, v)| {
-                        let arg = match v {
-                            Value::Number(n) => Arg::Number(n.as_f64()?),
-                            Value::String(s) => {
-                                s.parse().map_or_else(|_| Arg::Text(s.clone()), Arg::Number)
-                            }
-                            _ => return None,
-                        };
-                        Some((k.clone(), arg))
-                    })
+                    .filter_map(|(k, v)| Some((k.clone(), Arg::from_json(v)?)))
                     .collect();
                 let advice = advisor.advise(finding, &args, locale);
                 props.insert(
@@ -135,11 +126,7 @@ pub fn advise_sarif(advisor: &Advisor, locale: &str, doc: &mut Value, summary: &
                 json!({ "text": text.trim_end(), "markdown": markdown.trim_end() }),
             );
             if let Some(a) = &advice.article {
-                let anchor = a
-                    .anchor
-                    .as_deref()
-                    .map(|x| format!("#{x}"))
-                    .unwrap_or_default();
+                let anchor = a.fragment();
                 let path: String = a.path.split('/').map(encode).collect::<Vec<_>>().join("/");
                 r.insert(
                     "helpUri".into(),

@@ -17,7 +17,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use super::sentences::split_sentences;
+use super::sentences::{push, split_sentences};
 use crate::article::{Article, BlockKind, markdown_to_text};
 
 /// Sentences of side a and side b that translate each other, as byte ranges of each
@@ -625,22 +625,13 @@ fn html_pieces(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
             .collect::<String>()
             .to_ascii_lowercase();
         if BLOCK_TAGS.contains(&name.as_str()) {
-            trim_push(text, &mut pieces, start..i);
+            push(text, &mut pieces, start..i);
             start = close;
         }
         i = close;
     }
-    trim_push(text, &mut pieces, start..range.end);
+    push(text, &mut pieces, start..range.end);
     pieces
-}
-
-fn trim_push(text: &str, out: &mut Vec<Range<usize>>, r: Range<usize>) {
-    let s = &text[r.clone()];
-    let lead = s.len() - s.trim_start().len();
-    let trail = s.len() - s.trim_end().len();
-    if lead + trail < s.len() {
-        out.push(r.start + lead..r.end - trail);
-    }
 }
 
 #[cfg(test)]

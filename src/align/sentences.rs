@@ -246,7 +246,8 @@ fn skip_parens(bytes: &[u8], open: usize, end: usize) -> usize {
     end
 }
 
-fn push(text: &str, out: &mut Vec<Range<usize>>, r: Range<usize>) {
+/// Pushes `r` with surrounding whitespace trimmed off, unless nothing is left.
+pub(crate) fn push(text: &str, out: &mut Vec<Range<usize>>, r: Range<usize>) {
     let s = &text[r.clone()];
     let lead = s.len() - s.trim_start().len();
     let trail = s.len() - s.trim_end().len();

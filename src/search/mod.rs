@@ -173,6 +173,7 @@ impl Engine {
         let looks_english = plan.looks_english(query, english, &searcher, f.english);
         let q = plan.query(&li.fields, looks_english.then_some((english, query)));
         let top = searcher.search(&q, &TopDocs::with_limit(limit).order_by_score())?;
+        let matcher = plan.matcher();
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;
@@ -185,7 +186,7 @@ impl Engine {
             let body = text(f.body);
             let sections: Vec<Section> =
                 serde_json::from_str(&text(f.sections)).unwrap_or_default();
-            let snippet = best_section(&body, &sections, &plan.matcher(), analyzer);
+            let snippet = best_section(&body, &sections, &matcher, analyzer);
             let translation = Some(text(f.translation)).filter(|t| !t.is_empty());
             hits.push(Hit {
                 path: text(f.path),
