@@ -6,6 +6,7 @@ mod common;
 use common::remedy;
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use serde_json::Value;
 
@@ -269,4 +270,31 @@ fn rebuilds_read_only_what_changed_and_fallback_fills_gaps() {
     );
     std::fs::remove_dir_all(&content).unwrap();
     std::fs::remove_dir_all(&index).unwrap();
+}
+
+#[test]
+fn without_an_index_the_cache_is_built_then_reused() {
+    // What a fresh clone runs: no --index. The cache folder is a temporary one here.
+    let cache = temp("search-cache-home");
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_remedy"))
+            .args(["search", "--format", "json", "passord synkroniseres ikke"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("XDG_CACHE_HOME", &cache)
+            .output()
+            .unwrap()
+    };
+    let first = run();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let v: Value = serde_json::from_slice(&first.stdout).unwrap();
+    assert!(!v["hits"].as_array().unwrap().is_empty());
+    let built: Vec<_> = std::fs::read_dir(cache.join("remedy")).unwrap().collect();
+    assert_eq!(built.len(), 1, "one cached index for content/");
+    let second = run();
+    assert_eq!(second.stdout, first.stdout);
+    std::fs::remove_dir_all(&cache).unwrap();
 }
