@@ -48,7 +48,15 @@ impl SearchDocument {
             ArticleForm::Plain => String::new(),
         };
         // Sections come from the target text's own structure.
-        let target = Article::parse(article.path(), article.target_markdown().into_owned());
+        // A plain article is its own target view; only span articles are parsed again.
+        let reparsed;
+        let target: &Article = match article.form() {
+            ArticleForm::Plain => article,
+            ArticleForm::Bilingual => {
+                reparsed = Article::parse(article.path(), article.target_markdown().into_owned());
+                &reparsed
+            }
+        };
         let text = target.original();
         let body_start = target.front_matter().map_or(0, |fm| fm.range.end);
         let mut cuts: Vec<(usize, Option<String>, String)> = Vec::new();
