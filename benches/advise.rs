@@ -1,6 +1,9 @@
 //! Remediation throughput: `advise` over JSON lines on one core, and `annotate` over a
 //! gigabyte of log text with its peak memory.
 //!
+//! Also the same findings written as SARIF, and a SARIF log of as many results advised in
+//! place (whole documents: memory grows with them, time should not grow faster).
+//!
 //! `cargo bench --bench advise`; `$REMEDY_BENCH_FINDINGS` (default 400,000) and
 //! `$REMEDY_BENCH_LOG_MB` (default 1,024). Targets: >= 200k findings/s; annotate memory
 //! flat (peak RSS does not grow with the input).
@@ -13,6 +16,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use remedy::advise::annotate::{Style, annotate};
+use remedy::advise::io::{InputFormat, Options, OutputFormat, advise_with};
 use remedy::advise::{Advisor, advise_json};
 
 fn main() {
@@ -48,9 +52,9 @@ fn main() {
         n as f64 / secs,
         summary.advised
     );
-    drop(input);
     println!("  peak RSS after advise        {}", peak_rss());
 
+    // Annotate first: its memory must stay at the level advise left.
     let mb: u64 = std::env::var("REMEDY_BENCH_LOG_MB")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -73,6 +77,62 @@ fn main() {
         mb as f64 / secs
     );
     println!("  peak RSS after annotate      {}", peak_rss());
+
+    // The same findings, written as a SARIF log.
+    let options = Options {
+        input: InputFormat::Auto,
+        output: OutputFormat::Sarif,
+    };
+    let started = Instant::now();
+    let mut sarif = Vec::with_capacity(input.len() * 8);
+    advise_with(
+        &advisor,
+        "nb-NO",
+        options,
+        input.as_bytes(),
+        &mut sarif,
+        |_| {},
+    )
+    .unwrap();
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "advise (JSON lines -> SARIF)   {n} findings in {secs:.2} s: {:.0} findings/s ({:.1} MB out)",
+        n as f64 / secs,
+        sarif.len() as f64 / 1e6
+    );
+    drop(input);
+    drop(sarif);
+
+    // A SARIF log in, advised in place.
+    let results: Vec<serde_json::Value> = (0..n)
+        .map(|i| {
+            let rule = ["AADC001", "AADC002", "AADC005", "AADC007", "OTHER"][i % 5];
+            serde_json::json!({
+                "ruleId": rule,
+                "level": "warning",
+                "message": {"text": format!("finding {i} on AADC{:02}", i % 17)},
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": format!("hosts/aadc{:02}.json", i % 17)}}}],
+                "properties": {"days": i % 9 + 1, "host": format!("AADC{:02}", i % 17)}
+            })
+        })
+        .collect();
+    let log = serde_json::json!({
+        "version": "2.1.0",
+        "runs": [{"tool": {"driver": {"name": "aadc-health"}}, "results": results}]
+    });
+    let text = serde_json::to_string_pretty(&log).unwrap();
+    drop(log);
+    let started = Instant::now();
+    let summary = advise_json(&advisor, "nb-NO", text.as_bytes(), std::io::sink(), |_| {}).unwrap();
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "advise (SARIF in and out)      {n} results, {:.1} MB in {secs:.2} s: {:.0} results/s ({} advised)",
+        text.len() as f64 / 1e6,
+        n as f64 / secs,
+        summary.advised
+    );
+    drop(text);
+    println!("  peak RSS after SARIF         {}", peak_rss());
 }
 
 /// A synthetic tool log of `len` bytes: ordinary lines, now and then a known finding.

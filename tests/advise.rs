@@ -102,10 +102,27 @@ fn unknown_and_malformed_records_pass_through_in_order() {
     assert_eq!(lines[0], "{\"code\":\"nope\",\"x\":1,\"advice\":null}");
     assert_eq!(lines[1], "{broken");
     assert!(lines[2].contains("\"advice\":{"));
-    assert!(stderr.contains("line 2: not JSON"), "{stderr}");
+    assert!(stderr.contains("line 2, column 2: not JSON"), "{stderr}");
     assert!(
         stderr.contains("2 records: 1 advised, 1 unknown findings, 1 passed through"),
         "{stderr}"
+    );
+}
+
+#[test]
+fn steps_from_two_locales_name_both() {
+    let out = piped(
+        &["advise", "--locale", "nl", "--format", "md"],
+        "{\"code\":\"phs.stale\",\"params\":{\"days\":4}}\n",
+    );
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        md.contains("*troubleshoot-password-synchronization.md#troubleshoot-password-synchronization (en-US)*"),
+        "{md}"
+    );
+    assert!(
+        md.contains("*password-sync.md (nl-NL, machine translated)*"),
+        "{md}"
     );
 }
 

@@ -147,3 +147,170 @@ fn a_one_line_sarif_log_is_read_too() {
     );
     validate(&out);
 }
+
+/// JSON lines from two tools, an unknown finding and a broken line, as a SARIF log.
+#[test]
+fn json_lines_become_a_valid_sarif_log_that_keeps_everything() {
+    let input = concat!(
+        "{\"tool\":\"aadc-health\",\"code\":\"phs.stale\",\"severity\":\"warning\",\"params\":{\"days\":4},\"host\":\"AADC01\"}\n",
+        "{\"tool\":\"dc-probe\",\"code\":\"AD_UNREACHABLE\",\"severity\":\"critical\",\"message\":\"DC01: port 389 closed\"}\n",
+        "\n",
+        "{not json\n",
+        "{\"tool\":\"aadc-health\",\"code\":\"made.up\"}\n",
+        "{\"code\":\"server.staging-mode\"}\n",
+    );
+    let out = piped(&["advise", "--locale", "nl", "--format", "sarif"], input);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("line 4, column 2: not JSON"), "{stderr}");
+    let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+    validate(&log);
+    let runs = log["runs"].as_array().unwrap();
+    // One run per tool, in the order they first appear; results in input order.
+    let tools: Vec<&str> = runs
+        .iter()
+        .map(|r| r["tool"]["driver"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(tools, ["aadc-health", "dc-probe", "unknown"]);
+    for run in runs {
+        assert_eq!(run["language"], "nl-NL");
+        assert_eq!(run["conversion"]["tool"]["driver"]["name"], "remedy");
+    }
+    let health = runs[0]["results"].as_array().unwrap();
+    assert_eq!(health.len(), 2);
+    assert_eq!(health[0]["ruleId"], "phs.stale");
+    assert_eq!(health[0]["level"], "warning");
+    assert_eq!(
+        health[0]["message"]["text"],
+        "Wachtwoorden zijn 4 dagen geleden voor het laatst gesynchroniseerd"
+    );
+    assert_eq!(health[0]["properties"]["line"], 1);
+    assert_eq!(health[0]["properties"]["record"]["host"], "AADC01");
+    assert_eq!(health[0]["properties"]["record"]["params"]["days"], 4);
+    assert!(health[0]["properties"]["record"].get("advice").is_none());
+    assert_eq!(health[0]["properties"]["advice"]["locale"], "en-US");
+    assert_eq!(health[1]["properties"]["line"], 5);
+    assert_eq!(health[1]["properties"]["advice"], Value::Null);
+    // The tool's own message and severity win over the catalog's.
+    let probe = &runs[1]["results"][0];
+    assert_eq!(probe["message"]["text"], "DC01: port 389 closed");
+    assert_eq!(probe["level"], "error");
+    assert_eq!(probe["properties"]["advice"]["code"], "ad.unreachable");
+    // Rules for known codes, by the code the tool sent.
+    let rules = runs[1]["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules[0]["id"], "AD_UNREACHABLE");
+    assert!(
+        rules[0]["help"]["markdown"]
+            .as_str()
+            .unwrap()
+            .starts_with("**Active Directory")
+    );
+    // The broken line is kept, as it was, in the first run's conversion notes.
+    let notes = &runs[0]["conversion"]["invocation"]["toolExecutionNotifications"];
+    assert_eq!(notes.as_array().unwrap().len(), 1);
+    assert_eq!(notes[0]["properties"]["input"], "{not json");
+    assert!(
+        notes[0]["message"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("line 4, column 2: not JSON")
+    );
+    // Nothing lost: every non-blank input line is a result or a note.
+    let results: usize = runs
+        .iter()
+        .map(|r| r["results"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(results + 1, input.lines().filter(|l| !l.is_empty()).count());
+}
+
+#[test]
+fn a_json_array_becomes_sarif_too_and_a_sarif_log_stays_one() {
+    let out = piped(
+        &["advise", "--locale", "en", "--format", "sarif"],
+        "[{\"code\":\"phs.disabled\"}, 42]",
+    );
+    let converted: Value = serde_json::from_slice(&out.stdout).unwrap();
+    validate(&converted);
+    let run = &converted["runs"][0];
+    assert_eq!(run["results"][0]["properties"]["item"], 1);
+    assert_eq!(
+        run["results"][0]["level"], "error",
+        "the catalog's severity"
+    );
+    let notes = &run["conversion"]["invocation"]["toolExecutionNotifications"];
+    assert_eq!(notes[0]["properties"]["input"], "42");
+
+    // JSON lines that hold a one-line SARIF log: its runs join the converted log.
+    let input = format!(
+        "{}\n{{\"tool\":\"probe\",\"code\":\"phs.disabled\"}}\n",
+        serde_json::to_string(&log()).unwrap()
+    );
+    let out = piped(&["advise", "--locale", "nb", "--format", "sarif"], &input);
+    assert!(out.stdout.starts_with(b"{\n"));
+    let merged: Value = serde_json::from_slice(&out.stdout).unwrap();
+    validate(&merged);
+    let names: Vec<&str> = merged["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["tool"]["driver"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["probe", "aadc-health"]);
+    assert_eq!(
+        merged["runs"][1]["results"][1]["properties"]["advice"]["code"],
+        "phs.disabled"
+    );
+
+    // SARIF in, SARIF out: --format sarif is the input's own format here.
+    let input = serde_json::to_string_pretty(&log()).unwrap();
+    let a = piped(&["advise", "--locale", "nb", "--format", "sarif"], &input);
+    let b = piped(&["advise", "--locale", "nb"], &input);
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn the_input_format_can_be_named_instead_of_detected() {
+    let sarif_line = serde_json::to_string(&log()).unwrap();
+    // JSON lines that hold a one-line SARIF log and a record: each advised as what it is.
+    let input = format!("{sarif_line}\n{{\"code\":\"phs.disabled\"}}\n");
+    let out = piped(&["advise", "--locale", "nb", "--input", "lines"], &input);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    validate(&lines[0]);
+    assert_eq!(
+        lines[0]["runs"][0]["results"][1]["properties"]["advice"]["code"],
+        "phs.disabled"
+    );
+    assert_eq!(lines[1]["advice"]["code"], "phs.disabled");
+
+    // Named wrongly: reported with the position, passed through unchanged.
+    let records = "{\"code\":\"phs.disabled\"}\n{\"code\":\"phs.stale\"}\n";
+    for (format, expected) in [
+        ("sarif", "line 2, column 1: not JSON (trailing characters)"),
+        (
+            "array",
+            "line 2, column 1: not a JSON array of findings (trailing characters)",
+        ),
+    ] {
+        let out = piped(&["advise", "--input", format], records);
+        assert!(out.status.success());
+        assert_eq!(String::from_utf8(out.stdout).unwrap(), records);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(expected), "{format}: {stderr}");
+    }
+    // A pretty array read as lines: its brackets are reported and kept as they were,
+    // the record between them is advised.
+    let array = "[\n{\"code\": \"phs.disabled\"}\n]\n";
+    let out = piped(&["advise", "--input", "jsonl"], array);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "[");
+    assert!(lines[1].starts_with("{\"code\":\"phs.disabled\",\"advice\":{"));
+    assert_eq!(lines[2], "]");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("line 3, column 1: not JSON"), "{stderr}");
+}

@@ -128,22 +128,8 @@ pub fn render(advice: &Advice, style: Style) -> String {
     if !advice.description.is_empty() {
         push(&advice.description);
     }
-    if let Some(a) = &advice.article {
-        let anchor = a.fragment();
-        let mt = if advice.machine_translated {
-            ", MT"
-        } else {
-            ""
-        };
-        let drift = if advice.english_changed {
-            ", English changed since"
-        } else {
-            ""
-        };
-        push(&format!(
-            "{dim}{}{anchor} ({}{mt}{drift}){reset}",
-            a.path, advice.locale
-        ));
+    for source in &advice.sources {
+        push(&format!("{dim}{}{reset}", source.label()));
     }
     if let Some(steps) = &advice.steps {
         push(steps);

@@ -8,7 +8,12 @@ use std::io::{BufRead, Write};
 
 use serde_json::Value;
 
-use super::resolve::{Advisor, advise_code};
+use std::rc::Rc;
+
+use super::catalog::Finding;
+use super::resolve::{Advice, Advisor, advise_code};
+use super::sarif::{Origin, SarifLog, advise_sarif};
+use crate::l10n::Arg;
 
 /// Counts for the summary on stderr.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -30,204 +35,654 @@ impl std::fmt::Display for Summary {
     }
 }
 
-/// Advice already resolved, by code and parameters: tools repeat the same findings, and
-/// resolving reads articles. Bounded.
+/// Advice resolved once, in the forms the writers need.
+pub(super) struct Resolved {
+    pub(super) advice: Option<Advice>,
+    /// `advice` as JSON (`null` for an unknown finding).
+    pub(super) value: Value,
+    /// `value` serialized, to be spliced into JSON lines without serializing it again.
+    json: String,
+}
+
+/// Advice already resolved, by finding and parameters: tools repeat the same findings,
+/// and resolving reads articles. Bounded.
 #[derive(Default)]
-struct Cache {
-    advice: std::collections::HashMap<(String, String), Value>,
+pub(super) struct Cache {
+    map: std::collections::HashMap<String, Rc<Resolved>>,
+    key: String,
 }
 
 const CACHE: usize = 1024;
 
-/// Adds `advice` to one finding record (an object with a string `code`); `false` when
-/// the record is not one.
+impl Resolved {
+    /// The advice serialized (`null` for an unknown finding).
+    pub(super) fn json(&self) -> &str {
+        &self.json
+    }
+}
+
+/// Advice put into a document as a placeholder and written as its serialized JSON: a
+/// large SARIF log or array holds each distinct advice once, not once per result.
+pub(super) struct Splicer {
+    /// Opens every placeholder string; unique to this process and moment, so no input
+    /// string is mistaken for one.
+    marker: String,
+    table: Vec<Rc<Resolved>>,
+    index: std::collections::HashMap<*const Resolved, usize>,
+}
+
+impl Splicer {
+    fn new() -> Splicer {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        Splicer {
+            marker: format!("\u{0}remedy-{:x}-{nanos:x}:", std::process::id()),
+            table: Vec::new(),
+            index: std::collections::HashMap::new(),
+        }
+    }
+
+    /// What to put where the advice goes: `null` for an unknown finding.
+    pub(super) fn advice_placeholder(&mut self, resolved: &Rc<Resolved>) -> Value {
+        if resolved.advice.is_none() {
+            return Value::Null;
+        }
+        let k = *self.index.entry(Rc::as_ptr(resolved)).or_insert_with(|| {
+            self.table.push(resolved.clone());
+            self.table.len() - 1
+        });
+        Value::String(format!("{}a{k}\u{0}", self.marker))
+    }
+
+    /// What to put where the `i`th of the `results` given to [`Splicer::write`] goes.
+    pub(super) fn results_placeholder(&self, i: usize) -> Value {
+        Value::String(format!("{}r{i}\u{0}", self.marker))
+    }
+
+    /// Writes `doc` with the placeholders replaced: advice by its JSON, results by an
+    /// array of the serialized results (one per line, as [`super::sarif::SarifLog`]
+    /// writes them). Streams: the document is never held as one string.
+    pub(super) fn write<W: Write>(
+        &self,
+        out: &mut W,
+        doc: &Value,
+        pretty: bool,
+        results: &[Vec<u8>],
+    ) -> std::io::Result<()> {
+        let mut w = SpliceWriter {
+            splicer: self,
+            results,
+            // serde_json writes U+0000 as `\u0000`.
+            open: format!("\"\\u0000{}", &self.marker[1..]).into_bytes(),
+            pending: Vec::new(),
+            out: std::io::BufWriter::with_capacity(1 << 16, out),
+        };
+        if pretty {
+            serde_json::to_writer_pretty(&mut w, doc)?;
+        } else {
+            serde_json::to_writer(&mut w, doc)?;
+        }
+        w.finish()
+    }
+}
+
+/// Replaces placeholders in serialized JSON as it passes. Holds back only what might be
+/// the start of a placeholder.
+struct SpliceWriter<'a, W: Write> {
+    splicer: &'a Splicer,
+    results: &'a [Vec<u8>],
+    open: Vec<u8>,
+    pending: Vec<u8>,
+    out: std::io::BufWriter<W>,
+}
+
+const CLOSE: &[u8] = b"\\u0000\"";
+
+impl<W: Write> SpliceWriter<'_, W> {
+    /// Writes what of `pending` is settled: text before any placeholder, placeholders
+    /// whole; keeps a possible beginning of one.
+    fn drain(&mut self) -> std::io::Result<()> {
+        let mut start = 0;
+        loop {
+            let rest = &self.pending[start..];
+            match find(rest, &self.open) {
+                Some(at) => {
+                    let body = &rest[at + self.open.len()..];
+                    let Some(end) = find(body, CLOSE) else {
+                        self.out.write_all(&rest[..at])?;
+                        start += at;
+                        break;
+                    };
+                    self.out.write_all(&rest[..at])?;
+                    let (kind, k) = body[..end].split_at(1);
+                    let k: usize = std::str::from_utf8(k)
+                        .ok()
+                        .and_then(|k| k.parse().ok())
+                        .expect("placeholders are numbered");
+                    if kind == b"a" {
+                        self.out.write_all(self.splicer.table[k].json.as_bytes())?;
+                    } else if self.results[k].is_empty() {
+                        self.out.write_all(b"[]")?;
+                    } else {
+                        self.out.write_all(b"[\n")?;
+                        self.out.write_all(&self.results[k])?;
+                        self.out.write_all(b"\n      ]")?;
+                    }
+                    start += at + self.open.len() + end + CLOSE.len();
+                }
+                None => {
+                    // Keep a tail that could be the first bytes of a placeholder.
+                    let keep = (1..self.open.len().min(rest.len() + 1))
+                        .rev()
+                        .find(|&n| rest.ends_with(&self.open[..n]))
+                        .unwrap_or(0);
+                    self.out.write_all(&rest[..rest.len() - keep])?;
+                    start += rest.len() - keep;
+                    break;
+                }
+            }
+        }
+        self.pending.drain(..start);
+        Ok(())
+    }
+
+    fn finish(mut self) -> std::io::Result<()> {
+        self.drain()?;
+        let rest = std::mem::take(&mut self.pending);
+        self.out.write_all(&rest)?;
+        self.out.flush()
+    }
+}
+
+impl<W: Write> Write for SpliceWriter<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        if self.pending.len() >= 1 << 14 || buf.contains(&b'"') {
+            self.drain()?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Where `needle` first occurs in `hay`.
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let first = needle[0];
+    let mut from = 0;
+    while let Some(i) = hay[from..].iter().position(|&b| b == first) {
+        let at = from + i;
+        if hay[at..].starts_with(needle) {
+            return Some(at);
+        }
+        if hay.len() - at < needle.len() {
+            return None;
+        }
+        from = at + 1;
+    }
+    None
+}
+
+impl Cache {
+    /// For a JSON record: by its `code` and `params`.
+    fn for_code(
+        &mut self,
+        advisor: &Advisor,
+        locale: &str,
+        code: &str,
+        params: Option<&Value>,
+    ) -> Rc<Resolved> {
+        self.key.clear();
+        self.key.push_str(code);
+        self.key.push('\u{1}');
+        if let Some(p) = params {
+            self.key.push_str(&p.to_string());
+        }
+        self.get_or(|| {
+            let params = params
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
+            advise_code(advisor, code, &params, locale)
+        })
+    }
+
+    /// For a SARIF result: by the finding and the arguments read from the result.
+    pub(super) fn for_finding(
+        &mut self,
+        advisor: &Advisor,
+        locale: &str,
+        finding: &Finding,
+        args: &[(String, Arg)],
+    ) -> Rc<Resolved> {
+        self.key.clear();
+        self.key.push_str(&finding.code);
+        self.key.push('\u{2}');
+        self.key.push_str(&format!("{args:?}"));
+        self.get_or(|| Some(advisor.advise(finding, args, locale)))
+    }
+
+    fn get_or(&mut self, resolve: impl FnOnce() -> Option<Advice>) -> Rc<Resolved> {
+        if let Some(r) = self.map.get(self.key.as_str()) {
+            return r.clone();
+        }
+        let advice = resolve();
+        let value = serde_json::to_value(&advice).expect("advice serializes");
+        let json = value.to_string();
+        let resolved = Rc::new(Resolved {
+            advice,
+            value,
+            json,
+        });
+        if self.map.len() >= CACHE {
+            self.map.clear();
+        }
+        self.map.insert(self.key.clone(), resolved.clone());
+        resolved
+    }
+}
+
+/// The advice for one finding record (an object with a string `code`), counted; `None`
+/// when the record is not one.
 fn advise_record(
     advisor: &Advisor,
     locale: &str,
-    record: &mut Value,
+    record: &Value,
     summary: &mut Summary,
     cache: &mut Cache,
-) -> bool {
-    let Some(obj) = record.as_object_mut() else {
-        return false;
-    };
-    let Some(code) = obj.get("code").and_then(Value::as_str).map(str::to_owned) else {
-        return false;
-    };
-    let params = obj
-        .get("params")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
+) -> Option<Rc<Resolved>> {
+    let obj = record.as_object()?;
+    let code = obj.get("code").and_then(Value::as_str)?;
+    let resolved = cache.for_code(advisor, locale, code, obj.get("params"));
     summary.records += 1;
-    let key = (code.clone(), Value::Object(params.clone()).to_string());
-    let advice = match cache.advice.get(&key) {
-        Some(v) => v.clone(),
-        None => {
-            let v = serde_json::to_value(advise_code(advisor, &code, &params, locale))
-                .expect("advice serializes");
-            if cache.advice.len() >= CACHE {
-                cache.advice.clear();
-            }
-            cache.advice.insert(key, v.clone());
-            v
-        }
-    };
-    if advice.is_null() {
-        summary.unknown += 1;
-    } else {
+    if resolved.advice.is_some() {
         summary.advised += 1;
+    } else {
+        summary.unknown += 1;
     }
-    obj.insert("advice".to_owned(), advice);
-    true
+    Some(resolved)
 }
 
-/// Reads JSON lines (or one JSON array) and writes each record with `advice` added.
-/// `report` receives one message per line passed through unread.
+/// Writes `record` with `advice` added as its last key, splicing in the advice already
+/// serialized (a record that has an `advice` key of its own gets it replaced in place).
+fn write_with_advice<W: Write>(
+    out: &mut W,
+    mut record: Value,
+    resolved: &Resolved,
+) -> std::io::Result<()> {
+    let obj = record.as_object_mut().expect("records are objects");
+    if let Some(own) = obj.get_mut("advice") {
+        *own = resolved.value.clone();
+        return serde_json::to_writer(out, &record).map_err(Into::into);
+    }
+    let empty = obj.is_empty();
+    let mut text = serde_json::to_vec(&record)?;
+    text.pop(); // the closing brace
+    if !empty {
+        text.push(b',');
+    }
+    text.extend_from_slice(b"\"advice\":");
+    text.extend_from_slice(resolved.json.as_bytes());
+    text.push(b'}');
+    out.write_all(&text)
+}
+
+/// How the input is to be read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum InputFormat {
+    /// From its first bytes: `[` opens a JSON array; a document opening with `{` that is
+    /// a SARIF log is one; anything else is JSON lines.
+    #[default]
+    Auto,
+    /// One JSON value per line; a line holding a one-line SARIF log is advised as one.
+    Lines,
+    /// One JSON array of finding records.
+    Array,
+    /// One SARIF 2.1.0 log.
+    Sarif,
+}
+
+/// What is written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// The input's own format, with advice added.
+    #[default]
+    Same,
+    /// A SARIF 2.1.0 log, whatever the input (see [`super::sarif`]).
+    Sarif,
+}
+
+/// How [`advise_with`] reads and writes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    pub input: InputFormat,
+    pub output: OutputFormat,
+}
+
+/// Reads findings in any of the formats (detected) and writes the same records with
+/// `advice` added. `report` receives one message per record passed through unread.
+///
+/// ```
+/// # let advisor = remedy::advise::Advisor::with_content(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content"))).0;
+/// let mut out = Vec::new();
+/// let input = "{\"code\":\"phs.disabled\"}\n";
+/// remedy::advise::advise_json(&advisor, "nb", input.as_bytes(), &mut out, |_| {}).unwrap();
+/// let record: serde_json::Value = serde_json::from_slice(&out).unwrap();
+/// assert_eq!(record["advice"]["locale"], "nb-NO");
+/// ```
 pub fn advise_json<R: BufRead, W: Write>(
     advisor: &Advisor,
     locale: &str,
-    mut input: R,
-    mut out: W,
-    mut report: impl FnMut(String),
+    input: R,
+    out: W,
+    report: impl FnMut(String),
 ) -> std::io::Result<Summary> {
-    let mut summary = Summary::default();
-    let mut cache = Cache::default();
-    // A JSON array is one document; JSON lines are read line by line, in constant memory.
-    let starts_array = input.fill_buf()?.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
-    if starts_array {
-        let mut text = String::new();
-        input.read_to_string(&mut text)?;
-        match serde_json::from_str::<Value>(&text) {
-            Ok(Value::Array(mut items)) => {
-                for (i, item) in items.iter_mut().enumerate() {
-                    if !advise_record(advisor, locale, item, &mut summary, &mut cache) {
-                        summary.passed_through += 1;
-                        report(format!(
-                            "item {}: not a finding record (no \"code\"); kept as is",
-                            i + 1
-                        ));
-                    }
-                }
-                serde_json::to_writer_pretty(&mut out, &Value::Array(items))?;
-                writeln!(out)?;
-            }
-            Ok(_) | Err(_) => {
-                let why = serde_json::from_str::<Value>(&text)
-                    .err()
-                    .map_or_else(|| "not an array".to_owned(), |e| e.to_string());
-                summary.passed_through += 1;
-                report(format!(
-                    "line 1: not a JSON array of findings ({why}); passed through as it was"
-                ));
-                out.write_all(text.as_bytes())?;
-            }
-        }
-        return Ok(summary);
-    }
-    // A document that opens with `{` but whose first line is not a whole object is one
-    // pretty-printed document: a SARIF log. JSON lines stay line by line.
-    let mut line = String::new();
-    let mut pending = false;
-    if input.fill_buf()?.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
-        input.read_line(&mut line)?;
-        let first_whole = serde_json::from_str::<Value>(line.trim_end()).is_ok();
-        if !first_whole {
-            input.read_to_string(&mut line)?;
-        }
-        if let Ok(mut doc) = serde_json::from_str::<Value>(&line)
-            && super::sarif::is_sarif(&doc)
-        {
-            super::sarif::advise_sarif(advisor, locale, &mut doc, &mut summary);
-            if first_whole {
-                serde_json::to_writer(&mut out, &doc)?;
-                out.write_all(if line.ends_with('\n') { b"\n" } else { b"" })?;
-            } else {
-                serde_json::to_writer_pretty(&mut out, &doc)?;
-                writeln!(out)?;
-                return Ok(summary);
-            }
-            line.clear();
-        } else if first_whole {
-            pending = true;
-        } else {
-            // Not one document: JSON lines after all, whose first line is broken.
-            for (i, l) in line.split_inclusive('\n').enumerate() {
-                one_line(
-                    advisor,
-                    locale,
-                    i + 1,
-                    l,
-                    &mut out,
-                    &mut report,
-                    &mut summary,
-                    &mut cache,
-                )?;
-            }
-            return Ok(summary);
-        }
-    }
-    let mut n = 0;
-    loop {
-        if pending {
-            pending = false;
-        } else {
-            line.clear();
-            if input.read_line(&mut line)? == 0 {
-                break;
-            }
-        }
-        n += 1;
-        one_line(
-            advisor,
-            locale,
-            n,
-            &line,
-            &mut out,
-            &mut report,
-            &mut summary,
-            &mut cache,
-        )?;
-    }
-    Ok(summary)
+    advise_with(advisor, locale, Options::default(), input, out, report)
 }
 
-/// One line of JSON lines: a finding record gets advice; anything else goes out as it
-/// came, reported with its line number.
-#[allow(clippy::too_many_arguments)] // the state of one streaming pass
-fn one_line<W: Write>(
+/// [`advise_json`] with the input format given or detected, and the output in the
+/// input's format or as SARIF.
+pub fn advise_with<R: BufRead, W: Write>(
     advisor: &Advisor,
     locale: &str,
-    n: usize,
-    line: &str,
-    out: &mut W,
-    report: &mut impl FnMut(String),
-    summary: &mut Summary,
-    cache: &mut Cache,
-) -> std::io::Result<()> {
-    let content = line.trim_end_matches(['\n', '\r']);
-    if content.trim().is_empty() {
-        return out.write_all(line.as_bytes());
-    }
-    match serde_json::from_str::<Value>(content) {
-        Ok(mut record) => {
-            if advise_record(advisor, locale, &mut record, summary, cache) {
-                serde_json::to_writer(&mut *out, &record)?;
-                out.write_all(if line.ends_with('\n') { b"\n" } else { b"" })
-            } else {
-                summary.passed_through += 1;
-                report(format!(
-                    "line {n}: not a finding record (no \"code\"); passed through"
-                ));
-                out.write_all(line.as_bytes())
+    options: Options,
+    mut input: R,
+    mut out: W,
+    report: impl FnMut(String),
+) -> std::io::Result<Summary> {
+    let sniffed = match options.input {
+        InputFormat::Auto => sniff(&mut input)?,
+        format => Sniffed {
+            format,
+            head: String::new(),
+            doc: None,
+        },
+    };
+    let mut pass = Pass {
+        advisor,
+        locale,
+        summary: Summary::default(),
+        cache: Cache::default(),
+        report,
+        sarif: (options.output == OutputFormat::Sarif)
+            .then(|| SarifLog::new(&advisor.messages.negotiate(locale)[0].to_string())),
+        splicer: Splicer::new(),
+    };
+    match sniffed.format {
+        InputFormat::Lines | InputFormat::Auto => {
+            let mut input = std::io::Read::chain(sniffed.head.as_bytes(), input);
+            let mut line = String::new();
+            let mut n = 0;
+            loop {
+                line.clear();
+                if input.read_line(&mut line)? == 0 {
+                    break;
+                }
+                n += 1;
+                pass.line(n, &line, &mut out)?;
             }
         }
-        Err(e) => {
-            summary.passed_through += 1;
-            report(format!(
-                "line {n}: not JSON ({e}); passed through as it was"
-            ));
-            out.write_all(line.as_bytes())
+        InputFormat::Array => {
+            let mut text = sniffed.head;
+            input.read_to_string(&mut text)?;
+            pass.array(&text, &mut out)?;
+        }
+        InputFormat::Sarif => {
+            let mut text = sniffed.head;
+            input.read_to_string(&mut text)?;
+            pass.sarif_document(&text, sniffed.doc, &mut out)?;
+        }
+    }
+    if let Some(log) = pass.sarif.take() {
+        log.write(&pass.splicer, &mut out)?;
+    }
+    Ok(pass.summary)
+}
+
+/// serde_json's message without its position (which the caller reports its own way).
+fn json_error(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rsplit_once(" at line ") {
+        Some((message, _)) => message.to_owned(),
+        None => text,
+    }
+}
+
+/// Where a JSON error is in a whole document.
+fn at(e: &serde_json::Error) -> String {
+    format!("line {}, column {}", e.line(), e.column())
+}
+
+/// What detection found, and what it read on the way (to be read again).
+struct Sniffed {
+    format: InputFormat,
+    head: String,
+    /// The SARIF log already parsed, when detection had to parse it.
+    doc: Option<Value>,
+}
+
+fn sniff<R: BufRead>(input: &mut R) -> std::io::Result<Sniffed> {
+    let first = input
+        .fill_buf()?
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .copied();
+    let mut head = String::new();
+    let format = match first {
+        Some(b'[') => InputFormat::Array,
+        Some(b'{') => {
+            // A document that opens with `{` but whose first line is not a whole value is
+            // one pretty-printed document: a SARIF log if it parses as one. A whole first
+            // line is JSON lines (a one-line SARIF log is advised as such line by line).
+            input.read_line(&mut head)?;
+            if serde_json::from_str::<Value>(head.trim_end()).is_ok() {
+                InputFormat::Lines
+            } else {
+                input.read_to_string(&mut head)?;
+                match serde_json::from_str::<Value>(&head) {
+                    Ok(doc) if super::sarif::is_sarif(&doc) => {
+                        return Ok(Sniffed {
+                            format: InputFormat::Sarif,
+                            head,
+                            doc: Some(doc),
+                        });
+                    }
+                    _ => InputFormat::Lines,
+                }
+            }
+        }
+        _ => InputFormat::Lines,
+    };
+    Ok(Sniffed {
+        format,
+        head,
+        doc: None,
+    })
+}
+
+/// The state of one pass over the input.
+struct Pass<'a, F> {
+    advisor: &'a Advisor,
+    locale: &'a str,
+    summary: Summary,
+    cache: Cache,
+    report: F,
+    /// With SARIF output: the log being built; records go there instead of out.
+    sarif: Option<SarifLog>,
+    splicer: Splicer,
+}
+
+impl<F: FnMut(String)> Pass<'_, F> {
+    /// One line of JSON lines: a finding record or a one-line SARIF log gets advice;
+    /// anything else goes out as it came, reported with its line number.
+    fn line<W: Write>(&mut self, n: usize, line: &str, out: &mut W) -> std::io::Result<()> {
+        let content = line.trim_end_matches(['\n', '\r']);
+        let newline: &[u8] = if line.ends_with('\n') { b"\n" } else { b"" };
+        if content.trim().is_empty() {
+            return match self.sarif {
+                Some(_) => Ok(()),
+                None => out.write_all(line.as_bytes()),
+            };
+        }
+        // Where and what, for what cannot be advised.
+        let why: (String, String) = match serde_json::from_str::<Value>(content) {
+            Ok(doc) if super::sarif::is_sarif(&doc) => {
+                self.log(doc, false, out)?;
+                if self.sarif.is_none() {
+                    out.write_all(newline)?;
+                }
+                return Ok(());
+            }
+            Ok(record) => {
+                if let Some(resolved) = self.record(&record) {
+                    match &mut self.sarif {
+                        Some(log) => log.record(Origin::Line(n), &record, &resolved),
+                        None => {
+                            write_with_advice(out, record, &resolved)?;
+                            out.write_all(newline)?;
+                        }
+                    }
+                    return Ok(());
+                }
+                (
+                    format!("line {n}"),
+                    "not a finding record (no \"code\"); passed through".to_owned(),
+                )
+            }
+            Err(e) => (
+                format!("line {n}, column {}", e.column()),
+                format!("not JSON ({}); passed through as it was", json_error(&e)),
+            ),
+        };
+        self.unread(why.0, why.1, line, out)
+    }
+
+    /// One JSON array of records.
+    fn array<W: Write>(&mut self, text: &str, out: &mut W) -> std::io::Result<()> {
+        let mut items = match serde_json::from_str::<Value>(text) {
+            Ok(Value::Array(items)) => items,
+            Ok(_) => {
+                let why = "not a JSON array of findings; passed through as it was";
+                return self.unread("line 1".into(), why.into(), text, out);
+            }
+            Err(e) => {
+                let why = format!(
+                    "not a JSON array of findings ({}); passed through as it was",
+                    json_error(&e)
+                );
+                return self.unread(at(&e), why, text, out);
+            }
+        };
+        for (i, item) in items.iter_mut().enumerate() {
+            if let Some(resolved) = self.record(item) {
+                match &mut self.sarif {
+                    Some(log) => log.record(Origin::Item(i + 1), item, &resolved),
+                    None => {
+                        let advice = self.splicer.advice_placeholder(&resolved);
+                        if let Some(obj) = item.as_object_mut() {
+                            obj.insert("advice".to_owned(), advice);
+                        }
+                    }
+                }
+            } else {
+                self.summary.passed_through += 1;
+                (self.report)(format!(
+                    "item {}: not a finding record (no \"code\"); kept as is",
+                    i + 1
+                ));
+                if let Some(log) = &mut self.sarif {
+                    log.unread(
+                        &Origin::Item(i + 1).to_string(),
+                        "not a finding record (no \"code\")",
+                        &item.to_string(),
+                    );
+                }
+            }
+        }
+        if self.sarif.is_none() {
+            self.splicer.write(out, &Value::Array(items), true, &[])?;
+            writeln!(out)?;
+        }
+        Ok(())
+    }
+
+    /// One SARIF log (parsed already when detection found it).
+    fn sarif_document<W: Write>(
+        &mut self,
+        text: &str,
+        doc: Option<Value>,
+        out: &mut W,
+    ) -> std::io::Result<()> {
+        let doc = match doc.map_or_else(|| serde_json::from_str::<Value>(text), Ok) {
+            Ok(doc) if doc.get("runs").is_some_and(Value::is_array) => doc,
+            Ok(_) => {
+                let why = "not a SARIF log (no \"runs\" array); passed through as it was";
+                return self.unread("line 1".into(), why.to_owned(), text, out);
+            }
+            Err(e) => {
+                let why = format!("not JSON ({}); passed through as it was", json_error(&e));
+                return self.unread(at(&e), why, text, out);
+            }
+        };
+        // One line in, one line out; pretty in, pretty out.
+        self.log(doc, text.trim().contains('\n'), out)?;
+        if self.sarif.is_none() {
+            writeln!(out)?;
+        }
+        Ok(())
+    }
+
+    /// Advises a SARIF log and writes it (or, for SARIF output, adds its runs to the log
+    /// being built).
+    fn log<W: Write>(&mut self, mut doc: Value, pretty: bool, out: &mut W) -> std::io::Result<()> {
+        advise_sarif(
+            self.advisor,
+            self.locale,
+            &mut doc,
+            &mut self.summary,
+            &mut self.cache,
+            &mut self.splicer,
+        );
+        match &mut self.sarif {
+            Some(log) => {
+                log.merge(doc);
+                Ok(())
+            }
+            None => self.splicer.write(out, &doc, pretty, &[]),
+        }
+    }
+
+    /// The advice for one finding record; `None` when the record is not one.
+    fn record(&mut self, record: &Value) -> Option<Rc<Resolved>> {
+        advise_record(
+            self.advisor,
+            self.locale,
+            record,
+            &mut self.summary,
+            &mut self.cache,
+        )
+    }
+
+    /// Input that is not a record: reported, and kept — as it came, or in the SARIF log.
+    fn unread<W: Write>(
+        &mut self,
+        place: String,
+        why: String,
+        raw: &str,
+        out: &mut W,
+    ) -> std::io::Result<()> {
+        self.summary.passed_through += 1;
+        (self.report)(format!("{place}: {why}"));
+        match &mut self.sarif {
+            Some(log) => {
+                let why = why.split("; passed through").next().unwrap_or_default();
+                log.unread(&place, why, raw.trim_end_matches(['\n', '\r']));
+                Ok(())
+            }
+            None => out.write_all(raw.as_bytes()),
         }
     }
 }
@@ -287,8 +742,60 @@ mod tests {
                 passed_through: 2
             }
         );
-        assert!(reports[0].starts_with("line 4: not JSON"), "{reports:?}");
+        assert!(
+            reports[0].starts_with("line 4, column 2: not JSON (expected ident)"),
+            "{reports:?}"
+        );
         assert!(reports[1].starts_with("line 5: not a finding record"));
+    }
+
+    #[test]
+    fn placeholders_are_replaced_however_the_bytes_arrive() {
+        let a = advisor();
+        let mut cache = Cache::default();
+        let mut splicer = Splicer::new();
+        let finding = a.catalog.by_code("phs.disabled").unwrap();
+        let resolved = cache.for_finding(&a, "nb", finding, &[]);
+        let unknown = cache.for_code(&a, "nb", "no.such", None);
+        let placeholder = splicer.advice_placeholder(&resolved);
+        assert_eq!(splicer.advice_placeholder(&unknown), Value::Null);
+        // Text that looks like the start of a placeholder, but is not one, survives.
+        let lookalike = splicer.marker[..8].to_owned();
+        let doc = serde_json::json!({
+            "a": placeholder.clone(),
+            "b": [lookalike.clone(), "\"quoted\"", placeholder, 1],
+            "r": splicer.results_placeholder(0),
+        });
+        let results = vec![b"        {\"x\":1},\n        {\"x\":2}".to_vec()];
+        let expected = serde_json::json!({
+            "a": resolved.value,
+            "b": [lookalike, "\"quoted\"", resolved.value, 1],
+            "r": [{"x": 1}, {"x": 2}],
+        });
+        for pretty in [false, true] {
+            let text = if pretty {
+                serde_json::to_vec_pretty(&doc).unwrap()
+            } else {
+                serde_json::to_vec(&doc).unwrap()
+            };
+            for chunk in [1, 2, 3, 7, 64, text.len()] {
+                let mut out = Vec::new();
+                let mut w = SpliceWriter {
+                    splicer: &splicer,
+                    results: &results,
+                    open: format!("\"\\u0000{}", &splicer.marker[1..]).into_bytes(),
+                    pending: Vec::new(),
+                    out: std::io::BufWriter::new(&mut out),
+                };
+                for piece in text.chunks(chunk) {
+                    w.write_all(piece).unwrap();
+                }
+                w.finish().unwrap();
+                let got: Value = serde_json::from_slice(&out)
+                    .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out)));
+                assert_eq!(got, expected, "chunks of {chunk}");
+            }
+        }
     }
 
     #[test]

@@ -1,6 +1,8 @@
-//! From diagnostic findings to localized remediation: the finding catalog, matched by
-//! code, SARIF rule or log-line pattern. (Resolution of the remediation text and the
-//! `advise` / `annotate` commands are the next step of this module.)
+//! From diagnostic findings to localized remediation: the finding catalog ([`catalog`]),
+//! matched by code, SARIF rule or log-line pattern; resolution of the steps from the
+//! knowledge base in the reader's locale ([`resolve`]); and the ways advice reaches the
+//! reader — added to JSON records and SARIF logs ([`io`], [`sarif`]), after matching lines
+//! of plain text ([`annotate`]), or as a report for people ([`report`]).
 
 pub mod annotate;
 pub mod catalog;
@@ -11,4 +13,4 @@ pub mod sarif;
 
 pub use catalog::{ArticleRef, Catalog, CatalogError, Finding, Place, Severity, Target};
 pub use io::{Summary, advise_json};
-pub use resolve::{Advice, Advisor, ArticleLink, Knowledge, advise_code};
+pub use resolve::{Advice, Advisor, ArticleLink, Knowledge, StepSource, advise_code};

@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 
+use super::resolve::StepSource;
 use crate::article::markdown_to_text;
 
 /// Every `advice` object in advised output (JSON lines, a JSON array or a SARIF log), in
@@ -49,21 +50,13 @@ pub fn render(advice: &[Value], markdown: bool) -> String {
     for a in advice {
         let (title, code, severity) = (s(a, "title"), s(a, "code"), s(a, "severity"));
         let steps = s(a, "steps");
-        let source = a.get("article").map(|art| {
-            let anchor = art
-                .get("anchor")
-                .and_then(Value::as_str)
-                .map(|x| format!("#{x}"))
-                .unwrap_or_default();
-            let mut notes = vec![s(a, "locale")];
-            if a.get("machine_translated") == Some(&Value::Bool(true)) {
-                notes.push("machine translated".into());
-            }
-            if a.get("english_changed") == Some(&Value::Bool(true)) {
-                notes.push("the English changed since".into());
-            }
-            format!("{}{anchor} ({})", s(art, "path"), notes.join(", "))
-        });
+        let sources: Vec<String> = a
+            .get("sources")
+            .and_then(|s| serde_json::from_value::<Vec<StepSource>>(s.clone()).ok())
+            .unwrap_or_default()
+            .iter()
+            .map(StepSource::label)
+            .collect();
         if markdown {
             out.push_str(&format!(
                 "## {title}\n\n`{code}` · {severity}\n\n{}\n\n",
@@ -73,7 +66,7 @@ pub fn render(advice: &[Value], markdown: bool) -> String {
                 out.push_str(&steps);
                 out.push_str("\n\n");
             }
-            if let Some(src) = source {
+            for src in &sources {
                 out.push_str(&format!("*{src}*\n\n"));
             }
         } else {
@@ -87,7 +80,7 @@ pub fn render(advice: &[Value], markdown: bool) -> String {
             {
                 out.push_str(&format!("  - {}\n", line.trim()));
             }
-            if let Some(src) = source {
+            for src in &sources {
                 out.push_str(&format!("  ({src})\n"));
             }
             out.push('\n');
@@ -112,7 +105,8 @@ mod tests {
     fn reports_in_markdown_and_text() {
         let a = serde_json::json!({"title": "Tittel", "code": "phs.disabled", "severity": "error",
             "description": "Forklaring.", "steps": "1. Velg **Fil**.\n2. Lagre.",
-            "article": {"path": "a.md", "anchor": "x"}, "locale": "nb-NO", "machine_translated": true});
+            "sources": [{"path": "a.md", "title": "A", "anchor": "x", "locale": "nb-NO",
+                "machine_translated": true, "english_changed": false}]});
         let md = render(std::slice::from_ref(&a), true);
         assert!(
             md.starts_with(

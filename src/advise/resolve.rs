@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::catalog::{ArticleRef, Catalog, Finding, Place, Severity};
 use crate::align::{ArticleInfo, ArticleSet, group};
@@ -43,7 +43,7 @@ impl Knowledge {
 }
 
 /// What remedy says about one finding.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Advice {
     pub code: String,
     pub severity: Severity,
@@ -53,17 +53,51 @@ pub struct Advice {
     pub message_locale: String,
     /// The remediation as Markdown; `None` when no target article could be read.
     pub steps: Option<String>,
-    /// The article the steps come from.
+    /// The article the (first part of the) steps come from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub article: Option<ArticleLink>,
-    /// The locale of `steps`: the reader's, or the fallback used.
+    /// The locale of the (first part of the) steps: the reader's, or the fallback used.
+    /// When the parts come from different locales, `sources` says which is which.
+    pub locale: String,
+    /// Some part of the steps is machine translated.
+    pub machine_translated: bool,
+    /// The English of some part of the steps changed after it was translated.
+    pub english_changed: bool,
+    /// Where each part of `steps` comes from, in order: one per remediation target found.
+    pub sources: Vec<StepSource>,
+}
+
+/// Where one part of the steps comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepSource {
+    #[serde(flatten)]
+    pub article: ArticleLink,
+    /// The locale of this part: the reader's, or the fallback used.
     pub locale: String,
     pub machine_translated: bool,
-    /// The English of the steps changed after this translation was made.
     pub english_changed: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+impl StepSource {
+    /// For people: `path#anchor (locale, machine translated, the English changed since)`.
+    pub fn label(&self) -> String {
+        let mut notes = vec![self.locale.clone()];
+        if self.machine_translated {
+            notes.push("machine translated".into());
+        }
+        if self.english_changed {
+            notes.push("the English changed since".into());
+        }
+        format!(
+            "{}{} ({})",
+            self.article.path,
+            self.article.fragment(),
+            notes.join(", ")
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ArticleLink {
     /// Path below the locale folder.
     pub path: String,
@@ -127,6 +161,7 @@ impl Advisor {
             locale: chain[0].to_string(),
             machine_translated: false,
             english_changed: false,
+            sources: Vec::new(),
         };
         let mut parts: Vec<String> = Vec::new();
         for target in &finding.remediation {
@@ -137,11 +172,17 @@ impl Advisor {
                 continue;
             };
             if advice.article.is_none() {
-                advice.article = Some(found.link);
+                advice.article = Some(found.link.clone());
                 advice.locale = found.locale.to_string();
-                advice.machine_translated = found.machine_translated;
             }
+            advice.machine_translated |= found.machine_translated;
             advice.english_changed |= found.english_changed;
+            advice.sources.push(StepSource {
+                article: found.link,
+                locale: found.locale.to_string(),
+                machine_translated: found.machine_translated,
+                english_changed: found.english_changed,
+            });
             parts.push(found.markdown);
         }
         if !parts.is_empty() {
@@ -259,6 +300,13 @@ fn extract(article: &Article, place: &Place, english: bool) -> Option<Found> {
                 };
                 parts.push(text.trim().to_owned());
             }
+            if english
+                && let Some(h1) = article
+                    .source_markdown()
+                    .and_then(|md| first_heading(&Article::parse(article.path(), md)))
+            {
+                title = h1;
+            }
             parts.join("\n\n")
         }
         Place::Section(_) | Place::Whole => {
@@ -271,7 +319,11 @@ fn extract(article: &Article, place: &Place, english: bool) -> Option<Found> {
                 };
                 let view = Article::parse(article.path(), text);
                 if english {
-                    title = view.title().unwrap_or_default().to_owned();
+                    // The front matter's title is a translation with no English beside
+                    // it; the English page's own first heading is what its reader sees.
+                    if let Some(h1) = first_heading(&view) {
+                        title = h1;
+                    }
                 }
                 section_markdown(&view, place)?
             } else {
@@ -290,6 +342,16 @@ fn extract(article: &Article, place: &Place, english: bool) -> Option<Found> {
         machine_translated: false,
         english_changed: false,
     })
+}
+
+/// The text of the article's first level-1 heading.
+fn first_heading(article: &Article) -> Option<String> {
+    let block = article
+        .blocks()
+        .iter()
+        .find(|b| matches!(b.kind, BlockKind::Heading { level: 1, .. }))?;
+    let text = crate::article::markdown_to_text(&article.original()[block.range.clone()]);
+    Some(text.trim().trim_start_matches('#').trim().to_owned()).filter(|t| !t.is_empty())
 }
 
 fn anchor_of(place: &Place) -> Option<String> {
@@ -384,6 +446,9 @@ mod tests {
         let en = code(&a, "phs.disabled", "en-US");
         assert_eq!(en.locale, "en-US");
         assert_eq!(en.title, "Password hash synchronization is disabled");
+        // The link's title is English too: the English page's heading, not the
+        // front matter's translated title.
+        assert_eq!(en.article.as_ref().unwrap().title, "Enable Password Sync");
         assert!(
             en.steps
                 .as_deref()
@@ -415,6 +480,34 @@ mod tests {
                 .unwrap()
                 .contains("Troubleshoot Password Synchronization")
         );
+    }
+
+    #[test]
+    fn each_part_of_the_steps_names_its_own_locale() {
+        let a = advisor();
+        // phs.stale for a Dutch reader: the troubleshooting article has no Dutch member,
+        // so its part is the English rebuilt from the Norwegian spans; password-sync.md
+        // segments 109-110 exist in Dutch.
+        let nl = code(&a, "phs.stale", "nl-NL");
+        let parts: Vec<(&str, &str)> = nl
+            .sources
+            .iter()
+            .map(|s| (s.article.path.as_str(), s.locale.as_str()))
+            .collect();
+        assert_eq!(
+            parts,
+            [
+                ("troubleshoot-password-synchronization.md", "en-US"),
+                ("password-sync.md", "nl-NL")
+            ]
+        );
+        assert_eq!(nl.locale, "en-US", "the first part's locale");
+        assert!(!nl.sources[0].machine_translated);
+        assert!(nl.sources[1].machine_translated);
+        assert!(nl.machine_translated, "some part is machine translated");
+        let json = serde_json::to_value(&nl).unwrap();
+        assert_eq!(json["sources"][1]["path"], "password-sync.md");
+        assert_eq!(json["sources"][1]["locale"], "nl-NL");
     }
 
     #[test]

@@ -6,12 +6,17 @@ use anyhow::{Context, anyhow};
 use clap::Args;
 
 use super::Failure;
-use remedy::advise::{Advisor, advise_json, report};
+use remedy::advise::io::{InputFormat, Options, OutputFormat, advise_with};
+use remedy::advise::{Advisor, report};
 
 #[derive(Debug, Args)]
 pub struct AdviseArgs {
-    /// Findings: JSON lines or a JSON array; `-` or nothing for standard input.
+    /// Findings: JSON lines, a JSON array or a SARIF 2.1.0 log; `-` or nothing for
+    /// standard input.
     file: Option<PathBuf>,
+    /// How to read the input; `auto` detects it from its first bytes.
+    #[arg(long, value_enum, default_value_t = Input::Auto)]
+    input: Input,
     /// The reader's language (nb, no, nb-NO, nl, nl-BE, en-US, …); default from $LANG.
     #[arg(long)]
     locale: Option<String>,
@@ -19,7 +24,7 @@ pub struct AdviseArgs {
     #[arg(long, value_name = "DIR", default_value = "content")]
     content: PathBuf,
     /// `json`: the input's own format (JSON lines, JSON array or SARIF) with advice added;
-    /// `md` or `text`: a report for people.
+    /// `sarif`: a SARIF 2.1.0 log whatever the input; `md` or `text`: a report for people.
     #[arg(long, value_enum, default_value_t = AdviseFormat::Json)]
     format: AdviseFormat,
 }
@@ -27,8 +32,22 @@ pub struct AdviseArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum AdviseFormat {
     Json,
+    Sarif,
     Md,
     Text,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Input {
+    Auto,
+    /// JSON lines: one record per line.
+    #[value(alias = "jsonl", alias = "ndjson")]
+    Lines,
+    /// One JSON array of records.
+    #[value(alias = "json")]
+    Array,
+    /// A SARIF 2.1.0 log.
+    Sarif,
 }
 
 pub fn run(args: AdviseArgs) -> Result<ExitCode, Failure> {
@@ -42,8 +61,22 @@ pub fn run(args: AdviseArgs) -> Result<ExitCode, Failure> {
     // A report for people is rendered from the advised records once they are complete.
     let mut buffer: Vec<u8> = Vec::new();
     let out: Box<dyn std::io::Write + '_> = match args.format {
-        AdviseFormat::Json => Box::new(std::io::BufWriter::new(stdout.lock())),
+        AdviseFormat::Json | AdviseFormat::Sarif => {
+            Box::new(std::io::BufWriter::new(stdout.lock()))
+        }
         AdviseFormat::Md | AdviseFormat::Text => Box::new(&mut buffer),
+    };
+    let options = Options {
+        input: match args.input {
+            Input::Auto => InputFormat::Auto,
+            Input::Lines => InputFormat::Lines,
+            Input::Array => InputFormat::Array,
+            Input::Sarif => InputFormat::Sarif,
+        },
+        output: match args.format {
+            AdviseFormat::Sarif => OutputFormat::Sarif,
+            _ => OutputFormat::Same,
+        },
     };
     let report = |r: String| eprintln!("remedy: {r}");
     let summary = match args.file.as_ref().filter(|f| f.as_os_str() != "-") {
@@ -51,19 +84,19 @@ pub fn run(args: AdviseArgs) -> Result<ExitCode, Failure> {
             let f = std::fs::File::open(path)
                 .with_context(|| format!("cannot read {}", path.display()))
                 .map_err(Failure::Usage)?;
-            advise_json(&advisor, &locale, BufReader::new(f), out, |r| {
+            advise_with(&advisor, &locale, options, BufReader::new(f), out, |r| {
                 report(format!("{}: {r}", path.display()))
             })
         }
         None => {
             if std::io::stdin().is_terminal() {
-                eprintln!("remedy: reading findings from standard input (JSON lines)…");
+                eprintln!("remedy: reading findings from standard input (JSON lines, a JSON array or SARIF)…");
             }
-            advise_json(&advisor, &locale, std::io::stdin().lock(), out, report)
+            advise_with(&advisor, &locale, options, std::io::stdin().lock(), out, report)
         }
     }
     .map_err(|e| Failure::Usage(e.into()))?;
-    if args.format != AdviseFormat::Json {
+    if matches!(args.format, AdviseFormat::Md | AdviseFormat::Text) {
         let advice = report::collect_advice(&String::from_utf8_lossy(&buffer));
         super::print(&report::render(&advice, args.format == AdviseFormat::Md))?;
     }
