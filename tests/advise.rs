@@ -182,4 +182,5 @@ fn reports_for_people_in_markdown_and_text() {
         "{text}"
     );
     assert!(!text.contains("**"));
+    assert!(!text.contains('\x1b'), "no colours into a pipe");
 }

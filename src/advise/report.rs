@@ -38,8 +38,27 @@ pub fn collect_advice(output: &str) -> Vec<Value> {
     found
 }
 
+/// How a report is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    Markdown,
+    /// Plain text; with `colour`, titles bold and sources dim (ANSI), for a terminal.
+    Text {
+        colour: bool,
+    },
+}
+
 /// One section per advice: title, code and severity, description, steps, source.
-pub fn render(advice: &[Value], markdown: bool) -> String {
+pub fn render(advice: &[Value], format: ReportFormat) -> String {
+    let (markdown, colour) = match format {
+        ReportFormat::Markdown => (true, false),
+        ReportFormat::Text { colour } => (false, colour),
+    };
+    let (bold, dim, reset) = if colour {
+        ("\x1b[1m", "\x1b[2m", "\x1b[0m")
+    } else {
+        ("", "", "")
+    };
     let s = |v: &Value, k: &str| {
         v.get(k)
             .and_then(Value::as_str)
@@ -71,7 +90,7 @@ pub fn render(advice: &[Value], markdown: bool) -> String {
             }
         } else {
             out.push_str(&format!(
-                "{title}  [{code}, {severity}]\n  {}\n",
+                "{bold}{title}{reset}  [{code}, {severity}]\n  {}\n",
                 s(a, "description")
             ));
             for line in markdown_to_text(&steps)
@@ -81,7 +100,7 @@ pub fn render(advice: &[Value], markdown: bool) -> String {
                 out.push_str(&format!("  - {}\n", line.trim()));
             }
             for src in &sources {
-                out.push_str(&format!("  ({src})\n"));
+                out.push_str(&format!("  {dim}({src}){reset}\n"));
             }
             out.push('\n');
         }
@@ -107,17 +126,23 @@ mod tests {
             "description": "Forklaring.", "steps": "1. Velg **Fil**.\n2. Lagre.",
             "sources": [{"path": "a.md", "title": "A", "anchor": "x", "locale": "nb-NO",
                 "machine_translated": true, "english_changed": false}]});
-        let md = render(std::slice::from_ref(&a), true);
+        let md = render(std::slice::from_ref(&a), ReportFormat::Markdown);
         assert!(
             md.starts_with(
                 "## Tittel\n\n`phs.disabled` · error\n\nForklaring.\n\n1. Velg **Fil**."
             )
         );
         assert!(md.contains("*a.md#x (nb-NO, machine translated)*"));
-        let text = render(&[a], false);
+        let text = render(
+            std::slice::from_ref(&a),
+            ReportFormat::Text { colour: false },
+        );
         assert!(
             text.starts_with("Tittel  [phs.disabled, error]\n  Forklaring.\n  - Velg Fil.\n"),
             "{text}"
         );
+        let coloured = render(&[a], ReportFormat::Text { colour: true });
+        assert!(coloured.starts_with("\x1b[1mTittel\x1b[0m  [phs.disabled, error]"));
+        assert!(coloured.contains("\x1b[2m(a.md#x (nb-NO, machine translated))\x1b[0m"));
     }
 }

@@ -98,7 +98,13 @@ pub fn run(args: AdviseArgs) -> Result<ExitCode, Failure> {
     .map_err(|e| Failure::Usage(e.into()))?;
     if matches!(args.format, AdviseFormat::Md | AdviseFormat::Text) {
         let advice = report::collect_advice(&String::from_utf8_lossy(&buffer));
-        super::print(&report::render(&advice, args.format == AdviseFormat::Md))?;
+        let format = match args.format {
+            AdviseFormat::Md => report::ReportFormat::Markdown,
+            _ => report::ReportFormat::Text {
+                colour: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            },
+        };
+        super::print(&report::render(&advice, format))?;
     }
     eprintln!("remedy: {summary}");
     Ok(ExitCode::SUCCESS)
