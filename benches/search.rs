@@ -3,7 +3,8 @@
 //! with the index open, as a search service would.
 //!
 //! `cargo bench --bench search`; `$REMEDY_CORPUS` (default ../shared/corpus),
-//! `$REMEDY_BENCH_ROUNDS` (default 20). Prints the build time and per-query latency
+//! `$REMEDY_BENCH_ROUNDS` (default 20), `$REMEDY_BENCH_INDEX` (an index built before, to
+//! search without building one: for profilers). Prints the build time and per-query latency
 //! percentiles for 10 hits (with snippets) and for 1 hit. Query texts are not printed.
 
 use std::path::PathBuf;
@@ -27,23 +28,29 @@ fn main() {
         .and_then(|r| r.parse().ok())
         .unwrap_or(20);
 
-    let dir = std::env::temp_dir().join(format!("remedy-bench-search-{}", std::process::id()));
-    let started = Instant::now();
-    let report = index::build(
-        &content,
-        &dir,
-        &BuildOptions {
-            full: true,
-            progress: false,
-        },
-    )
-    .expect("index builds");
-    let build = started.elapsed().as_secs_f64();
-    let docs: usize = report.locales.values().map(|l| l.documents).sum();
-    println!(
-        "index build   {build:.2} s  {docs} documents ({} threads)",
-        rayon::current_num_threads()
-    );
+    // $REMEDY_BENCH_INDEX: search an index built before (for profilers), build none.
+    let given = std::env::var_os("REMEDY_BENCH_INDEX").map(PathBuf::from);
+    let dir = given.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("remedy-bench-search-{}", std::process::id()))
+    });
+    if given.is_none() {
+        let started = Instant::now();
+        let report = index::build(
+            &content,
+            &dir,
+            &BuildOptions {
+                full: true,
+                progress: false,
+            },
+        )
+        .expect("index builds");
+        let build = started.elapsed().as_secs_f64();
+        let docs: usize = report.locales.values().map(|l| l.documents).sum();
+        println!(
+            "index build   {build:.2} s  {docs} documents ({} threads)",
+            rayon::current_num_threads()
+        );
+    }
 
     let text = std::fs::read_to_string(&queries_file).expect("dev.tsv");
     let queries: Vec<(String, String)> = text
@@ -85,5 +92,7 @@ fn main() {
             p(0.99)
         );
     }
-    let _ = std::fs::remove_dir_all(&dir);
+    if given.is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

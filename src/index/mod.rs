@@ -182,7 +182,14 @@ pub fn open(index_dir: &Path, locale: &Locale) -> Result<LocaleIndex, IndexError
         );
     register(&index, locale, vocabulary.clone());
     let (_, fields) = schema();
-    let reader = index.reader().map_err(tantivy_err(&dir))?;
+    // Every hit reads its stored body for the snippet; tantivy caches 100 decompressed
+    // blocks by default, a few hundred articles' worth. A knowledge base's store is a few
+    // megabytes: keep up to 1,024 blocks (16 MiB at most) so repeated hits stay cached.
+    let reader = index
+        .reader_builder()
+        .doc_store_cache_num_blocks(1024)
+        .try_into()
+        .map_err(tantivy_err(&dir))?;
     Ok(LocaleIndex {
         locale: locale.clone(),
         index,
@@ -452,6 +459,13 @@ fn build_locale(
     let mut commit = writer.prepare_commit().map_err(tantivy_err(&dir))?;
     commit.set_payload(&serde_json::to_string(&payload).expect("payload serializes"));
     commit.commit().map_err(tantivy_err(&dir))?;
+    // One segment: every query term is looked up and scored once per segment, and a
+    // knowledge base is small enough to rewrite whole (alchemy: a fraction of a second).
+    // The merge keeps the commit's payload; a killed merge leaves the commit as it was.
+    let segments = index.searchable_segment_ids().map_err(tantivy_err(&dir))?;
+    if segments.len() > 1 {
+        writer.merge(&segments).wait().map_err(tantivy_err(&dir))?;
+    }
     writer.wait_merging_threads().map_err(tantivy_err(&dir))?;
     // Files of earlier commits are garbage now.
     for entry in std::fs::read_dir(&dir).map_err(io_err(&dir))?.flatten() {

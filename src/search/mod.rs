@@ -2,6 +2,7 @@
 //! compound parts, typo tolerance for unknown words, proximity, English source text for
 //! English queries, and the best section with a highlighted snippet per hit.
 
+mod dismax;
 mod snippet;
 
 use std::collections::{BTreeMap, HashSet};
@@ -10,8 +11,7 @@ use std::path::Path;
 use serde::Serialize;
 use tantivy::collector::TopDocs;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query,
-    TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{Searcher, TantivyDocument, Term};
@@ -173,7 +173,7 @@ impl Engine {
         let looks_english = plan.looks_english(query, english, &searcher, f.english);
         let q = plan.query(&li.fields, looks_english.then_some((english, query)));
         let top = searcher.search(&q, &TopDocs::with_limit(limit).order_by_score())?;
-        let matcher = plan.matcher();
+        let matcher = plan.matcher(analyzer);
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;
@@ -362,10 +362,7 @@ impl Plan {
                     Box::new(BoostQuery::new(q, *w * weight)) as Box<dyn Query>
                 })
                 .collect();
-            Box::new(DisjunctionMaxQuery::with_tie_breaker(
-                disjuncts,
-                TIE_BREAKER,
-            ))
+            Box::new(dismax::DisMax::new(disjuncts, TIE_BREAKER))
         };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for w in &self.words {
@@ -397,7 +394,7 @@ impl Plan {
             let word: Box<dyn Query> = if ways.len() == 1 {
                 ways.pop().expect("one way")
             } else {
-                Box::new(DisjunctionMaxQuery::with_tie_breaker(ways, WORD_TIE))
+                Box::new(dismax::DisMax::new(ways, WORD_TIE))
             };
             // Coverage: every query word the body holds adds the same, however common it
             // is, so an article that answers the whole symptom beats one that repeats a
@@ -439,26 +436,25 @@ impl Plan {
     }
 
     /// What snippets mark: the terms searched for, and how far a typo may go.
-    fn matcher(&self) -> snippet::Matcher {
-        snippet::Matcher {
-            exact: self
-                .words
-                .iter()
-                .flat_map(|w| {
-                    std::iter::once(w.main.clone())
-                        .chain(w.parts.iter().cloned())
-                        .chain(w.near.iter().cloned())
-                        .chain(w.synonyms.iter().cloned())
-                })
-                .collect(),
-            // Typos the vocabulary corrected are marked through their corrections; an
-            // edit-distance test on every word of a hit is left for the rest.
-            fuzzy: self
-                .words
-                .iter()
-                .filter(|w| w.near.is_empty())
-                .filter_map(|w| Some((w.main.clone(), w.fuzzy?)))
-                .collect(),
-        }
+    fn matcher(&self, analyzer: &Analyzer) -> snippet::Matcher {
+        let exact = self
+            .words
+            .iter()
+            .flat_map(|w| {
+                std::iter::once(w.main.clone())
+                    .chain(w.parts.iter().cloned())
+                    .chain(w.near.iter().cloned())
+                    .chain(w.synonyms.iter().cloned())
+            })
+            .collect();
+        // Typos the vocabulary corrected are marked through their corrections; an
+        // edit-distance test on every word of a hit is left for the rest.
+        let fuzzy = self
+            .words
+            .iter()
+            .filter(|w| w.near.is_empty())
+            .filter_map(|w| Some((w.main.clone(), w.fuzzy?)))
+            .collect();
+        snippet::Matcher::new(exact, fuzzy).with_probes(analyzer)
     }
 }

@@ -21,9 +21,85 @@ pub struct Matcher {
     pub exact: FxHashSet<String>,
     /// Query stems with their typo distance.
     pub fuzzy: Vec<(String, u8)>,
+    /// Finds the stretches of text worth analysing (see [`Matcher::with_probes`]);
+    /// without it, all text is analysed.
+    probes: Option<Probes>,
 }
 
 impl Matcher {
+    pub fn new(exact: FxHashSet<String>, fuzzy: Vec<(String, u8)>) -> Matcher {
+        Matcher {
+            exact,
+            fuzzy,
+            probes: None,
+        }
+    }
+
+    /// Analysing every word of every hit is most of a query's time; only words that
+    /// contain a probe of a searched term (or a character [`Analyzer::probe_always`]
+    /// names) can match, so only those are analysed. Typo matching can match any word:
+    /// with fuzzy terms, everything is analysed still.
+    pub fn with_probes(mut self, analyzer: &Analyzer) -> Matcher {
+        if !self.fuzzy.is_empty() {
+            return self;
+        }
+        let mut patterns: Vec<String> = Vec::new();
+        for term in &self.exact {
+            for p in analyzer.probes(term) {
+                // Letters outside ASCII do not fold case in the scan: add the upper
+                // case too ("ØRE" and "Øre" then match "øre").
+                if !p.is_ascii() {
+                    patterns.push(p.to_uppercase());
+                }
+                patterns.push(p);
+            }
+        }
+        patterns.extend(analyzer.probe_always());
+        self.probes = Some(Probes::new(&patterns));
+        self
+    }
+
+    /// The matching terms of `text`, with their byte ranges, in order of position.
+    fn find(&self, text: &str, analyzer: &mut Analyzer) -> Vec<(Range<usize>, String)> {
+        let mut matched: Vec<(Range<usize>, String)> = Vec::new();
+        let mut scan = |chunk: Range<usize>, matched: &mut Vec<(Range<usize>, String)>| {
+            analyzer.for_each_term(&text[chunk.clone()], |term, range, kind| {
+                if self.matches(term, kind) {
+                    matched.push((
+                        chunk.start + range.start..chunk.start + range.end,
+                        term.to_owned(),
+                    ));
+                }
+            });
+        };
+        match &self.probes {
+            None => scan(0..text.len(), &mut matched),
+            Some(probes) => {
+                // Words never span white space: analyse the white-space-delimited run
+                // around each probe found, each run once.
+                let bytes = text.as_bytes();
+                let mut done = 0;
+                probes.each(bytes, |at, len| {
+                    if at < done {
+                        return;
+                    }
+                    let start = bytes[..at]
+                        .iter()
+                        .rposition(u8::is_ascii_whitespace)
+                        .map_or(0, |i| i + 1)
+                        .max(done);
+                    let end = bytes[at + len..]
+                        .iter()
+                        .position(u8::is_ascii_whitespace)
+                        .map_or(text.len(), |i| at + len + i);
+                    scan(start..end, &mut matched);
+                    done = end;
+                });
+            }
+        }
+        matched
+    }
+
     fn matches(&self, term: &str, kind: TermKind) -> bool {
         if self.exact.contains(term) {
             return true;
@@ -37,6 +113,74 @@ impl Matcher {
                     && within(q, term, d)
             })
     }
+}
+
+/// Short byte strings found in a text, ASCII case aside: a set of the first two bytes of
+/// every pattern tells where a pattern may start, so a scan costs a bit test per byte,
+/// and building one per query costs next to nothing (an Aho–Corasick automaton costs
+/// more to build than ten bodies take to scan).
+#[derive(Debug, Clone)]
+struct Probes {
+    /// Patterns of one byte, by byte.
+    single: [u64; 4],
+    /// Patterns of two bytes or more, by their first two bytes.
+    pairs: Box<[u64; 1024]>,
+    /// Those patterns, sorted by their first two bytes (lower-cased).
+    long: Vec<Vec<u8>>,
+}
+
+impl Probes {
+    fn new(patterns: &[String]) -> Probes {
+        let mut p = Probes {
+            single: [0; 4],
+            pairs: Box::new([0; 1024]),
+            long: Vec::new(),
+        };
+        for pattern in patterns {
+            let bytes = pattern.as_bytes().to_ascii_lowercase();
+            match bytes.len() {
+                0 => {}
+                1 => p.single[usize::from(bytes[0] >> 6)] |= 1 << (bytes[0] & 63),
+                _ => {
+                    let key = pair(bytes[0], bytes[1]);
+                    p.pairs[key >> 6] |= 1 << (key & 63);
+                    p.long.push(bytes);
+                }
+            }
+        }
+        p.long.sort_by_key(|b| pair(b[0], b[1]));
+        p.long.dedup();
+        p
+    }
+
+    /// Calls `found(start, len)` for every pattern occurrence, in order of start.
+    fn each(&self, text: &[u8], mut found: impl FnMut(usize, usize)) {
+        for i in 0..text.len() {
+            let b = text[i].to_ascii_lowercase();
+            if self.single[usize::from(b >> 6)] & (1 << (b & 63)) != 0 {
+                found(i, 1);
+            }
+            let Some(&next) = text.get(i + 1) else { break };
+            let key = pair(b, next.to_ascii_lowercase());
+            if self.pairs[key >> 6] & (1 << (key & 63)) == 0 {
+                continue;
+            }
+            let from = self.long.partition_point(|p| pair(p[0], p[1]) < key);
+            for p in self.long[from..]
+                .iter()
+                .take_while(|p| pair(p[0], p[1]) == key)
+            {
+                if text.len() >= i + p.len() && text[i..i + p.len()].eq_ignore_ascii_case(p) {
+                    found(i, p.len());
+                    break;
+                }
+            }
+        }
+    }
+}
+
+fn pair(a: u8, b: u8) -> usize {
+    (usize::from(a) << 8) | usize::from(b)
 }
 
 /// A section and a stretch of it with the matches marked.
@@ -57,12 +201,7 @@ pub fn best_section(
     matcher: &Matcher,
     analyzer: &mut Analyzer,
 ) -> Snippet {
-    let mut matched: Vec<(Range<usize>, String)> = Vec::new();
-    analyzer.for_each_term(body, |term, range, kind| {
-        if matcher.matches(term, kind) {
-            matched.push((range, term.to_owned()));
-        }
-    });
+    let mut matched = matcher.find(body, analyzer);
     matched.sort_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
 
     let whole = Section {
@@ -290,12 +429,13 @@ mod tests {
                 end: body.len(),
             },
         ];
-        let m = Matcher {
-            exact: ["passord".to_owned(), "feil".to_owned()]
+        let m = Matcher::new(
+            ["passord".to_owned(), "feil".to_owned()]
                 .into_iter()
                 .collect(),
-            fuzzy: vec![("synkronisering".to_owned(), 2)],
-        };
+            vec![("synkronisering".to_owned(), 2)],
+        )
+        .with_probes(&a);
         let s = best_section(body, &sections, &m, &mut a);
         assert_eq!(s.anchor.as_deref(), Some("fix"));
         let marked: Vec<String> = s
@@ -313,5 +453,74 @@ mod tests {
             "fuzzy: {marked:?}"
         );
         assert!(marked.contains(&"feiler".to_owned()), "stemmed: {marked:?}");
+    }
+
+    /// The probes only skip work: on real articles, for terms of every kind they hold
+    /// (stems, compound parts, codes, joined words, accented Dutch, override stems), the
+    /// matches found with them are the matches found by analysing everything.
+    /// `PROBE_EXTRA=../shared/corpus/alchemy cargo test --release --lib probes` adds 400
+    /// articles per locale of a corpus (checked so on alchemy and spans/m365).
+    #[test]
+    fn probes_find_what_full_analysis_finds() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/");
+        let texts = |dir: &str| -> Vec<String> {
+            let mut out = Vec::new();
+            for e in walkdir::WalkDir::new(format!("{root}{dir}")) {
+                let e = e.unwrap();
+                if e.path().extension().is_some_and(|x| x == "md") {
+                    let text = std::fs::read_to_string(e.path()).unwrap();
+                    let a = crate::article::Article::parse(e.path(), text);
+                    out.push(crate::article::markdown_to_text(&a.target_markdown()));
+                }
+            }
+            out
+        };
+        let extra = "Stuurprogramma's en drivers, Wi-Fi en wifi, e-post en epost, geëxporteerd \
+            en financiële ideeën, 0x80070005 en AADSTS50126, Set-ExecutionPolicy, ØRE øre Øre, \
+            Ruteren og routeren, brukerens passordsynkronisering.";
+        for (language, dirs) in [
+            (
+                Language::Norwegian,
+                ["content/nb-NO", "tests/fixtures/edge-cases"],
+            ),
+            (
+                Language::Dutch,
+                ["content/nl-NL", "tests/fixtures/edge-cases"],
+            ),
+        ] {
+            let mut all: Vec<String> = dirs.iter().flat_map(|d| texts(d)).collect();
+            if let Ok(extra_dir) = std::env::var("PROBE_EXTRA") {
+                let sub = if language == Language::Dutch {
+                    "nl-NL"
+                } else {
+                    "nb-NO"
+                };
+                let mut more = texts(&format!("{extra_dir}/{sub}"));
+                more.truncate(400);
+                all.extend(more);
+            }
+            all.push(extra.to_owned());
+            let mut v = Vocabulary::default();
+            for t in &all {
+                v.learn(t);
+            }
+            let mut a = Analyzer::new(language, Arc::new(v));
+            for text in &all {
+                let mut terms: Vec<String> = Vec::new();
+                a.for_each_term(text, |t, _, _| terms.push(t.to_owned()));
+                terms.sort();
+                terms.dedup();
+                for chunk in terms.chunks(7) {
+                    let plain = Matcher::new(chunk.iter().cloned().collect(), Vec::new());
+                    let probed = plain.clone().with_probes(&a);
+                    assert!(probed.probes.is_some());
+                    assert_eq!(
+                        probed.find(text, &mut a),
+                        plain.find(text, &mut a),
+                        "{language:?}, terms {chunk:?}"
+                    );
+                }
+            }
+        }
     }
 }
