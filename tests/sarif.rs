@@ -314,3 +314,31 @@ fn the_input_format_can_be_named_instead_of_detected() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("line 3, column 1: not JSON"), "{stderr}");
 }
+
+#[test]
+fn a_rule_named_only_by_its_index_is_found_and_a_rule_less_result_counted() {
+    let input = json!({
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "aadc-health", "rules": [{"id": "AADC001"}]}},
+            "results": [
+                {"ruleIndex": 0, "message": {"text": "Password hash sync is disabled"}},
+                {"message": {"text": "No rule at all"}}
+            ]
+        }]
+    });
+    let (out, stderr) = advise("en", &serde_json::to_string_pretty(&input).unwrap());
+    validate(&out);
+    let results = &out["runs"][0]["results"];
+    assert_eq!(results[0]["properties"]["advice"]["code"], "phs.disabled");
+    assert_eq!(results[1]["properties"]["advice"], Value::Null);
+    assert!(
+        out["runs"][0]["tool"]["driver"]["rules"][0]["help"]["markdown"]
+            .as_str()
+            .is_some()
+    );
+    assert!(
+        stderr.contains("2 records: 1 advised, 1 unknown"),
+        "{stderr}"
+    );
+}

@@ -393,11 +393,20 @@ pub fn advise_with<R: BufRead, W: Write>(
     mut out: W,
     report: impl FnMut(String),
 ) -> std::io::Result<Summary> {
+    // A byte-order mark (PowerShell and .NET tools write one) is not part of the JSON:
+    // set aside, and written back in front of output in the input's format.
+    let bom = input.fill_buf()?.starts_with(BOM);
+    if bom {
+        input.consume(BOM.len());
+        if options.output == OutputFormat::Same {
+            out.write_all(BOM)?;
+        }
+    }
     let sniffed = match options.input {
         InputFormat::Auto => sniff(&mut input)?,
         format => Sniffed {
             format,
-            head: String::new(),
+            head: Vec::new(),
             doc: None,
         },
     };
@@ -413,34 +422,55 @@ pub fn advise_with<R: BufRead, W: Write>(
     };
     match sniffed.format {
         InputFormat::Lines | InputFormat::Auto => {
-            let mut input = std::io::Read::chain(sniffed.head.as_bytes(), input);
-            let mut line = String::new();
+            let mut input = std::io::Read::chain(&sniffed.head[..], input);
+            let mut line: Vec<u8> = Vec::new();
             let mut n = 0;
             loop {
                 line.clear();
-                if input.read_line(&mut line)? == 0 {
+                if input.read_until(b'\n', &mut line)? == 0 {
                     break;
                 }
                 n += 1;
-                pass.line(n, &line, &mut out)?;
+                match std::str::from_utf8(&line) {
+                    Ok(text) => pass.line(n, text, &mut out)?,
+                    // A line in another encoding is passed through as it came.
+                    Err(e) => pass.unread(
+                        format!("line {n}, byte {}", e.valid_up_to() + 1),
+                        "not UTF-8 text; passed through as it was".into(),
+                        &line,
+                        &mut out,
+                    )?,
+                }
             }
         }
-        InputFormat::Array => {
-            let mut text = sniffed.head;
-            input.read_to_string(&mut text)?;
-            pass.array(&text, &mut out)?;
-        }
-        InputFormat::Sarif => {
-            let mut text = sniffed.head;
-            input.read_to_string(&mut text)?;
-            pass.sarif_document(&text, sniffed.doc, &mut out)?;
+        format => {
+            let mut bytes = sniffed.head;
+            input.read_to_end(&mut bytes)?;
+            match String::from_utf8(bytes) {
+                Ok(text) if format == InputFormat::Array => {
+                    pass.array(&text, sniffed.doc, &mut out)?
+                }
+                Ok(text) => pass.sarif_document(&text, sniffed.doc, &mut out)?,
+                Err(e) => {
+                    let at = e.utf8_error().valid_up_to() + 1;
+                    pass.unread(
+                        format!("byte {at}"),
+                        "not UTF-8 text; passed through as it was".into(),
+                        e.as_bytes(),
+                        &mut out,
+                    )?
+                }
+            }
         }
     }
     if let Some(log) = pass.sarif.take() {
         log.write(&pass.splicer, &mut out)?;
     }
+    out.flush()?;
     Ok(pass.summary)
 }
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// serde_json's message without its position (which the caller reports its own way).
 fn json_error(e: &serde_json::Error) -> String {
@@ -459,8 +489,8 @@ fn at(e: &serde_json::Error) -> String {
 /// What detection found, and what it read on the way (to be read again).
 struct Sniffed {
     format: InputFormat,
-    head: String,
-    /// The SARIF log already parsed, when detection had to parse it.
+    head: Vec<u8>,
+    /// The document already parsed, when detection had to parse it.
     doc: Option<Value>,
 }
 
@@ -470,37 +500,34 @@ fn sniff<R: BufRead>(input: &mut R) -> std::io::Result<Sniffed> {
         .iter()
         .find(|b| !b.is_ascii_whitespace())
         .copied();
-    let mut head = String::new();
-    let format = match first {
-        Some(b'[') => InputFormat::Array,
-        Some(b'{') => {
-            // A document that opens with `{` but whose first line is not a whole value is
-            // one pretty-printed document: a SARIF log if it parses as one. A whole first
-            // line is JSON lines (a one-line SARIF log is advised as such line by line).
-            input.read_line(&mut head)?;
-            if serde_json::from_str::<Value>(head.trim_end()).is_ok() {
-                InputFormat::Lines
-            } else {
-                input.read_to_string(&mut head)?;
-                match serde_json::from_str::<Value>(&head) {
-                    Ok(doc) if super::sarif::is_sarif(&doc) => {
-                        return Ok(Sniffed {
-                            format: InputFormat::Sarif,
-                            head,
-                            doc: Some(doc),
-                        });
-                    }
-                    _ => InputFormat::Lines,
-                }
-            }
-        }
-        _ => InputFormat::Lines,
+    let mut head = Vec::new();
+    if !matches!(first, Some(b'[' | b'{')) {
+        return Ok(Sniffed {
+            format: InputFormat::Lines,
+            head,
+            doc: None,
+        });
+    }
+    // A first line that is a whole JSON object is JSON lines (a one-line SARIF log among
+    // them is advised as one, line by line). Otherwise the input is one document: an
+    // array, or a SARIF log, if it parses as one — else JSON lines after all (a log whose
+    // lines start with "[2024-05-01 …]", say).
+    input.read_until(b'\n', &mut head)?;
+    let line = serde_json::from_slice::<Value>(head.trim_ascii_end());
+    if first == Some(b'{') && line.is_ok() {
+        return Ok(Sniffed {
+            format: InputFormat::Lines,
+            head,
+            doc: None,
+        });
+    }
+    input.read_to_end(&mut head)?;
+    let (format, doc) = match serde_json::from_slice::<Value>(&head) {
+        Ok(doc @ Value::Array(_)) => (InputFormat::Array, Some(doc)),
+        Ok(doc) if super::sarif::is_sarif(&doc) => (InputFormat::Sarif, Some(doc)),
+        _ => (InputFormat::Lines, None),
     };
-    Ok(Sniffed {
-        format,
-        head,
-        doc: None,
-    })
+    Ok(Sniffed { format, head, doc })
 }
 
 /// The state of one pass over the input.
@@ -520,7 +547,8 @@ impl<F: FnMut(String)> Pass<'_, F> {
     /// anything else goes out as it came, reported with its line number.
     fn line<W: Write>(&mut self, n: usize, line: &str, out: &mut W) -> std::io::Result<()> {
         let content = line.trim_end_matches(['\n', '\r']);
-        let newline: &[u8] = if line.ends_with('\n') { b"\n" } else { b"" };
+        // The line's own ending, "\r\n" too.
+        let newline: &[u8] = &line.as_bytes()[content.len()..];
         if content.trim().is_empty() {
             return match self.sarif {
                 Some(_) => Ok(()),
@@ -557,23 +585,28 @@ impl<F: FnMut(String)> Pass<'_, F> {
                 format!("not JSON ({}); passed through as it was", json_error(&e)),
             ),
         };
-        self.unread(why.0, why.1, line, out)
+        self.unread(why.0, why.1, line.as_bytes(), out)
     }
 
     /// One JSON array of records.
-    fn array<W: Write>(&mut self, text: &str, out: &mut W) -> std::io::Result<()> {
-        let mut items = match serde_json::from_str::<Value>(text) {
+    fn array<W: Write>(
+        &mut self,
+        text: &str,
+        doc: Option<Value>,
+        out: &mut W,
+    ) -> std::io::Result<()> {
+        let mut items = match doc.map_or_else(|| serde_json::from_str::<Value>(text), Ok) {
             Ok(Value::Array(items)) => items,
             Ok(_) => {
                 let why = "not a JSON array of findings; passed through as it was";
-                return self.unread("line 1".into(), why.into(), text, out);
+                return self.unread("line 1".into(), why.into(), text.as_bytes(), out);
             }
             Err(e) => {
                 let why = format!(
                     "not a JSON array of findings ({}); passed through as it was",
                     json_error(&e)
                 );
-                return self.unread(at(&e), why, text, out);
+                return self.unread(at(&e), why, text.as_bytes(), out);
             }
         };
         for (i, item) in items.iter_mut().enumerate() {
@@ -620,11 +653,11 @@ impl<F: FnMut(String)> Pass<'_, F> {
             Ok(doc) if doc.get("runs").is_some_and(Value::is_array) => doc,
             Ok(_) => {
                 let why = "not a SARIF log (no \"runs\" array); passed through as it was";
-                return self.unread("line 1".into(), why.to_owned(), text, out);
+                return self.unread("line 1".into(), why.to_owned(), text.as_bytes(), out);
             }
             Err(e) => {
                 let why = format!("not JSON ({}); passed through as it was", json_error(&e));
-                return self.unread(at(&e), why, text, out);
+                return self.unread(at(&e), why, text.as_bytes(), out);
             }
         };
         // One line in, one line out; pretty in, pretty out.
@@ -671,18 +704,20 @@ impl<F: FnMut(String)> Pass<'_, F> {
         &mut self,
         place: String,
         why: String,
-        raw: &str,
+        raw: &[u8],
         out: &mut W,
     ) -> std::io::Result<()> {
         self.summary.passed_through += 1;
         (self.report)(format!("{place}: {why}"));
         match &mut self.sarif {
             Some(log) => {
+                // SARIF holds text: bytes that are not UTF-8 are kept as replacement marks.
                 let why = why.split("; passed through").next().unwrap_or_default();
-                log.unread(&place, why, raw.trim_end_matches(['\n', '\r']));
+                let text = String::from_utf8_lossy(raw);
+                log.unread(&place, why, text.trim_end_matches(['\n', '\r']));
                 Ok(())
             }
-            None => out.write_all(raw.as_bytes()),
+            None => out.write_all(raw),
         }
     }
 }
@@ -796,6 +831,46 @@ mod tests {
                 assert_eq!(got, expected, "chunks of {chunk}");
             }
         }
+    }
+
+    /// What real tool output holds besides clean JSON lines: another encoding, CRLF line
+    /// ends, a byte-order mark, log lines that open with "[".
+    #[test]
+    fn foreign_bytes_crlf_bom_and_bracket_lines_survive() {
+        let a = advisor();
+        let run = |input: &[u8]| {
+            let mut out = Vec::new();
+            let mut reports = Vec::new();
+            let s = advise_json(&a, "en", input, &mut out, |r| reports.push(r)).unwrap();
+            (out, s, reports)
+        };
+        // A Latin-1 line between records: passed through, the records after it advised.
+        let (out, s, reports) =
+            run(b"{\"code\":\"phs.disabled\"}\r\ncaf\xE9 log\n{\"code\":\"phs.stale\"}");
+        let text = String::from_utf8_lossy(&out);
+        let lines: Vec<&[u8]> = out.split(|b| *b == b'\n').collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        assert!(lines[0].ends_with(b"}\r"), "CRLF kept: {text}");
+        assert_eq!(lines[1], b"caf\xE9 log");
+        assert!(text.contains("\"code\":\"phs.stale\",\"advice\":{"));
+        assert!(!out.ends_with(b"\n"), "no newline added at the end");
+        assert_eq!((s.advised, s.passed_through), (2, 1));
+        assert_eq!(
+            reports,
+            ["line 2, byte 4: not UTF-8 text; passed through as it was"]
+        );
+
+        // A byte-order mark: set aside, the JSON read, the mark written back.
+        let (out, s, _) = run(b"\xEF\xBB\xBF{\"code\":\"phs.disabled\"}\n");
+        assert!(out.starts_with(b"\xEF\xBB\xBF{\"code\":\"phs.disabled\",\"advice\":{"));
+        assert_eq!(s.advised, 1);
+
+        // Lines that open with "[" but are no array: JSON lines after all.
+        let (out, s, _) = run(b"[2024-05-01 10:00] sync started\n{\"code\":\"phs.disabled\"}\n");
+        assert!(out.starts_with(
+            b"[2024-05-01 10:00] sync started\n{\"code\":\"phs.disabled\",\"advice\":{"
+        ));
+        assert_eq!((s.advised, s.passed_through), (1, 1));
     }
 
     #[test]

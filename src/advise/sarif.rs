@@ -48,11 +48,28 @@ pub(super) fn advise_sarif(
         };
         run.insert("language".into(), Value::String(language.clone()));
         let mut helped: Vec<(String, Advice)> = Vec::new();
+        // Results may name their rule only by its place in the driver's rules.
+        let rule_ids: Vec<Option<String>> = run
+            .get("tool")
+            .and_then(|t| t.get("driver"))
+            .and_then(|d| d.get("rules"))
+            .and_then(Value::as_array)
+            .map(|rules| {
+                rules
+                    .iter()
+                    .map(|r| r.get("id").and_then(Value::as_str).map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
         if let Some(results) = run.get_mut("results").and_then(Value::as_array_mut) {
             for result in results {
                 let Some(result) = result.as_object_mut() else {
                     continue;
                 };
+                let index = result
+                    .get("ruleIndex")
+                    .or_else(|| result.get("rule").and_then(|r| r.get("index")))
+                    .and_then(Value::as_u64);
                 let rule = result
                     .get("ruleId")
                     .and_then(Value::as_str)
@@ -62,8 +79,13 @@ pub(super) fn advise_sarif(
                             .and_then(|r| r.get("id"))
                             .and_then(Value::as_str)
                     })
-                    .map(str::to_owned);
-                let Some(rule) = rule else { continue };
+                    .map(str::to_owned)
+                    .or_else(|| {
+                        rule_ids
+                            .get(usize::try_from(index?).ok()?)
+                            .cloned()
+                            .flatten()
+                    });
                 summary.records += 1;
                 let props = result
                     .entry("properties")
@@ -71,7 +93,7 @@ pub(super) fn advise_sarif(
                 let Some(props) = props.as_object_mut() else {
                     continue;
                 };
-                let Some(finding) = advisor.catalog.by_rule(&rule) else {
+                let Some(finding) = rule.as_deref().and_then(|r| advisor.catalog.by_rule(r)) else {
                     summary.unknown += 1;
                     props.insert("advice".into(), Value::Null);
                     continue;
@@ -84,7 +106,8 @@ pub(super) fn advise_sarif(
                 let resolved = cache.for_finding(advisor, locale, finding, &args);
                 props.insert("advice".into(), splicer.advice_placeholder(&resolved));
                 summary.advised += 1;
-                if !helped.iter().any(|(r, _)| *r == rule)
+                if let Some(rule) = rule
+                    && !helped.iter().any(|(r, _)| *r == rule)
                     && let Some(advice) = &resolved.advice
                 {
                     helped.push((rule, advice.clone()));
