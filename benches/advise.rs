@@ -17,7 +17,7 @@ use std::time::Instant;
 
 use remedy::advise::annotate::{Style, annotate};
 use remedy::advise::io::{InputFormat, Options, OutputFormat, advise_with};
-use remedy::advise::{Advisor, advise_json};
+use remedy::advise::{Advisor, Summary};
 
 fn main() {
     let content = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content"));
@@ -42,10 +42,7 @@ fn main() {
             i % 9 + 1
         ));
     }
-    let started = Instant::now();
-    let summary =
-        advise_json(&advisor, "nb-NO", input.as_bytes(), std::io::sink(), |_| {}).unwrap();
-    let secs = started.elapsed().as_secs_f64();
+    let (summary, secs, _) = timed(&advisor, OutputFormat::Same, input.as_bytes());
     println!(
         "advise (JSON lines, 1 thread)  {n} findings, {:.1} MB in {secs:.2} s: {:.0} findings/s ({} advised)",
         input.len() as f64 / 1e6,
@@ -79,29 +76,13 @@ fn main() {
     println!("  peak RSS after annotate      {}", peak_rss());
 
     // The same findings, written as a SARIF log.
-    let options = Options {
-        input: InputFormat::Auto,
-        output: OutputFormat::Sarif,
-    };
-    let started = Instant::now();
-    let mut sarif = Vec::with_capacity(input.len() * 8);
-    advise_with(
-        &advisor,
-        "nb-NO",
-        options,
-        input.as_bytes(),
-        &mut sarif,
-        |_| {},
-    )
-    .unwrap();
-    let secs = started.elapsed().as_secs_f64();
+    let (_, secs, sarif) = timed(&advisor, OutputFormat::Sarif, input.as_bytes());
     println!(
         "advise (JSON lines -> SARIF)   {n} findings in {secs:.2} s: {:.0} findings/s ({:.1} MB out)",
         n as f64 / secs,
-        sarif.len() as f64 / 1e6
+        sarif as f64 / 1e6
     );
     drop(input);
-    drop(sarif);
 
     // A SARIF log in, advised in place.
     let results: Vec<serde_json::Value> = (0..n)
@@ -122,9 +103,7 @@ fn main() {
     });
     let text = serde_json::to_string_pretty(&log).unwrap();
     drop(log);
-    let started = Instant::now();
-    let summary = advise_json(&advisor, "nb-NO", text.as_bytes(), std::io::sink(), |_| {}).unwrap();
-    let secs = started.elapsed().as_secs_f64();
+    let (summary, secs, _) = timed(&advisor, OutputFormat::Same, text.as_bytes());
     println!(
         "advise (SARIF in and out)      {n} results, {:.1} MB in {secs:.2} s: {:.0} results/s ({} advised)",
         text.len() as f64 / 1e6,
@@ -133,6 +112,33 @@ fn main() {
     );
     drop(text);
     println!("  peak RSS after SARIF         {}", peak_rss());
+}
+
+/// Advises `input` (format detected) in Norwegian into a byte counter: the summary, the
+/// seconds taken and the bytes written.
+fn timed(advisor: &Advisor, output: OutputFormat, input: &[u8]) -> (Summary, f64, usize) {
+    let options = Options {
+        input: InputFormat::Auto,
+        output,
+    };
+    let mut out = Counted(0);
+    let started = Instant::now();
+    let summary = advise_with(advisor, "nb-NO", options, input, &mut out, |_| {}).unwrap();
+    (summary, started.elapsed().as_secs_f64(), out.0)
+}
+
+/// A sink that counts what it is given.
+struct Counted(usize);
+
+impl std::io::Write for Counted {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// A synthetic tool log of `len` bytes: ordinary lines, now and then a known finding.
