@@ -242,6 +242,9 @@ fn rebuilds_read_only_what_changed_and_fallback_fills_gaps() {
     assert_eq!(third["locales"]["nb-NO"]["read"], 1);
     assert_eq!(third["locales"]["nb-NO"]["removed"], 1);
     assert_eq!(third["locales"]["nb-NO"]["documents"], 3);
+    // The update's new segment is merged with the old one: one segment to search.
+    let li = remedy::index::open(&index, &"nb-NO".parse().unwrap()).unwrap();
+    assert_eq!(li.index.searchable_segment_ids().unwrap().len(), 1);
     let v = search(&index, "nb-NO", "zebrasynkronisering");
     assert_eq!(v["hits"][0]["path"], "password-sync.md");
 

@@ -140,14 +140,7 @@ pub fn render(advice: &Advice, style: Style) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn advisor() -> Advisor {
-        Advisor::with_content(std::path::Path::new(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/content"
-        )))
-        .0
-    }
+    use crate::advise::seed_advisor as advisor;
 
     fn run(input: &[u8]) -> (Vec<u8>, AnnotateSummary) {
         let mut out = Vec::new();

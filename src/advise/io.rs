@@ -725,14 +725,7 @@ impl<F: FnMut(String)> Pass<'_, F> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn advisor() -> Advisor {
-        Advisor::with_content(std::path::Path::new(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/content"
-        )))
-        .0
-    }
+    use crate::advise::seed_advisor as advisor;
 
     fn run(input: &str, locale: &str) -> (String, Summary, Vec<String>) {
         let a = advisor();

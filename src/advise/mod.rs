@@ -14,3 +14,13 @@ pub mod sarif;
 pub use catalog::{ArticleRef, Catalog, CatalogError, Finding, Place, Severity, Target};
 pub use io::{Summary, advise_json};
 pub use resolve::{Advice, Advisor, ArticleLink, Knowledge, StepSource, advise_code};
+
+/// The advisor over the seed content every unit test of this module uses; the seeds all
+/// load.
+#[cfg(test)]
+pub(crate) fn seed_advisor() -> Advisor {
+    let content = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content"));
+    let (advisor, errors) = Advisor::with_content(content);
+    assert!(errors.is_empty(), "{errors:?}");
+    advisor
+}

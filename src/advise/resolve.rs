@@ -408,13 +408,7 @@ pub fn advise_code(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn advisor() -> Advisor {
-        let (advisor, errors) =
-            Advisor::with_content(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content")));
-        assert!(errors.is_empty());
-        advisor
-    }
+    use crate::advise::seed_advisor as advisor;
 
     fn code(a: &Advisor, code: &str, locale: &str) -> Advice {
         let f = a.catalog.by_code(code).unwrap();

@@ -173,6 +173,9 @@ impl Engine {
         let looks_english = plan.looks_english(query, english, &searcher, f.english);
         let q = plan.query(&li.fields, looks_english.then_some((english, query)));
         let top = searcher.search(&q, &TopDocs::with_limit(limit).order_by_score())?;
+        if top.is_empty() {
+            return Ok(Vec::new());
+        }
         let matcher = plan.matcher(analyzer);
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
