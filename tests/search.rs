@@ -134,6 +134,34 @@ fn compound_words_meet_their_split_spelling() {
 }
 
 #[test]
+fn english_words_in_a_local_query_find_their_translation() {
+    let index = indexed("search-lexicon");
+    // The seeds pair "troubleshoot" with "feilsøke" (span sources beside their targets);
+    // the Norwegian text never writes "troubleshoot", and the query is not English enough
+    // for the English field. Without the lexicon only "synkronisering" would match.
+    let v = search(&index, "nb-NO", "troubleshoot synkronisering");
+    let first = &v["hits"][0];
+    let snippet: Vec<char> = first["snippet"].as_str().unwrap().chars().collect();
+    let marked: Vec<String> = first["highlights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            let (a, b) = (
+                h[0].as_u64().unwrap() as usize,
+                h[1].as_u64().unwrap() as usize,
+            );
+            snippet[a..b].iter().collect::<String>().to_lowercase()
+        })
+        .collect();
+    assert!(
+        marked.iter().any(|w| w.starts_with("feilsøk")),
+        "{marked:?}"
+    );
+    std::fs::remove_dir_all(&index).unwrap();
+}
+
+#[test]
 fn hard_queries_get_answers_not_errors() {
     let index = indexed("search-hard");
     let ix = index.to_str().unwrap();
@@ -247,6 +275,21 @@ fn rebuilds_read_only_what_changed_and_fallback_fills_gaps() {
     assert_eq!(li.index.searchable_segment_ids().unwrap().len(), 1);
     let v = search(&index, "nb-NO", "zebrasynkronisering");
     assert_eq!(v["hits"][0]["path"], "password-sync.md");
+    // The lexicon is relearned from all articles' parallel text, not only the changed
+    // one's: the same as a full build of what is there now.
+    let fresh = temp("search-incremental-fresh");
+    let out = remedy(&[
+        "index",
+        "--content",
+        content.to_str().unwrap(),
+        "--index",
+        fresh.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let full = remedy::index::open(&fresh, &"nb-NO".parse().unwrap()).unwrap();
+    assert!(!full.lexicon.is_empty());
+    assert_eq!(li.lexicon, full.lexicon);
+    std::fs::remove_dir_all(&fresh).unwrap();
 
     // nl-NL has only password-sync.md: --fallback fills up from nb-NO, labelled.
     let out = remedy(&[
@@ -300,4 +343,45 @@ fn without_an_index_the_cache_is_built_then_reused() {
     let second = run();
     assert_eq!(second.stdout, first.stdout);
     std::fs::remove_dir_all(&cache).unwrap();
+}
+
+#[test]
+fn the_alchemy_lexicon_translates_the_loanwords_admins_type() {
+    let Some(alchemy) = common::corpus("alchemy") else {
+        return;
+    };
+    let index = temp("search-alchemy-lexicon");
+    let out = remedy(&[
+        "index",
+        "--content",
+        alchemy.to_str().unwrap(),
+        "--index",
+        index.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Learned from the English anchors and file names beside the translated headings and
+    // titles: no span in this corpus, no list written by hand.
+    let nb = remedy::index::open(&index, &"nb-NO".parse().unwrap()).unwrap();
+    let nl = remedy::index::open(&index, &"nl-NL".parse().unwrap()).unwrap();
+    for (lexicon, english, term) in [
+        (&nb.lexicon, "spam", "søppelpost"),
+        (&nb.lexicon, "attach", "vedlegg"),
+        (&nb.lexicon, "password", "passord"),
+        (&nl.lexicon, "workflow", "werkstroom"),
+        (&nl.lexicon, "slow", "traag"),
+        (&nl.lexicon, "password", "wachtwoord"),
+    ] {
+        assert_eq!(
+            lexicon.translations(english).first().map(String::as_str),
+            Some(term),
+            "{english}"
+        );
+    }
+    // Product names are the same in every language: nothing to translate.
+    assert!(nb.lexicon.translations("sharepoint").is_empty());
+    std::fs::remove_dir_all(&index).unwrap();
 }

@@ -18,6 +18,7 @@
 //! ```
 
 mod compound;
+mod lexicon;
 mod words;
 
 use std::collections::HashMap;
@@ -27,6 +28,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 pub use compound::Vocabulary;
+pub use lexicon::Lexicon;
 pub use words::{Word, WordKind, is_code, words};
 
 use crate::locale::Locale;

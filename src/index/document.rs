@@ -36,6 +36,9 @@ pub struct SearchDocument {
     pub english: String,
     pub sections: Vec<Section>,
     pub translation: Option<String>,
+    /// English beside its translation, for the lexicon: explicit heading anchors beside
+    /// their headings, the file name beside the title, source segments beside targets.
+    pub parallel: Vec<(String, String)>,
 }
 
 impl SearchDocument {
@@ -60,11 +63,19 @@ impl SearchDocument {
         let text = target.original();
         let body_start = target.front_matter().map_or(0, |fm| fm.range.end);
         let mut cuts: Vec<(usize, Option<String>, String)> = Vec::new();
+        let mut parallel = Vec::new();
         for b in target.blocks() {
             if let BlockKind::Heading { anchor, .. } = &b.kind
                 && b.parent.is_none()
             {
                 let heading = markdown_to_text(&text[b.range.clone()]).trim().to_owned();
+                // An anchor that is not the heading's own slug was written for the English
+                // heading and kept by the translation.
+                if let Some(a) = anchor
+                    && *a != slug(&heading)
+                {
+                    parallel.push((a.clone(), heading.clone()));
+                }
                 let anchor = anchor.clone().or_else(|| Some(slug(&heading)));
                 cuts.push((b.range.start, anchor, heading));
             }
@@ -112,6 +123,23 @@ impl SearchDocument {
             .map(|s| s.heading.as_str())
             .filter(|h| !h.is_empty() && *h != title)
             .collect();
+        if let Some(stem) = article.path().file_stem().map(|s| s.to_string_lossy())
+            && !title.is_empty()
+            && *stem != slug(&title)
+        {
+            parallel.push((stem.into_owned(), title.clone()));
+        }
+        for seg in article.segments() {
+            if let Some(source) = article.source_of(seg) {
+                let (source, target) = (
+                    markdown_to_text(source),
+                    markdown_to_text(article.target_of(seg)),
+                );
+                if source.trim() != target.trim() {
+                    parallel.push((source.trim().to_owned(), target.trim().to_owned()));
+                }
+            }
+        }
         SearchDocument {
             file: article.path().to_string_lossy().into_owned(),
             path: crate::align::relative_path(article.path()),
@@ -125,6 +153,7 @@ impl SearchDocument {
                 .front_matter()
                 .and_then(|fm| fm.translation_type.as_ref())
                 .map(|t| t.as_str().to_owned()),
+            parallel,
         }
     }
 

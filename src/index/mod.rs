@@ -2,8 +2,12 @@
 //! (`INDEX/nb-NO/`, `INDEX/nl-NL/`), each with its own analyzer and the compound
 //! vocabulary learned from that locale's articles.
 //!
-//! **Atomic.** Every build ends in one tantivy commit whose payload names the vocabulary
-//! and manifest files written before it. A build that fails or is killed leaves the last
+//! Beside the vocabulary, each locale learns a [`Lexicon`] of English words to its own
+//! terms from the parallel text of its articles (kept in a file of its own, so that an
+//! incremental build relearns it from all articles, not only the changed ones).
+//!
+//! **Atomic.** Every build ends in one tantivy commit whose payload names the vocabulary,
+//! parallel text, lexicon and manifest files written before it. A build that fails or is killed leaves the last
 //! commit, and the files it names, in place: the previous index keeps working.
 //!
 //! **Incremental.** The manifest records each file's size and modification time; a
@@ -28,12 +32,12 @@ use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
 pub use document::{SearchDocument, Section};
 
-use crate::analysis::{Analyzer, Language, TOKENIZER, TOKENIZER_EN, Vocabulary};
+use crate::analysis::{Analyzer, Language, Lexicon, TOKENIZER, TOKENIZER_EN, Vocabulary};
 use crate::content::{LoadError, display_path, markdown_files};
 use crate::locale::Locale;
 
 /// Bumped when the schema or the analysis changes: older indexes are rebuilt in full.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
@@ -124,6 +128,8 @@ struct Payload {
     format: u32,
     locale: String,
     vocabulary: String,
+    parallel: String,
+    lexicon: String,
     manifest: String,
 }
 
@@ -141,6 +147,8 @@ pub struct LocaleIndex {
     pub fields: Fields,
     pub reader: tantivy::IndexReader,
     pub vocabulary: Arc<Vocabulary>,
+    /// English words to this locale's terms, learned from the articles.
+    pub lexicon: Arc<Lexicon>,
 }
 
 impl LocaleIndex {
@@ -181,6 +189,14 @@ pub fn open(index_dir: &Path, locale: &Locale) -> Result<LocaleIndex, IndexError
             })?,
         );
     register(&index, locale, vocabulary.clone());
+    let lexicon_path = dir.join(&payload.lexicon);
+    let text = std::fs::read_to_string(&lexicon_path).map_err(io_err(&lexicon_path))?;
+    let lexicon = Arc::new(
+        Lexicon::from_tsv(&text).map_err(|why| IndexError::NotAnIndex {
+            path: display_path(&lexicon_path),
+            why,
+        })?,
+    );
     let (_, fields) = schema();
     // Every hit reads its stored body for the snippet; tantivy caches 100 decompressed
     // blocks by default, a few hundred articles' worth. A knowledge base's store is a few
@@ -196,6 +212,7 @@ pub fn open(index_dir: &Path, locale: &Locale) -> Result<LocaleIndex, IndexError
         fields,
         reader,
         vocabulary,
+        lexicon,
     })
 }
 
@@ -240,6 +257,8 @@ pub struct LocaleReport {
     pub unchanged: usize,
     pub full: bool,
     pub vocabulary: usize,
+    /// English words the lexicon learned a translation for.
+    pub lexicon: usize,
 }
 
 /// Options of [`build`].
@@ -442,11 +461,53 @@ fn build_locale(
             .map_err(tantivy_err(&dir))?;
     }
 
+    // The parallel text: the last build's, less what changed or went, plus what was read.
+    let mut parallel: Vec<(String, String, String)> = match (&previous, full) {
+        (Some(p), false) => std::fs::read_to_string(dir.join(&p.parallel))
+            .map(|t| parallel_from_tsv(&t))
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    if !full {
+        let stale: std::collections::HashSet<String> = removed
+            .iter()
+            .map(|k| (*k).clone())
+            .chain(changed.iter().map(|rel| manifest_key(rel)))
+            .collect();
+        parallel.retain(|(file, _, _)| !stale.contains(file));
+    }
+    for d in &docs {
+        for (e, t) in &d.parallel {
+            parallel.push((d.file.clone(), e.clone(), t.clone()));
+        }
+    }
+    parallel.sort();
+    let pairs: Vec<(String, String)> = parallel
+        .iter()
+        .map(|(_, e, t)| (e.clone(), t.clone()))
+        .collect();
+    let mut english = Analyzer::new(Language::English, Arc::new(Vocabulary::default()));
+    let lexicon = Lexicon::learn(
+        &pairs,
+        &mut english,
+        &mut Analyzer::new(Language::of(locale), vocabulary.clone()),
+    );
+
     let vocab_text = vocabulary.to_tsv();
+    let parallel_text = parallel_to_tsv(&parallel);
+    let lexicon_text = lexicon.to_tsv();
     let manifest_text = serde_json::to_string(&manifest).expect("manifest serializes");
     let vocab_name = format!("remedy-vocabulary-{:016x}.tsv", fingerprint(&vocab_text));
+    let parallel_name = format!("remedy-parallel-{:016x}.tsv", fingerprint(&parallel_text));
+    let lexicon_name = format!("remedy-lexicon-{:016x}.tsv", fingerprint(&lexicon_text));
     let manifest_name = format!("remedy-manifest-{:016x}.json", fingerprint(&manifest_text));
-    for (name, text) in [(&vocab_name, &vocab_text), (&manifest_name, &manifest_text)] {
+    let written = [
+        (&vocab_name, &vocab_text),
+        (&parallel_name, &parallel_text),
+        (&lexicon_name, &lexicon_text),
+        (&manifest_name, &manifest_text),
+    ];
+    for (name, text) in written {
         let path = dir.join(name);
         std::fs::write(&path, text).map_err(io_err(&path))?;
     }
@@ -454,6 +515,8 @@ fn build_locale(
         format: FORMAT,
         locale: locale.to_string(),
         vocabulary: vocab_name.clone(),
+        parallel: parallel_name.clone(),
+        lexicon: lexicon_name.clone(),
         manifest: manifest_name.clone(),
     };
     let mut commit = writer.prepare_commit().map_err(tantivy_err(&dir))?;
@@ -470,14 +533,46 @@ fn build_locale(
     // Files of earlier commits are garbage now.
     for entry in std::fs::read_dir(&dir).map_err(io_err(&dir))?.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with("remedy-") && name != vocab_name && name != manifest_name {
+        if name.starts_with("remedy-") && !written.iter().any(|(n, _)| **n == name) {
             let _ = std::fs::remove_file(entry.path());
         }
     }
     let reader = index.reader().map_err(tantivy_err(&dir))?;
     report.documents = reader.searcher().num_docs() as usize;
     report.vocabulary = vocabulary.len();
+    report.lexicon = lexicon.len();
     Ok((report, skipped))
+}
+
+/// Parallel text as `file<TAB>english<TAB>target` lines (tabs and line breaks in the text
+/// become spaces).
+fn parallel_to_tsv(parallel: &[(String, String, String)]) -> String {
+    let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
+    let mut out = String::new();
+    for (file, e, t) in parallel {
+        out.push_str(&clean(file));
+        out.push('\t');
+        out.push_str(&clean(e));
+        out.push('\t');
+        out.push_str(&clean(t));
+        out.push('\n');
+    }
+    out
+}
+
+/// Reads what [`parallel_to_tsv`] wrote; a line without three cells is dropped (the
+/// lexicon only loses one pair).
+fn parallel_from_tsv(text: &str) -> Vec<(String, String, String)> {
+    text.lines()
+        .filter_map(|l| {
+            let mut c = l.splitn(3, '\t');
+            Some((
+                c.next()?.to_owned(),
+                c.next()?.to_owned(),
+                c.next()?.to_owned(),
+            ))
+        })
+        .collect()
 }
 
 /// The manifest and delete key of a file: its path relative to the content root.

@@ -18,7 +18,7 @@ use tantivy::{Searcher, TantivyDocument, Term};
 
 pub use snippet::{Snippet, best_section, within};
 
-use crate::analysis::{Analyzer, Language, TermKind, Vocabulary};
+use crate::analysis::{Analyzer, Language, Lexicon, TermKind, Vocabulary};
 use crate::index::{self, IndexError, LocaleIndex, Section};
 use crate::locale::Locale;
 
@@ -88,6 +88,11 @@ const FUZZY: f32 = 0.6;
 const PART: f32 = 0.3;
 /// A synonym users type for a word of the articles.
 const SYNONYM: f32 = 0.8;
+/// The localized term an English word of the query is translated as (lexicon).
+const TRANSLATION: f32 = 1.0;
+/// How many times more articles must write the translation than the English word itself
+/// before the word is taken for a loanword and translated.
+const LOANWORD_RATIO: u64 = 4;
 /// What every query word found adds to an article's score, beside its BM25.
 const COVERAGE: f32 = 2.0;
 /// Share of a word's other ways of matching added to its best one.
@@ -166,7 +171,13 @@ impl Engine {
         let (li, analyzer, english) = self.locales.get_mut(locale).expect("checked by caller");
         let searcher = li.reader.searcher();
         let f = li.fields;
-        let plan = Plan::new(query, analyzer, &searcher, f.body);
+        let plan = Plan::new(query, analyzer, &searcher, f.body).with_translations(
+            query,
+            english,
+            &li.lexicon,
+            &searcher,
+            f.body,
+        );
         if plan.words.is_empty() {
             return Ok(Vec::new());
         }
@@ -219,6 +230,10 @@ struct QueryWord {
     near: Vec<String>,
     /// Stems of synonyms users type for the word ("mail" for "e-post").
     synonyms: Vec<String>,
+    /// Terms the word becomes when it is English ("spam" → "søppelpost").
+    translations: Vec<String>,
+    /// Where the word stands in the query (bytes).
+    range: std::ops::Range<usize>,
     code: bool,
     /// Documents with the main term; rarer words count more when the query is cut.
     df: u64,
@@ -239,6 +254,8 @@ impl Plan {
                 fuzzy: None,
                 near: Vec::new(),
                 synonyms: Vec::new(),
+                translations: Vec::new(),
+                range: t.range.clone(),
                 code: false,
                 df: 0,
             });
@@ -327,6 +344,49 @@ impl Plan {
         Plan { words }
     }
 
+    /// Adds what the lexicon learned each English word becomes: admins type "spam" and
+    /// "workflow" where the articles write "søppelpost" and "werkstroom". A word is looked
+    /// up by its English stem, and translated only when the articles write the translation
+    /// far more often than the word itself: that is a loanword the translation avoids,
+    /// while a word of the language that looks English ("last" in "last ned", "start")
+    /// stays what it is. Codes stay as they are.
+    fn with_translations(
+        mut self,
+        query: &str,
+        english: &mut Analyzer,
+        lexicon: &Lexicon,
+        searcher: &Searcher,
+        body: Field,
+    ) -> Plan {
+        if lexicon.is_empty() {
+            return self;
+        }
+        for w in &mut self.words {
+            if w.code {
+                continue;
+            }
+            let surface = query
+                .get(w.range.clone())
+                .unwrap_or_default()
+                .to_lowercase();
+            let Some(stem) = english.stem(&surface) else {
+                continue;
+            };
+            for t in lexicon.translations(&stem) {
+                if *t == w.main || w.parts.contains(t) || w.translations.contains(t) {
+                    continue;
+                }
+                let df = searcher
+                    .doc_freq(&Term::from_field_text(body, t))
+                    .unwrap_or(0);
+                if df > LOANWORD_RATIO * w.df {
+                    w.translations.push(t.clone());
+                }
+            }
+        }
+        self
+    }
+
     /// Whether the query reads as English: more of its words occur in the English source
     /// text than in the translation.
     fn looks_english(
@@ -391,6 +451,9 @@ impl Plan {
             for s in &w.synonyms {
                 alternatives.push((Occur::Should, term_in(s, SYNONYM)));
             }
+            for t in &w.translations {
+                alternatives.push((Occur::Should, term_in(t, TRANSLATION)));
+            }
             // A word counts once, by its best way of matching: a compound must not weigh
             // more than a simple word because it can match three ways.
             let mut ways: Vec<Box<dyn Query>> = alternatives.into_iter().map(|(_, q)| q).collect();
@@ -448,6 +511,7 @@ impl Plan {
                     .chain(w.parts.iter().cloned())
                     .chain(w.near.iter().cloned())
                     .chain(w.synonyms.iter().cloned())
+                    .chain(w.translations.iter().cloned())
             })
             .collect();
         // Typos the vocabulary corrected are marked through their corrections; an

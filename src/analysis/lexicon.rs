@@ -1,0 +1,331 @@
+//! English words to the terms of a translation, learned from the parallel text the content
+//! itself carries.
+//!
+//! Admins mix English into their own language: "bruker sperret for å sende spam",
+//! "workflow op sharepoint lijst wordt niet gestart". Machine translation writes the
+//! localized term ("søppelpost", "werkstroom"), so the English word finds nothing. But every
+//! localized knowledge base holds its own dictionary: headings keep their English anchor
+//! (`<a name="workflow-is-not-starting"></a>Werkstroom start niet`), files keep their
+//! English name beside a translated title, and span articles pair every segment with its
+//! English source. From those pairs the lexicon learns which localized term an English
+//! word becomes.
+//!
+//! The method is competitive linking (Melamed, 1997): Dice coefficients over the pairs
+//! rank every English–target candidate, then within each pair the best candidates are
+//! linked one to one, so that "spam" links to "søppelpost" and not also to "mye" of "for
+//! mye søppelpost" (which "much" takes). A translation is kept when it was linked in
+//! enough pairs and in a fair share of the pairs its English word occurs in.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use remedy::analysis::{Analyzer, Language, Lexicon, Vocabulary};
+//! let pairs: Vec<(String, String)> = [
+//!     ("sender-blocked-for-sending-spam", "Avsender blokkert for å sende søppelpost"),
+//!     ("too-much-spam", "For mye søppelpost"),
+//!     ("spam-filter", "Søppelpostfilter"),
+//!     ("report-spam", "Rapporter søppelpost"),
+//! ]
+//! .iter()
+//! .map(|(e, t)| (e.to_string(), t.to_string()))
+//! .collect();
+//! let mut en = Analyzer::new(Language::English, Arc::new(Vocabulary::default()));
+//! let mut nb = Analyzer::new(Language::Norwegian, Arc::new(Vocabulary::default()));
+//! let lexicon = Lexicon::learn(&pairs, &mut en, &mut nb);
+//! assert_eq!(lexicon.translations("spam"), ["søppelpost"]);
+//! ```
+
+use std::collections::HashSet;
+
+use rustc_hash::FxHashMap;
+
+use super::{Analyzer, TermKind};
+
+/// Pairs an English word must be linked in before a translation is believed.
+const MIN_LINKS: u32 = 3;
+/// Share of the pairs with the English word that must link it to the translation.
+const MIN_SHARE: f32 = 0.3;
+/// Translations kept per English word, most often linked first.
+const MAX_TRANSLATIONS: usize = 2;
+/// Pairs longer than this (English words) say too little about which word is which.
+const MAX_PAIR_WORDS: usize = 40;
+
+/// English stems (see [`Lexicon::learn`]) to the index terms they are translated as.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Lexicon {
+    map: FxHashMap<String, Vec<String>>,
+}
+
+impl Lexicon {
+    /// Learns from `(english, target)` pairs: English text (anchors and file names with
+    /// their hyphens, or source segments) beside the translation of the same thing.
+    /// `english` and `target` are the analyzers of the two sides; keys are English stems,
+    /// translations are the target's index terms.
+    pub fn learn(
+        pairs: &[(String, String)],
+        english: &mut Analyzer,
+        target: &mut Analyzer,
+    ) -> Lexicon {
+        let mut names: Vec<String> = Vec::new();
+        let mut ids: FxHashMap<String, u32> = FxHashMap::default();
+        let mut intern = |s: String| -> u32 {
+            *ids.entry(s).or_insert_with_key(|k| {
+                names.push(k.clone());
+                (names.len() - 1) as u32
+            })
+        };
+        let mut seen: HashSet<(Vec<u32>, Vec<u32>)> = HashSet::new();
+        let mut sides: Vec<(Vec<u32>, Vec<u32>)> = Vec::new();
+        for (e, t) in pairs {
+            let e = e.replace(['-', '_'], " ");
+            let mut es: Vec<u32> = english
+                .analyze(&e)
+                .into_iter()
+                .filter(|term| term.kind == TermKind::Word && telling(&term.text, true))
+                .map(|term| intern(term.text))
+                .collect();
+            if es.is_empty() || es.len() > MAX_PAIR_WORDS {
+                continue;
+            }
+            // Whole words only: a compound's parts would win the links of the compound
+            // they are more common than ("flyt" of "arbeidsflyt" for "workflow", and then
+            // "postflyt" would match too). The parts of a hyphenated run stay.
+            let mut word: std::ops::Range<usize> = 0..0;
+            let mut ts: Vec<u32> = Vec::new();
+            for term in target.analyze(t) {
+                if term.kind == TermKind::Word {
+                    word = term.range.clone();
+                } else if term.range.start >= word.start
+                    && term.range.end <= word.end
+                    && term.range != word
+                {
+                    continue;
+                }
+                if telling(&term.text, false) {
+                    ts.push(intern(term.text));
+                }
+            }
+            es.sort_unstable();
+            es.dedup();
+            ts.sort_unstable();
+            ts.dedup();
+            // The same heading in two files (a copy of an article) is one piece of
+            // evidence, not two.
+            if !ts.is_empty() && seen.insert((es.clone(), ts.clone())) {
+                sides.push((es, ts));
+            }
+        }
+
+        let mut english_count: FxHashMap<u32, u32> = FxHashMap::default();
+        let mut target_count: FxHashMap<u32, u32> = FxHashMap::default();
+        let mut both: FxHashMap<(u32, u32), u32> = FxHashMap::default();
+        for (es, ts) in &sides {
+            for e in es {
+                *english_count.entry(*e).or_default() += 1;
+                for t in ts {
+                    *both.entry((*e, *t)).or_default() += 1;
+                }
+            }
+            for t in ts {
+                *target_count.entry(*t).or_default() += 1;
+            }
+        }
+        let dice = |e: u32, t: u32| -> f32 {
+            2.0 * both[&(e, t)] as f32 / (english_count[&e] + target_count[&t]) as f32
+        };
+
+        let mut links: FxHashMap<(u32, u32), u32> = FxHashMap::default();
+        let mut candidates: Vec<(f32, u32, u32)> = Vec::new();
+        for (es, ts) in &sides {
+            candidates.clear();
+            for e in es {
+                for t in ts {
+                    candidates.push((dice(*e, *t), *e, *t));
+                }
+            }
+            // Best first; ties by id so that learning is deterministic.
+            candidates.sort_unstable_by(|a, b| {
+                b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
+            });
+            let (mut used_e, mut used_t) = (Vec::new(), Vec::new());
+            for &(_, e, t) in &candidates {
+                if used_e.contains(&e) || used_t.contains(&t) {
+                    continue;
+                }
+                used_e.push(e);
+                used_t.push(t);
+                *links.entry((e, t)).or_default() += 1;
+            }
+        }
+
+        let mut found: FxHashMap<u32, Vec<(u32, u32)>> = FxHashMap::default();
+        for (&(e, t), &n) in &links {
+            let share = n as f32 / english_count[&e] as f32;
+            // A word linked to itself ("sharepoint") needs no translation.
+            if n >= MIN_LINKS && share >= MIN_SHARE && names[e as usize] != names[t as usize] {
+                found.entry(e).or_default().push((n, t));
+            }
+        }
+        let map = found
+            .into_iter()
+            .map(|(e, mut ts)| {
+                ts.sort_unstable_by(|a, b| {
+                    b.0.cmp(&a.0)
+                        .then(names[a.1 as usize].cmp(&names[b.1 as usize]))
+                });
+                let ts = ts
+                    .into_iter()
+                    .take(MAX_TRANSLATIONS)
+                    .map(|(_, t)| names[t as usize].clone())
+                    .collect();
+                (names[e as usize].clone(), ts)
+            })
+            .collect();
+        Lexicon { map }
+    }
+
+    /// The target terms an English stem was learned to become, most likely first.
+    pub fn translations(&self, english_stem: &str) -> &[String] {
+        self.map.get(english_stem).map_or(&[], Vec::as_slice)
+    }
+
+    /// English words with a translation.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// One line per English stem: the stem, then its translations, tab-separated; sorted.
+    pub fn to_tsv(&self) -> String {
+        let mut keys: Vec<&String> = self.map.keys().collect();
+        keys.sort();
+        let mut out = String::new();
+        for k in keys {
+            out.push_str(k);
+            for t in &self.map[k] {
+                out.push('\t');
+                out.push_str(t);
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Reads what [`Lexicon::to_tsv`] wrote.
+    pub fn from_tsv(text: &str) -> Result<Lexicon, String> {
+        let mut map = FxHashMap::default();
+        for (i, line) in text.lines().enumerate() {
+            let mut cells = line.split('\t');
+            let key = cells.next().unwrap_or_default();
+            let ts: Vec<String> = cells.map(str::to_owned).collect();
+            if key.is_empty() || ts.is_empty() {
+                return Err(format!(
+                    "line {}: expected an English word and its translations, tab-separated",
+                    i + 1
+                ));
+            }
+            map.insert(key.to_owned(), ts);
+        }
+        Ok(Lexicon { map })
+    }
+}
+
+/// Whether a term can carry meaning across languages: not a number, not a letter or two,
+/// and on the English side not one of the words every heading has ("not", "can").
+fn telling(term: &str, english: bool) -> bool {
+    let long_enough = term.chars().count() >= if english { 3 } else { 2 };
+    long_enough
+        && !term.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && !(english && matches!(term, "not" | "cannot" | "can" | "no"))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::analysis::{Language, Vocabulary};
+
+    fn learn(pairs: &[(&str, &str)], language: Language) -> Lexicon {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(e, t)| ((*e).to_owned(), (*t).to_owned()))
+            .collect();
+        let mut en = Analyzer::new(Language::English, Arc::new(Vocabulary::default()));
+        let mut target = Analyzer::new(language, Arc::new(Vocabulary::default()));
+        Lexicon::learn(&pairs, &mut en, &mut target)
+    }
+
+    #[test]
+    fn competitive_linking_keeps_the_translation_and_not_its_neighbours() {
+        let l = learn(
+            &[
+                ("workflow-is-not-starting", "Werkstroom start niet"),
+                (
+                    "workflow-email-not-being-sent",
+                    "E-mail van werkstroom wordt niet verzonden",
+                ),
+                (
+                    "workflow-progress-issues",
+                    "Problemen met de voortgang van de werkstroom",
+                ),
+                (
+                    "access-denied-when-viewing-a-workflow",
+                    "Toegang geweigerd bij het bekijken van een werkstroom",
+                ),
+                (
+                    "workflow-troubleshooting",
+                    "Problemen met werkstromen oplossen",
+                ),
+                ("progress-of-a-workflow", "Voortgang van een werkstroom"),
+                ("progress-bar", "Voortgangsbalk"),
+                ("slow-progress", "Trage voortgang"),
+            ],
+            Language::Dutch,
+        );
+        // Five pairs write "werkstroom"; "werkstromen" (stemmed apart) is one, too few.
+        assert_eq!(l.translations("workflow"), ["werkstroom"]);
+        // "progress" is in three of its four pairs with "voortgang" (the fourth holds the
+        // compound); "met"/"van"/"de" are stop words, "problemen" belongs to "issues".
+        assert_eq!(l.translations("progress"), ["voortgang"]);
+        assert!(
+            l.translations("start").is_empty(),
+            "one pair is no evidence"
+        );
+        assert!(l.translations("not").is_empty());
+    }
+
+    #[test]
+    fn names_shared_by_both_sides_need_no_translation() {
+        let l = learn(
+            &[
+                ("sharepoint-spam", "SharePoint søppelpost"),
+                ("sharepoint-lists", "SharePoint lister"),
+                ("sharepoint-sites", "SharePoint områder"),
+            ],
+            Language::Norwegian,
+        );
+        assert!(l.translations("sharepoint").is_empty());
+    }
+
+    #[test]
+    fn tsv_round_trips_and_bad_lines_are_errors() {
+        let l = learn(
+            &[
+                ("blocked-sender", "Blokkert avsender"),
+                ("sender-is-blocked", "Avsenderen er blokkert"),
+                ("blocked-user", "Blokkert bruker"),
+            ],
+            Language::Norwegian,
+        );
+        assert_eq!(l.translations("block"), ["blokker"]);
+        assert_eq!(Lexicon::from_tsv(&l.to_tsv()).unwrap(), l);
+        assert!(
+            Lexicon::from_tsv("spam\n")
+                .unwrap_err()
+                .starts_with("line 1:")
+        );
+    }
+}
