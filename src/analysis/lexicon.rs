@@ -46,8 +46,6 @@ const MIN_LINKS: u32 = 3;
 const MIN_SHARE: f32 = 0.3;
 /// Translations kept per English word, most often linked first.
 const MAX_TRANSLATIONS: usize = 2;
-/// Pairs longer than this (English words) say too little about which word is which.
-const MAX_PAIR_WORDS: usize = 40;
 
 /// English stems (see [`Lexicon::learn`]) to the index terms they are translated as.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -56,6 +54,10 @@ pub struct Lexicon {
 }
 
 impl Lexicon {
+    /// Pairs with more English words than this (stop words aside) say too little about
+    /// which word is which, and are not learned from.
+    pub const MAX_PAIR_WORDS: usize = 40;
+
     /// Learns from `(english, target)` pairs: English text (anchors and file names with
     /// their hyphens, or source segments) beside the translation of the same thing.
     /// `english` and `target` are the analyzers of the two sides; keys are English stems,
@@ -76,41 +78,31 @@ impl Lexicon {
         let mut seen: HashSet<(Vec<u32>, Vec<u32>)> = HashSet::new();
         let mut sides: Vec<(Vec<u32>, Vec<u32>)> = Vec::new();
         for (e, t) in pairs {
-            let e = e.replace(['-', '_'], " ");
-            let mut es: Vec<u32> = english
-                .analyze(&e)
-                .into_iter()
-                .filter(|term| term.kind == TermKind::Word && telling(&term.text, true))
-                .map(|term| intern(term.text))
-                .collect();
-            if es.is_empty() || es.len() > MAX_PAIR_WORDS {
+            let english_words = english_words(english, e);
+            if english_words.is_empty() || english_words.len() > Lexicon::MAX_PAIR_WORDS {
                 continue;
             }
-            // Whole words only: a compound's parts would win the links of the compound
-            // they are more common than ("flyt" of "arbeidsflyt" for "workflow", and then
-            // "postflyt" would match too). The parts of a hyphenated run stay.
-            let mut word: std::ops::Range<usize> = 0..0;
-            let mut ts: Vec<u32> = Vec::new();
-            for term in target.analyze(t) {
-                if term.kind == TermKind::Word {
-                    word = term.range.clone();
-                } else if term.range.start >= word.start
-                    && term.range.end <= word.end
-                    && term.range != word
-                {
+            let mut ts: Vec<String> = target_words(target, t);
+            // A word both sides write ("SharePoint", "protection") is a name or a loan
+            // the translation kept, not a translation: it leaves the pair on both sides,
+            // however differently the two stemmers cut it.
+            let mut es: Vec<u32> = Vec::new();
+            for (stem, surface) in english_words {
+                let same = target.stem(&surface);
+                if let Some(i) = same.and_then(|same| ts.iter().position(|t| *t == same)) {
+                    ts.swap_remove(i);
                     continue;
                 }
-                if telling(&term.text, false) {
-                    ts.push(intern(term.text));
-                }
+                es.push(intern(stem));
             }
+            let mut ts: Vec<u32> = ts.into_iter().map(&mut intern).collect();
             es.sort_unstable();
             es.dedup();
             ts.sort_unstable();
             ts.dedup();
             // The same heading in two files (a copy of an article) is one piece of
             // evidence, not two.
-            if !ts.is_empty() && seen.insert((es.clone(), ts.clone())) {
+            if !es.is_empty() && !ts.is_empty() && seen.insert((es.clone(), ts.clone())) {
                 sides.push((es, ts));
             }
         }
@@ -142,9 +134,12 @@ impl Lexicon {
                     candidates.push((dice(*e, *t), *e, *t));
                 }
             }
-            // Best first; ties by id so that learning is deterministic.
+            // Best first; ties by name, so that what is learned does not depend on the
+            // order the pairs came in.
             candidates.sort_unstable_by(|a, b| {
-                b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
+                b.0.total_cmp(&a.0)
+                    .then_with(|| names[a.1 as usize].cmp(&names[b.1 as usize]))
+                    .then_with(|| names[a.2 as usize].cmp(&names[b.2 as usize]))
             });
             let (mut used_e, mut used_t) = (Vec::new(), Vec::new());
             for &(_, e, t) in &candidates {
@@ -186,6 +181,18 @@ impl Lexicon {
     /// The target terms an English stem was learned to become, most likely first.
     pub fn translations(&self, english_stem: &str) -> &[String] {
         self.map.get(english_stem).map_or(&[], Vec::as_slice)
+    }
+
+    /// The translations of a word as typed, read the way the English side was learned
+    /// ("add-in" is "add" and "in", as in an anchor).
+    pub fn lookup(&self, english: &mut Analyzer, typed: &str) -> Vec<&String> {
+        if self.map.is_empty() {
+            return Vec::new();
+        }
+        english_words(english, typed)
+            .iter()
+            .flat_map(|(stem, _)| self.translations(stem))
+            .collect()
     }
 
     /// English words with a translation.
@@ -230,6 +237,39 @@ impl Lexicon {
         }
         Ok(Lexicon { map })
     }
+}
+
+/// The English words of a text as (stem, lower-cased word): hyphens and underscores
+/// separate words (anchors and file names are slugs), stop words and short or numeric
+/// words are left out.
+fn english_words(english: &mut Analyzer, text: &str) -> Vec<(String, String)> {
+    let text = text.replace(['-', '_'], " ");
+    english
+        .analyze(&text)
+        .into_iter()
+        .filter(|term| term.kind == TermKind::Word && telling(&term.text, true))
+        .map(|term| (term.text, text[term.range].to_lowercase()))
+        .collect()
+}
+
+/// The target terms of a text, one per word: a word's stem (not its compound parts,
+/// which would win the links of the compound they are more common than: "flyt" of
+/// "arbeidsflyt" for "workflow", and then "postflyt" would match too), a hyphenated run's
+/// joined form ("epost", not "e" and "post"). Codes are left out, as on the English side.
+fn target_words(target: &mut Analyzer, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word: std::ops::Range<usize> = 0..0;
+    for term in target.analyze(text) {
+        let inside = term.range.start >= word.start && term.range.end <= word.end;
+        if inside && !word.is_empty() {
+            continue;
+        }
+        word = term.range.clone();
+        if term.kind != TermKind::Code && telling(&term.text, false) {
+            out.push(term.text);
+        }
+    }
+    out
 }
 
 /// Whether a term can carry meaning across languages: not a number, not a letter or two,
@@ -308,6 +348,24 @@ mod tests {
             Language::Norwegian,
         );
         assert!(l.translations("sharepoint").is_empty());
+    }
+
+    #[test]
+    fn a_hyphenated_word_is_learned_joined_and_slugs_are_read_like_text() {
+        let l = learn(
+            &[
+                ("email-delivery", "Levering av e-post"),
+                ("email-not-received", "E-post ikke mottatt"),
+                ("email-is-slow", "E-post er treg"),
+            ],
+            Language::Norwegian,
+        );
+        // One term for "e-post", the one the index has for the whole word.
+        assert_eq!(l.translations("email"), ["epost"]);
+        let mut en = Analyzer::new(Language::English, Arc::new(Vocabulary::default()));
+        // Typed in a query as a slug or a sentence: the same stem.
+        assert_eq!(l.lookup(&mut en, "Email-delivery"), ["epost"]);
+        assert_eq!(l.lookup(&mut en, "emails"), ["epost"]);
     }
 
     #[test]

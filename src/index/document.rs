@@ -74,7 +74,7 @@ impl SearchDocument {
                 if let Some(a) = anchor
                     && *a != slug(&heading)
                 {
-                    parallel.push((a.clone(), heading.clone()));
+                    push_pair(&mut parallel, a, &heading);
                 }
                 let anchor = anchor.clone().or_else(|| Some(slug(&heading)));
                 cuts.push((b.range.start, anchor, heading));
@@ -127,17 +127,15 @@ impl SearchDocument {
             && !title.is_empty()
             && *stem != slug(&title)
         {
-            parallel.push((stem.into_owned(), title.clone()));
+            push_pair(&mut parallel, &stem, &title);
         }
         for seg in article.segments() {
             if let Some(source) = article.source_of(seg) {
-                let (source, target) = (
-                    markdown_to_text(source),
-                    markdown_to_text(article.target_of(seg)),
+                push_pair(
+                    &mut parallel,
+                    &markdown_to_text(source),
+                    &markdown_to_text(article.target_of(seg)),
                 );
-                if source.trim() != target.trim() {
-                    parallel.push((source.trim().to_owned(), target.trim().to_owned()));
-                }
             }
         }
         SearchDocument {
@@ -178,6 +176,23 @@ impl SearchDocument {
         }
         d
     }
+}
+
+/// Adds an (English, target) pair with its white space made single spaces, as the index
+/// stores it, unless the two are the same text or too long to say which word is which.
+fn push_pair(parallel: &mut Vec<(String, String)>, english: &str, target: &str) {
+    let clean = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let (english, target) = (clean(english), clean(target));
+    // Stop words are not counted by the lexicon's own limit; twice it is surely too long.
+    let words = english.split(' ').count();
+    if english.is_empty()
+        || target.is_empty()
+        || english == target
+        || words > 2 * crate::analysis::Lexicon::MAX_PAIR_WORDS
+    {
+        return;
+    }
+    parallel.push((english, target));
 }
 
 /// The Markdown after the front matter.

@@ -376,7 +376,16 @@ fn build_locale(
             .unwrap_or_default(),
         _ => HashMap::new(),
     };
-    let full = previous.is_none() || options.full || old_manifest.is_empty();
+    // The last build's parallel text, which an incremental build keeps for the files it
+    // does not re-read. Without it the lexicon would shrink to the changed files: read all.
+    let old_parallel: Option<Vec<(String, String, String)>> = match (&previous, options.full) {
+        (Some(p), false) => std::fs::read_to_string(dir.join(&p.parallel))
+            .ok()
+            .map(|t| parallel_from_tsv(&t)),
+        _ => None,
+    };
+    let full =
+        previous.is_none() || options.full || old_manifest.is_empty() || old_parallel.is_none();
 
     let manifest: HashMap<String, Stamp> = files
         .iter()
@@ -399,6 +408,14 @@ fn build_locale(
         ..LocaleReport::default()
     };
     bar.inc(report.unchanged as u64);
+    if !full && changed.is_empty() && removed.is_empty() {
+        // Nothing to do: no new commit, the files of the last one stay as they are.
+        let li = open(index_dir, locale)?;
+        report.documents = li.reader.searcher().num_docs() as usize;
+        report.vocabulary = li.vocabulary.len();
+        report.lexicon = li.lexicon.len();
+        return Ok((report, Vec::new()));
+    }
 
     // Read and parse what changed, in parallel.
     let results: Vec<Result<SearchDocument, LoadError>> = changed
@@ -462,11 +479,10 @@ fn build_locale(
     }
 
     // The parallel text: the last build's, less what changed or went, plus what was read.
-    let mut parallel: Vec<(String, String, String)> = match (&previous, full) {
-        (Some(p), false) => std::fs::read_to_string(dir.join(&p.parallel))
-            .map(|t| parallel_from_tsv(&t))
-            .unwrap_or_default(),
-        _ => Vec::new(),
+    let mut parallel: Vec<(String, String, String)> = if full {
+        Vec::new()
+    } else {
+        old_parallel.unwrap_or_default()
     };
     if !full {
         let stale: std::collections::HashSet<String> = removed
@@ -508,8 +524,7 @@ fn build_locale(
         (&manifest_name, &manifest_text),
     ];
     for (name, text) in written {
-        let path = dir.join(name);
-        std::fs::write(&path, text).map_err(io_err(&path))?;
+        write_new(&dir.join(name), text)?;
     }
     let payload = Payload {
         format: FORMAT,
@@ -542,6 +557,24 @@ fn build_locale(
     report.vocabulary = vocabulary.len();
     report.lexicon = lexicon.len();
     Ok((report, skipped))
+}
+
+/// Writes a file the next commit will name. Names come from the content, so a file that
+/// exists already holds this text, and may be what the current commit names: it is left
+/// alone. A new file is written under a temporary name, synced, then renamed, so the
+/// commit never names a half-written file.
+fn write_new(path: &Path, text: &str) -> Result<(), IndexError> {
+    if path.is_file() {
+        return Ok(());
+    }
+    let partial = path.with_extension("partial");
+    let write = || -> std::io::Result<()> {
+        let mut f = std::fs::File::create(&partial)?;
+        std::io::Write::write_all(&mut f, text.as_bytes())?;
+        f.sync_all()?;
+        std::fs::rename(&partial, path)
+    };
+    write().map_err(io_err(path))
 }
 
 /// Parallel text as `file<TAB>english<TAB>target` lines (tabs and line breaks in the text

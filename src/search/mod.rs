@@ -171,13 +171,7 @@ impl Engine {
         let (li, analyzer, english) = self.locales.get_mut(locale).expect("checked by caller");
         let searcher = li.reader.searcher();
         let f = li.fields;
-        let plan = Plan::new(query, analyzer, &searcher, f.body).with_translations(
-            query,
-            english,
-            &li.lexicon,
-            &searcher,
-            f.body,
-        );
+        let plan = Plan::new(query, analyzer, (english, &li.lexicon), &searcher, f.body);
         if plan.words.is_empty() {
             return Ok(Vec::new());
         }
@@ -219,6 +213,39 @@ impl Engine {
     }
 }
 
+/// What the lexicon learned a query word becomes when it is English: admins type "spam"
+/// and "workflow" where the articles write "søppelpost" and "werkstroom". A translation
+/// counts only when the articles write it more than four times as often as the word
+/// itself: then the word is a loanword the translation avoids, while a word of the
+/// language that looks English ("last" in "last ned") stays what it is. Codes stay as
+/// they are.
+fn translations(
+    w: &QueryWord,
+    query: &str,
+    english: &mut Analyzer,
+    lexicon: &Lexicon,
+    searcher: &Searcher,
+    body: Field,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    if w.code || lexicon.is_empty() {
+        return out;
+    }
+    let typed = query.get(w.range.clone()).unwrap_or_default();
+    for t in lexicon.lookup(english, typed) {
+        if *t == w.main || w.parts.contains(t) || out.contains(t) {
+            continue;
+        }
+        let df = searcher
+            .doc_freq(&Term::from_field_text(body, t))
+            .unwrap_or(0);
+        if df > LOANWORD_RATIO * w.df {
+            out.push(t.clone());
+        }
+    }
+    out
+}
+
 /// One query word as analysed: its main term, compound parts, and how to match it.
 #[derive(Debug, Clone)]
 struct QueryWord {
@@ -245,7 +272,15 @@ pub struct Plan {
 }
 
 impl Plan {
-    fn new(query: &str, analyzer: &mut Analyzer, searcher: &Searcher, body: Field) -> Plan {
+    /// Analyses `query` with the locale's analyzer; `bridge` (the English analyzer and
+    /// the locale's lexicon) translates its loanwords.
+    fn new(
+        query: &str,
+        analyzer: &mut Analyzer,
+        bridge: (&mut Analyzer, &Lexicon),
+        searcher: &Searcher,
+        body: Field,
+    ) -> Plan {
         let mut by_position: BTreeMap<usize, QueryWord> = BTreeMap::new();
         for t in analyzer.analyze(query) {
             let w = by_position.entry(t.position).or_insert_with(|| QueryWord {
@@ -336,55 +371,20 @@ impl Plan {
                 }
             }
         }
+        let (english, lexicon) = bridge;
+        for w in &mut words {
+            w.translations = translations(w, query, english, lexicon, searcher, body);
+        }
         if words.len() > MAX_QUERY_WORDS {
-            // Keep the most telling words: codes, then the rarest that occur at all.
-            words.sort_by_key(|w| (!w.code, w.df == 0 && w.fuzzy.is_none(), w.df));
+            // Keep the most telling words: codes, then the rarest that occur at all (a
+            // loanword occurs through its translation).
+            words.sort_by_key(|w| {
+                let absent = w.df == 0 && w.fuzzy.is_none() && w.translations.is_empty();
+                (!w.code, absent, w.df)
+            });
             words.truncate(MAX_QUERY_WORDS);
         }
         Plan { words }
-    }
-
-    /// Adds what the lexicon learned each English word becomes: admins type "spam" and
-    /// "workflow" where the articles write "søppelpost" and "werkstroom". A word is looked
-    /// up by its English stem, and translated only when the articles write the translation
-    /// far more often than the word itself: that is a loanword the translation avoids,
-    /// while a word of the language that looks English ("last" in "last ned", "start")
-    /// stays what it is. Codes stay as they are.
-    fn with_translations(
-        mut self,
-        query: &str,
-        english: &mut Analyzer,
-        lexicon: &Lexicon,
-        searcher: &Searcher,
-        body: Field,
-    ) -> Plan {
-        if lexicon.is_empty() {
-            return self;
-        }
-        for w in &mut self.words {
-            if w.code {
-                continue;
-            }
-            let surface = query
-                .get(w.range.clone())
-                .unwrap_or_default()
-                .to_lowercase();
-            let Some(stem) = english.stem(&surface) else {
-                continue;
-            };
-            for t in lexicon.translations(&stem) {
-                if *t == w.main || w.parts.contains(t) || w.translations.contains(t) {
-                    continue;
-                }
-                let df = searcher
-                    .doc_freq(&Term::from_field_text(body, t))
-                    .unwrap_or(0);
-                if df > LOANWORD_RATIO * w.df {
-                    w.translations.push(t.clone());
-                }
-            }
-        }
-        self
     }
 
     /// Whether the query reads as English: more of its words occur in the English source
