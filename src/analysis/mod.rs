@@ -29,7 +29,7 @@ use std::sync::Arc;
 
 pub use compound::Vocabulary;
 pub use lexicon::Lexicon;
-pub use words::{Word, WordKind, is_code, words};
+pub use words::{Word, WordKind, each_word, is_code, words};
 
 use crate::locale::Locale;
 
@@ -221,6 +221,8 @@ pub struct Analyzer {
     /// Per distinct lower-cased word; FxHash, as this is looked up for every word indexed,
     /// searched and highlighted.
     cache: FxHashMap<String, Cached>,
+    /// A reused buffer for lower-casing words in [`Analyzer::for_each_term`].
+    scratch: String,
 }
 
 impl std::fmt::Debug for Analyzer {
@@ -257,6 +259,7 @@ impl Analyzer {
             overrides,
             vocabulary,
             cache: FxHashMap::default(),
+            scratch: String::new(),
         }
     }
 
@@ -513,8 +516,9 @@ impl Analyzer {
     /// [`Analyzer::analyze`] without positions and without allocating per word: for
     /// highlighting, which runs on every hit's body.
     pub fn for_each_term(&mut self, text: &str, mut f: impl FnMut(&str, Range<usize>, TermKind)) {
-        let mut lower = String::new();
-        for w in words(text) {
+        // One buffer for every call: highlighting calls this for many short stretches.
+        let mut lower = std::mem::take(&mut self.scratch);
+        each_word(text, |w| {
             lower.clear();
             if w.text.is_ascii() {
                 lower.push_str(w.text);
@@ -543,7 +547,7 @@ impl Analyzer {
                         TermKind::Word
                     };
                     let cached = self.cached(&lower);
-                    let Some(stem) = &cached.stem else { continue };
+                    let Some(stem) = &cached.stem else { return };
                     f(stem, w.range.clone(), kind);
                     for (r, s) in &cached.parts {
                         let range = if same_len {
@@ -555,7 +559,8 @@ impl Analyzer {
                     }
                 }
             }
-        }
+        });
+        self.scratch = lower;
     }
 }
 

@@ -49,6 +49,13 @@ fn is_connector(c: char) -> bool {
 /// ```
 pub fn words(text: &str) -> Vec<Word<'_>> {
     let mut out = Vec::new();
+    each_word(text, |w| out.push(w));
+    out
+}
+
+/// [`words`] one at a time, without collecting them: for highlighting, which cuts many
+/// short stretches of every hit.
+pub fn each_word<'a>(text: &'a str, mut f: impl FnMut(Word<'a>)) {
     let mut chars = text.char_indices().peekable();
     while let Some((start, c)) = chars.next() {
         if !c.is_alphanumeric() {
@@ -78,7 +85,7 @@ pub fn words(text: &str) -> Vec<Word<'_>> {
         }
         let run = &text[start..end];
         if is_code(run) {
-            out.push(Word {
+            f(Word {
                 text: run,
                 range: start..end,
                 kind: WordKind::Code,
@@ -86,33 +93,32 @@ pub fn words(text: &str) -> Vec<Word<'_>> {
             // `Outlook.com`, `outlook.live.com`: the whole name is a code, its parts are
             // findable too.
             if joined && run.contains('.') && !run.chars().any(|c| c.is_ascii_digit()) {
-                push_parts(&mut out, run, start);
+                push_parts(&mut f, run, start);
             }
         } else if joined {
             if run.contains(['-', '\'', '’']) {
-                out.push(Word {
+                f(Word {
                     text: run,
                     range: start..end,
                     kind: WordKind::Joined,
                 });
             }
-            push_parts(&mut out, run, start);
+            push_parts(&mut f, run, start);
         } else {
-            out.push(Word {
+            f(Word {
                 text: run,
                 range: start..end,
                 kind: WordKind::Plain,
             });
         }
     }
-    out
 }
 
-fn push_parts<'a>(out: &mut Vec<Word<'a>>, run: &'a str, base: usize) {
+fn push_parts<'a>(f: &mut impl FnMut(Word<'a>), run: &'a str, base: usize) {
     let mut at = 0;
     for piece in run.split(is_connector) {
         if !piece.is_empty() {
-            out.push(Word {
+            f(Word {
                 text: piece,
                 range: base + at..base + at + piece.len(),
                 kind: WordKind::Part,

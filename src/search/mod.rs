@@ -514,14 +514,8 @@ impl Plan {
                     .chain(w.translations.iter().cloned())
             })
             .collect();
-        // Typos the vocabulary corrected are marked through their corrections; an
-        // edit-distance test on every word of a hit is left for the rest.
-        let fuzzy = self
-            .words
-            .iter()
-            .filter(|w| w.near.is_empty())
-            .filter_map(|w| Some((w.main.clone(), w.fuzzy?)))
-            .collect();
-        snippet::Matcher::new(exact, fuzzy).with_probes(analyzer)
+        // Typos are marked through the corrections the search looked for (`near`): a word
+        // no correction reaches matched nothing, in the ranking or here.
+        snippet::Matcher::new(exact).with_probes(analyzer)
     }
 }

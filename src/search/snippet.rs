@@ -1,12 +1,14 @@
 //! The best section of a hit and a snippet that highlights every kind of match: exact,
-//! stemmed, compound part, and fuzzy (tantivy's own snippets miss fuzzy matches).
+//! stemmed, compound part, synonym, translation, and typo (tantivy's own snippets miss
+//! fuzzy matches). A typo is marked through the corrections the search looked for, so
+//! what is marked is what matched.
 
 use std::collections::HashSet;
 
 use rustc_hash::FxHashSet;
 use std::ops::Range;
 
-use crate::analysis::{Analyzer, TermKind};
+use crate::analysis::Analyzer;
 use crate::index::Section;
 
 /// Longest snippet, in characters.
@@ -17,32 +19,25 @@ const LEAD_CHARS: usize = 40;
 /// The terms a snippet marks.
 #[derive(Debug, Clone, Default)]
 pub struct Matcher {
-    /// Index terms: stems, codes, compound parts.
+    /// Index terms: stems, codes, compound parts, corrections of typos.
     pub exact: FxHashSet<String>,
-    /// Query stems with their typo distance.
-    pub fuzzy: Vec<(String, u8)>,
     /// Finds the stretches of text worth analysing (see [`Matcher::with_probes`]);
     /// without it, all text is analysed.
     probes: Option<Probes>,
 }
 
 impl Matcher {
-    pub fn new(exact: FxHashSet<String>, fuzzy: Vec<(String, u8)>) -> Matcher {
+    pub fn new(exact: FxHashSet<String>) -> Matcher {
         Matcher {
             exact,
-            fuzzy,
             probes: None,
         }
     }
 
     /// Analysing every word of every hit is most of a query's time; only words that
     /// contain a probe of a searched term (or a character [`Analyzer::probe_always`]
-    /// names) can match, so only those are analysed. Typo matching can match any word:
-    /// with fuzzy terms, everything is analysed still.
+    /// names) can match, so only those are analysed.
     pub fn with_probes(mut self, analyzer: &Analyzer) -> Matcher {
-        if !self.fuzzy.is_empty() {
-            return self;
-        }
         let mut patterns: Vec<String> = Vec::new();
         for term in &self.exact {
             for p in analyzer.probes(term) {
@@ -63,8 +58,8 @@ impl Matcher {
     fn find(&self, text: &str, analyzer: &mut Analyzer) -> Vec<(Range<usize>, String)> {
         let mut matched: Vec<(Range<usize>, String)> = Vec::new();
         let mut scan = |chunk: Range<usize>, matched: &mut Vec<(Range<usize>, String)>| {
-            analyzer.for_each_term(&text[chunk.clone()], |term, range, kind| {
-                if self.matches(term, kind) {
+            analyzer.for_each_term(&text[chunk.clone()], |term, range, _kind| {
+                if self.matches(term) {
                     matched.push((
                         chunk.start + range.start..chunk.start + range.end,
                         term.to_owned(),
@@ -100,18 +95,8 @@ impl Matcher {
         matched
     }
 
-    fn matches(&self, term: &str, kind: TermKind) -> bool {
-        if self.exact.contains(term) {
-            return true;
-        }
-        kind != TermKind::Code
-            && self.fuzzy.iter().any(|(q, d)| {
-                // Cheap tests first: this runs on every word of every hit.
-                let d = usize::from(*d);
-                q.len().abs_diff(term.len()) <= 2 * d
-                    && q.chars().next() == term.chars().next()
-                    && within(q, term, d)
-            })
+    fn matches(&self, term: &str) -> bool {
+        self.exact.contains(term)
     }
 }
 
@@ -429,11 +414,12 @@ mod tests {
                 end: body.len(),
             },
         ];
+        // "synkronsiering" was typed; the search corrected it to "synkronisering".
         let m = Matcher::new(
-            ["passord".to_owned(), "feil".to_owned()]
+            ["passord", "feil", "synkronisering"]
                 .into_iter()
+                .map(str::to_owned)
                 .collect(),
-            vec![("synkronisering".to_owned(), 2)],
         )
         .with_probes(&a);
         let s = best_section(body, &sections, &m, &mut a);
@@ -448,9 +434,10 @@ mod tests {
             "{marked:?} in {}",
             s.text
         );
+        assert!(marked.contains(&"passord".to_owned()), "{marked:?}");
         assert!(
-            marked.contains(&"synkronsiering".to_owned()),
-            "fuzzy: {marked:?}"
+            !marked.contains(&"synkronsiering".to_owned()),
+            "a misspelling in the article matched nothing: {marked:?}"
         );
         assert!(marked.contains(&"feiler".to_owned()), "stemmed: {marked:?}");
     }
@@ -511,7 +498,7 @@ mod tests {
                 terms.sort();
                 terms.dedup();
                 for chunk in terms.chunks(7) {
-                    let plain = Matcher::new(chunk.iter().cloned().collect(), Vec::new());
+                    let plain = Matcher::new(chunk.iter().cloned().collect());
                     let probed = plain.clone().with_probes(&a);
                     assert!(probed.probes.is_some());
                     assert_eq!(
