@@ -420,5 +420,22 @@ fn the_alchemy_lexicon_translates_the_loanwords_admins_type() {
     // Product names are the same in every language: nothing to translate.
     assert!(nb.lexicon.translations("sharepoint").is_empty());
     drop((nb, nl));
+
+    // A query in English finds the Norwegian article: its words through the lexicon
+    // ("calendar" is the "kalender" of "Kalenderhendelser"), the whole by the English
+    // anchor and file name the plain translation kept.
+    for (query, path) in [
+        (
+            "calendar events missing",
+            "AlchemyInsights/calendar-events-missing.md",
+        ),
+        (
+            "user cannot receive email from gmail",
+            "AlchemyInsights/unable-to-receive-email-from-gmail-accounts.md",
+        ),
+    ] {
+        let v = search(&index, "nb-NO", query);
+        assert_eq!(v["hits"][0]["path"], path, "{query}: {v}");
+    }
     std::fs::remove_dir_all(&index).unwrap();
 }

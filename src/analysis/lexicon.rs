@@ -252,19 +252,24 @@ fn english_words(english: &mut Analyzer, text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The target terms of a text, one per word: a word's stem (not its compound parts,
-/// which would win the links of the compound they are more common than: "flyt" of
-/// "arbeidsflyt" for "workflow", and then "postflyt" would match too), a hyphenated run's
-/// joined form ("epost", not "e" and "post"). Codes are left out, as on the English side.
+/// The target terms of a text: each word's stem and its compound parts ("kalender" of
+/// "Kalenderhendelser" is what "calendar" becomes, the compound is "calendar events"), a
+/// hyphenated run's joined form only ("epost", not "e" and "post", which would tie with
+/// it). Codes are left out, as on the English side.
 fn target_words(target: &mut Analyzer, text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let mut word: std::ops::Range<usize> = 0..0;
+    // The run the last whole term stood for, and whether it was a plain word.
+    let mut run: std::ops::Range<usize> = 0..0;
+    let mut plain = true;
     for term in target.analyze(text) {
-        let inside = term.range.start >= word.start && term.range.end <= word.end;
-        if inside && !word.is_empty() {
+        let inside = !run.is_empty() && term.range.start >= run.start && term.range.end <= run.end;
+        if inside && !plain {
             continue;
         }
-        word = term.range.clone();
+        if !inside {
+            run = term.range.clone();
+            plain = term.kind == TermKind::Word;
+        }
         if term.kind != TermKind::Code && telling(&term.text, false) {
             out.push(term.text);
         }

@@ -43,7 +43,7 @@ pub struct SearchDocument {
 
 impl SearchDocument {
     pub fn of(article: &Article) -> SearchDocument {
-        let english = match article.form() {
+        let mut english = match article.form() {
             ArticleForm::Bilingual => article
                 .source_markdown()
                 .map(|md| markdown_to_text(body_of(&md)))
@@ -137,6 +137,15 @@ impl SearchDocument {
                     &markdown_to_text(article.target_of(seg)),
                 );
             }
+        }
+        if article.form() == ArticleForm::Plain {
+            // A plain translation's only English is what it kept of the source: heading
+            // anchors and the file name. An English query finds the article by them.
+            let kept: Vec<String> = parallel
+                .iter()
+                .map(|(e, _)| e.replace(['-', '_'], " "))
+                .collect();
+            english = kept.join("\n");
         }
         SearchDocument {
             file: article.path().to_string_lossy().into_owned(),

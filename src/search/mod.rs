@@ -387,8 +387,11 @@ impl Plan {
         Plan { words }
     }
 
-    /// Whether the query reads as English: more of its words occur in the English source
-    /// text than in the translation.
+    /// Whether the query reads as English: most of its words are more common in the
+    /// English source text (for a plain translation: its English anchors and file name)
+    /// than in the translation. Counting where a word is known is not enough: English
+    /// words turn up in Norwegian text too ("not", "calendar" in a product name), just
+    /// rarely.
     fn looks_english(
         &self,
         query: &str,
@@ -396,18 +399,25 @@ impl Plan {
         searcher: &Searcher,
         english_field: Field,
     ) -> bool {
-        let known_here = self.words.iter().filter(|w| w.df > 0).count();
-        let known_in_english = english
-            .analyze(query)
-            .iter()
-            .filter(|t| {
-                searcher
-                    .doc_freq(&Term::from_field_text(english_field, &t.text))
-                    .unwrap_or(0)
-                    > 0
-            })
-            .count();
-        known_in_english > known_here
+        let english_terms = english.analyze(query);
+        let (mut voted, mut english_votes) = (0, 0);
+        for w in &self.words {
+            // The word's English reading; an English stop word ("is") does not vote.
+            let Some(t) = english_terms
+                .iter()
+                .find(|t| t.range.start == w.range.start)
+            else {
+                continue;
+            };
+            let english_df = searcher
+                .doc_freq(&Term::from_field_text(english_field, &t.text))
+                .unwrap_or(0);
+            voted += 1;
+            if english_df > w.df {
+                english_votes += 1;
+            }
+        }
+        2 * english_votes > voted
     }
 
     fn query(&self, f: &index::Fields, english: Option<(&mut Analyzer, &str)>) -> Box<dyn Query> {
