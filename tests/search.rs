@@ -177,6 +177,32 @@ fn english_words_in_a_local_query_find_their_translation() {
 }
 
 #[test]
+fn a_typo_is_marked_through_its_correction() {
+    let index = indexed("search-typo");
+    // "synkronsiering" is no word of the seeds; "synkronisering" is, and is what is marked.
+    let v = search(&index, "nb-NO", "synkronsiering");
+    let first = &v["hits"][0];
+    let snippet: Vec<char> = first["snippet"].as_str().unwrap().chars().collect();
+    let marked: Vec<String> = first["highlights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            let (a, b) = (
+                h[0].as_u64().unwrap() as usize,
+                h[1].as_u64().unwrap() as usize,
+            );
+            snippet[a..b].iter().collect::<String>().to_lowercase()
+        })
+        .collect();
+    assert!(
+        marked.iter().any(|w| w.starts_with("synkronis")),
+        "{marked:?}"
+    );
+    std::fs::remove_dir_all(&index).unwrap();
+}
+
+#[test]
 fn hard_queries_get_answers_not_errors() {
     let index = indexed("search-hard");
     let ix = index.to_str().unwrap();
@@ -407,6 +433,7 @@ fn the_alchemy_lexicon_translates_the_loanwords_admins_type() {
         (&nb.lexicon, "spam", "søppelpost"),
         (&nb.lexicon, "attach", "vedlegg"),
         (&nb.lexicon, "password", "passord"),
+        (&nb.lexicon, "workflow", "arbeidsflyt"),
         (&nl.lexicon, "workflow", "werkstroom"),
         (&nl.lexicon, "slow", "traag"),
         (&nl.lexicon, "password", "wachtwoord"),

@@ -28,15 +28,14 @@
 //! .iter()
 //! .map(|(e, t)| (e.to_string(), t.to_string()))
 //! .collect();
-//! let mut en = Analyzer::new(Language::English, Arc::new(Vocabulary::default()));
-//! let mut nb = Analyzer::new(Language::Norwegian, Arc::new(Vocabulary::default()));
-//! let lexicon = Lexicon::learn(&pairs, &mut en, &mut nb);
+//! let en = Analyzer::new(Language::English, Arc::new(Vocabulary::default()));
+//! let nb = Analyzer::new(Language::Norwegian, Arc::new(Vocabulary::default()));
+//! let lexicon = Lexicon::learn(&pairs, &en, &nb);
 //! assert_eq!(lexicon.translations("spam"), ["søppelpost"]);
 //! ```
 
-use std::collections::HashSet;
-
-use rustc_hash::FxHashMap;
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{Analyzer, TermKind};
 
@@ -62,11 +61,7 @@ impl Lexicon {
     /// their hyphens, or source segments) beside the translation of the same thing.
     /// `english` and `target` are the analyzers of the two sides; keys are English stems,
     /// translations are the target's index terms.
-    pub fn learn(
-        pairs: &[(String, String)],
-        english: &mut Analyzer,
-        target: &mut Analyzer,
-    ) -> Lexicon {
+    pub fn learn(pairs: &[(String, String)], english: &Analyzer, target: &Analyzer) -> Lexicon {
         let mut names: Vec<String> = Vec::new();
         let mut ids: FxHashMap<String, u32> = FxHashMap::default();
         let mut intern = |s: String| -> u32 {
@@ -75,37 +70,35 @@ impl Lexicon {
                 (names.len() - 1) as u32
             })
         };
-        let mut seen: HashSet<(Vec<u32>, Vec<u32>)> = HashSet::new();
-        let mut sides: Vec<(Vec<u32>, Vec<u32>)> = Vec::new();
-        for (e, t) in pairs {
-            let english_words = english_words(english, e);
-            if english_words.is_empty() || english_words.len() > Lexicon::MAX_PAIR_WORDS {
-                continue;
-            }
-            let mut ts: Vec<String> = target_words(target, t);
-            // A word both sides write ("SharePoint", "protection") is a name or a loan
-            // the translation kept, not a translation: it leaves the pair on both sides,
-            // however differently the two stemmers cut it.
-            let mut es: Vec<u32> = Vec::new();
-            for (stem, surface) in english_words {
-                let same = target.stem(&surface);
-                if let Some(i) = same.and_then(|same| ts.iter().position(|t| *t == same)) {
-                    ts.swap_remove(i);
-                    continue;
-                }
-                es.push(intern(stem));
-            }
+        // Analysis is most of the work (a span corpus has a hundred thousand pairs): in
+        // parallel, one pair of analyzers per thread.
+        // Big chunks: each analyzer's stem cache pays off over many pairs.
+        let chunk = pairs.len().div_ceil(rayon::current_num_threads()).max(1);
+        let analysed: Vec<Option<(Vec<String>, Vec<String>)>> = pairs
+            .par_chunks(chunk)
+            .flat_map_iter(|chunk| {
+                let (mut english, mut target) = (english.clone(), target.clone());
+                chunk
+                    .iter()
+                    .map(|(e, t)| sides_of(&mut english, &mut target, e, t))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        // The same heading in two files (a copy of an article) is one piece of evidence,
+        // not two. What is learned does not depend on the order of the pairs.
+        let mut sides: FxHashSet<(Vec<u32>, Vec<u32>)> = FxHashSet::default();
+        for (es, ts) in analysed.into_iter().flatten() {
+            let mut es: Vec<u32> = es.into_iter().map(&mut intern).collect();
             let mut ts: Vec<u32> = ts.into_iter().map(&mut intern).collect();
             es.sort_unstable();
             es.dedup();
             ts.sort_unstable();
             ts.dedup();
-            // The same heading in two files (a copy of an article) is one piece of
-            // evidence, not two.
-            if !es.is_empty() && !ts.is_empty() && seen.insert((es.clone(), ts.clone())) {
-                sides.push((es, ts));
+            if !es.is_empty() && !ts.is_empty() {
+                sides.insert((es, ts));
             }
         }
+        let sides: Vec<(Vec<u32>, Vec<u32>)> = sides.into_iter().collect();
 
         let mut english_count: FxHashMap<u32, u32> = FxHashMap::default();
         let mut target_count: FxHashMap<u32, u32> = FxHashMap::default();
@@ -125,32 +118,20 @@ impl Lexicon {
             2.0 * both[&(e, t)] as f32 / (english_count[&e] + target_count[&t]) as f32
         };
 
-        let mut links: FxHashMap<(u32, u32), u32> = FxHashMap::default();
-        let mut candidates: Vec<(f32, u32, u32)> = Vec::new();
-        for (es, ts) in &sides {
-            candidates.clear();
-            for e in es {
-                for t in ts {
-                    candidates.push((dice(*e, *t), *e, *t));
+        // Each pair is linked on its own: in parallel, each thread with its own counts.
+        let links = sides
+            .par_iter()
+            .fold(Linking::default, |mut linking, (es, ts)| {
+                linking.link(es, ts, &dice, &names);
+                linking
+            })
+            .map(|linking| linking.links)
+            .reduce(FxHashMap::default, |mut a, b| {
+                for (k, n) in b {
+                    *a.entry(k).or_default() += n;
                 }
-            }
-            // Best first; ties by name, so that what is learned does not depend on the
-            // order the pairs came in.
-            candidates.sort_unstable_by(|a, b| {
-                b.0.total_cmp(&a.0)
-                    .then_with(|| names[a.1 as usize].cmp(&names[b.1 as usize]))
-                    .then_with(|| names[a.2 as usize].cmp(&names[b.2 as usize]))
+                a
             });
-            let (mut used_e, mut used_t) = (Vec::new(), Vec::new());
-            for &(_, e, t) in &candidates {
-                if used_e.contains(&e) || used_t.contains(&t) {
-                    continue;
-                }
-                used_e.push(e);
-                used_t.push(t);
-                *links.entry((e, t)).or_default() += 1;
-            }
-        }
 
         let mut found: FxHashMap<u32, Vec<(u32, u32)>> = FxHashMap::default();
         for (&(e, t), &n) in &links {
@@ -239,6 +220,73 @@ impl Lexicon {
     }
 }
 
+/// Links counted over pairs, (English id, target id) → pairs linking them.
+#[derive(Default)]
+struct Linking {
+    links: FxHashMap<(u32, u32), u32>,
+    /// Reused for every pair: (Dice, English id, target id).
+    candidates: Vec<(f32, u32, u32)>,
+}
+
+impl Linking {
+    /// Competitive linking within one pair: the best candidate first, each word of either
+    /// side linked once.
+    fn link(&mut self, es: &[u32], ts: &[u32], dice: &impl Fn(u32, u32) -> f32, names: &[String]) {
+        self.candidates.clear();
+        for e in es {
+            for t in ts {
+                self.candidates.push((dice(*e, *t), *e, *t));
+            }
+        }
+        // Best first. A compound and its first part always go together, so they tie: the
+        // longer target term, the whole word, wins. Then by name, so that what is learned
+        // does not depend on the order of the pairs.
+        self.candidates.sort_unstable_by(|a, b| {
+            let (ta, tb) = (&names[a.2 as usize], &names[b.2 as usize]);
+            b.0.total_cmp(&a.0)
+                .then_with(|| tb.len().cmp(&ta.len()))
+                .then_with(|| names[a.1 as usize].cmp(&names[b.1 as usize]))
+                .then_with(|| ta.cmp(tb))
+        });
+        let (mut used_e, mut used_t) = (Vec::new(), Vec::new());
+        for &(_, e, t) in &self.candidates {
+            if used_e.contains(&e) || used_t.contains(&t) {
+                continue;
+            }
+            used_e.push(e);
+            used_t.push(t);
+            *self.links.entry((e, t)).or_default() += 1;
+        }
+    }
+}
+
+/// One pair read for learning: the English stems and the target terms, without the words
+/// both sides write ("SharePoint", "protection": a name or a loan the translation kept, not
+/// a translation, however differently the two stemmers cut it). `None` when the English
+/// says nothing or too much.
+fn sides_of(
+    english: &mut Analyzer,
+    target: &mut Analyzer,
+    e: &str,
+    t: &str,
+) -> Option<(Vec<String>, Vec<String>)> {
+    let english_words = english_words(english, e);
+    if english_words.is_empty() || english_words.len() > Lexicon::MAX_PAIR_WORDS {
+        return None;
+    }
+    let mut ts: Vec<String> = target_words(target, t);
+    let mut es: Vec<String> = Vec::new();
+    for (stem, surface) in english_words {
+        let same = target.stem(&surface);
+        if let Some(i) = same.and_then(|same| ts.iter().position(|t| *t == same)) {
+            ts.swap_remove(i);
+            continue;
+        }
+        es.push(stem);
+    }
+    Some((es, ts))
+}
+
 /// The English words of a text as (stem, lower-cased word): hyphens and underscores
 /// separate words (anchors and file names are slugs), stop words and short or numeric
 /// words are left out.
@@ -298,9 +346,9 @@ mod tests {
             .iter()
             .map(|(e, t)| ((*e).to_owned(), (*t).to_owned()))
             .collect();
-        let mut en = Analyzer::new(Language::English, Arc::new(Vocabulary::default()));
-        let mut target = Analyzer::new(language, Arc::new(Vocabulary::default()));
-        Lexicon::learn(&pairs, &mut en, &mut target)
+        let en = Analyzer::new(Language::English, Arc::new(Vocabulary::default()));
+        let target = Analyzer::new(language, Arc::new(Vocabulary::default()));
+        Lexicon::learn(&pairs, &en, &target)
     }
 
     #[test]
@@ -371,6 +419,52 @@ mod tests {
         // Typed in a query as a slug or a sentence: the same stem.
         assert_eq!(l.lookup(&mut en, "Email-delivery"), ["epost"]);
         assert_eq!(l.lookup(&mut en, "emails"), ["epost"]);
+    }
+
+    #[test]
+    fn compound_parts_are_translations_and_whole_compounds_too() {
+        // A vocabulary that splits "kalenderhendelser", "kalenderdeling" and the others.
+        let mut v = Vocabulary::default();
+        for _ in 0..3 {
+            for w in [
+                "kalender",
+                "hendelser",
+                "deling",
+                "tillatelser",
+                "arbeid",
+                "arbeidsflyt",
+                "post",
+                "flyt",
+            ] {
+                v.add(w);
+            }
+        }
+        let pairs: Vec<(String, String)> = [
+            ("calendar-events-missing", "Kalenderhendelser mangler"),
+            ("calendar-sharing", "Kalenderdeling"),
+            ("calendar-permissions", "Kalendertillatelser"),
+            ("calendar-not-updating", "Kalenderen oppdateres ikke"),
+            ("workflow-is-not-starting", "Arbeidsflyten starter ikke"),
+            (
+                "workflow-email-not-sent",
+                "E-post fra arbeidsflyten sendes ikke",
+            ),
+            ("workflow-troubleshooting", "Feilsøke arbeidsflyt"),
+            ("mail-flow", "Postflyt"),
+            ("mail-flow-rules", "Regler for postflyt"),
+        ]
+        .iter()
+        .map(|(e, t)| ((*e).to_owned(), (*t).to_owned()))
+        .collect();
+        let en = Analyzer::new(Language::English, Arc::new(Vocabulary::default()));
+        let nb = Analyzer::new(Language::Norwegian, Arc::new(v));
+        let l = Lexicon::learn(&pairs, &en, &nb);
+        // "calendar" is the head of every "kalender…" compound: the part is its translation.
+        assert_eq!(l.translations("calendar"), ["kalend"]);
+        // "workflow" is the whole word "arbeidsflyt" (split into "arbeid" and "flyt" as
+        // well), not the "flyt" it shares with "postflyt": the whole word is the one
+        // always beside it.
+        assert_eq!(l.translations("workflow"), ["arbeidsflyt"]);
     }
 
     #[test]

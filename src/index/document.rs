@@ -32,7 +32,8 @@ pub struct SearchDocument {
     pub headings: String,
     /// Plain text of the translation (no hidden English), section after section.
     pub body: String,
-    /// Plain text of the English source, for span articles.
+    /// Plain text of the English source: a span article's sources, or the English
+    /// heading anchors and file name a plain translation kept.
     pub english: String,
     pub sections: Vec<Section>,
     pub translation: Option<String>,
@@ -272,5 +273,37 @@ mod tests {
         let d = SearchDocument::of(&a);
         assert!(d.body.contains("Hei verden") && !d.body.contains("Hello"));
         assert!(d.english.contains("Hello world"));
+        assert!(
+            d.parallel
+                .contains(&("Hello world".to_owned(), "Hei verden".to_owned()))
+        );
+    }
+
+    #[test]
+    fn a_plain_translation_keeps_its_english_anchors_and_file_name() {
+        let a = Article::parse(
+            "nb-NO/x/workflow-is-not-starting.md",
+            "---\ntitle: Arbeidsflyten starter ikke\n---\n# <a name=\"workflow-is-not-starting\"></a>Arbeidsflyten starter ikke\n\nTekst.\n\n## <a name=\"more-help\"></a>Mer hjelp\n\n## Slik gjør du\n",
+        );
+        let d = SearchDocument::of(&a);
+        // The anchor slugged from its own heading ("slik-gjør-du") is no English.
+        assert_eq!(
+            d.parallel,
+            [
+                (
+                    "workflow-is-not-starting".to_owned(),
+                    "Arbeidsflyten starter ikke".to_owned()
+                ),
+                ("more-help".to_owned(), "Mer hjelp".to_owned()),
+                (
+                    "workflow-is-not-starting".to_owned(),
+                    "Arbeidsflyten starter ikke".to_owned()
+                ),
+            ]
+        );
+        assert_eq!(
+            d.english,
+            "workflow is not starting\nmore help\nworkflow is not starting"
+        );
     }
 }

@@ -86,7 +86,8 @@ pub struct Fields {
     pub headings: Field,
     /// The translated text (never the hidden English), sections one after another.
     pub body: Field,
-    /// The English source text rebuilt from the spans.
+    /// The English source text: rebuilt from the spans, or for a plain translation the
+    /// English heading anchors and file name it kept.
     pub english: Field,
     /// JSON: the sections of `body` with their anchors.
     pub sections: Field,
@@ -502,11 +503,10 @@ fn build_locale(
         .iter()
         .map(|(_, e, t)| (e.clone(), t.clone()))
         .collect();
-    let mut english = Analyzer::new(Language::English, Arc::new(Vocabulary::default()));
     let lexicon = Lexicon::learn(
         &pairs,
-        &mut english,
-        &mut Analyzer::new(Language::of(locale), vocabulary.clone()),
+        &Analyzer::new(Language::English, Arc::new(Vocabulary::default())),
+        &Analyzer::new(Language::of(locale), vocabulary.clone()),
     );
 
     let vocab_text = vocabulary.to_tsv();
@@ -554,7 +554,8 @@ fn build_locale(
     }
     let reader = index.reader().map_err(tantivy_err(&dir))?;
     report.documents = reader.searcher().num_docs() as usize;
-    report.vocabulary = vocabulary.len();
+    // The words kept beside the index, as an incremental build reports them too.
+    report.vocabulary = vocab_text.lines().count();
     report.lexicon = lexicon.len();
     Ok((report, skipped))
 }

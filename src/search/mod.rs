@@ -402,7 +402,8 @@ impl Plan {
         let english_terms = english.analyze(query);
         let (mut voted, mut english_votes) = (0, 0);
         for w in &self.words {
-            // The word's English reading; an English stop word ("is") does not vote.
+            // The word's English reading; an English stop word ("is") does not vote, nor
+            // does a code (no language's) or a word neither side knows (a typo).
             let Some(t) = english_terms
                 .iter()
                 .find(|t| t.range.start == w.range.start)
@@ -412,6 +413,9 @@ impl Plan {
             let english_df = searcher
                 .doc_freq(&Term::from_field_text(english_field, &t.text))
                 .unwrap_or(0);
+            if w.code || (english_df == 0 && w.df == 0) {
+                continue;
+            }
             voted += 1;
             if english_df > w.df {
                 english_votes += 1;
@@ -511,7 +515,7 @@ impl Plan {
         Box::new(BooleanQuery::new(clauses))
     }
 
-    /// What snippets mark: the terms searched for, and how far a typo may go.
+    /// What snippets mark: the terms searched for, typo corrections included.
     fn matcher(&self, analyzer: &Analyzer) -> snippet::Matcher {
         let exact = self
             .words
