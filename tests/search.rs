@@ -30,11 +30,16 @@ fn copy_dir(from: &Path, to: &Path) {
 
 /// An index of `content/` in a fresh temporary folder.
 fn indexed(name: &str) -> PathBuf {
+    index_of(Path::new("content"), name)
+}
+
+/// An index of `content` in a fresh temporary folder.
+fn index_of(content: &Path, name: &str) -> PathBuf {
     let index = temp(name);
     let out = remedy(&[
         "index",
         "--content",
-        "content",
+        content.to_str().unwrap(),
         "--index",
         index.to_str().unwrap(),
     ]);
@@ -67,6 +72,33 @@ fn search(index: &Path, locale: &str, query: &str) -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// The highlighted stretches of a hit's snippet, lower-cased.
+fn marked(hit: &Value) -> Vec<String> {
+    let snippet: Vec<char> = hit["snippet"].as_str().unwrap().chars().collect();
+    hit["highlights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            let (a, b) = (
+                h[0].as_u64().unwrap() as usize,
+                h[1].as_u64().unwrap() as usize,
+            );
+            snippet[a..b].iter().collect::<String>().to_lowercase()
+        })
+        .collect()
+}
+
+/// The first hit of a Norwegian query marks a word that starts with `prefix`.
+fn assert_first_hit_marks(index: &Path, query: &str, prefix: &str) {
+    let v = search(index, "nb-NO", query);
+    let words = marked(&v["hits"][0]);
+    assert!(
+        words.iter().any(|w| w.starts_with(prefix)),
+        "{query}: {words:?}"
+    );
+}
+
 #[test]
 fn index_then_search_follows_the_eval_contract() {
     let index = indexed("search-contract");
@@ -97,13 +129,7 @@ fn index_then_search_follows_the_eval_contract() {
     let scores: Vec<f64> = hits.iter().map(|h| h["score"].as_f64().unwrap()).collect();
     assert!(scores.windows(2).all(|w| w[0] >= w[1]));
     // Highlights point at matched words of the snippet.
-    let snippet: Vec<char> = first["snippet"].as_str().unwrap().chars().collect();
-    for h in first["highlights"].as_array().unwrap() {
-        let (a, b) = (
-            h[0].as_u64().unwrap() as usize,
-            h[1].as_u64().unwrap() as usize,
-        );
-        let word = snippet[a..b].iter().collect::<String>().to_lowercase();
+    for word in marked(first) {
         assert!(
             ["passord", "synkroniser", "ikke"]
                 .iter()
@@ -139,37 +165,13 @@ fn english_words_in_a_local_query_find_their_translation() {
     // The seeds pair "troubleshoot" with "feilsøke" (span sources beside their targets);
     // the Norwegian text never writes "troubleshoot", and the query is not English enough
     // for the English field. Without the lexicon only "synkronisering" would match.
-    let v = search(&index, "nb-NO", "troubleshoot synkronisering");
-    let first = &v["hits"][0];
-    let snippet: Vec<char> = first["snippet"].as_str().unwrap().chars().collect();
-    let marked: Vec<String> = first["highlights"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| {
-            let (a, b) = (
-                h[0].as_u64().unwrap() as usize,
-                h[1].as_u64().unwrap() as usize,
-            );
-            snippet[a..b].iter().collect::<String>().to_lowercase()
-        })
-        .collect();
-    assert!(
-        marked.iter().any(|w| w.starts_with("feilsøk")),
-        "{marked:?}"
-    );
+    assert_first_hit_marks(&index, "troubleshoot synkronisering", "feilsøk");
 
     // "last" is learned as "siste" (the English "Last synchronized"), but in Norwegian it is
     // "last ned", written about as often as "siste": a word of the language, not a loan.
     let v = search(&index, "nb-NO", "last ned");
     for hit in v["hits"].as_array().unwrap() {
-        let snippet: Vec<char> = hit["snippet"].as_str().unwrap().chars().collect();
-        for h in hit["highlights"].as_array().unwrap() {
-            let (a, b) = (
-                h[0].as_u64().unwrap() as usize,
-                h[1].as_u64().unwrap() as usize,
-            );
-            let word = snippet[a..b].iter().collect::<String>().to_lowercase();
+        for word in marked(hit) {
             assert!(!word.starts_with("sist"), "{word} marked for \"last\"");
         }
     }
@@ -180,25 +182,7 @@ fn english_words_in_a_local_query_find_their_translation() {
 fn a_typo_is_marked_through_its_correction() {
     let index = indexed("search-typo");
     // "synkronsiering" is no word of the seeds; "synkronisering" is, and is what is marked.
-    let v = search(&index, "nb-NO", "synkronsiering");
-    let first = &v["hits"][0];
-    let snippet: Vec<char> = first["snippet"].as_str().unwrap().chars().collect();
-    let marked: Vec<String> = first["highlights"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| {
-            let (a, b) = (
-                h[0].as_u64().unwrap() as usize,
-                h[1].as_u64().unwrap() as usize,
-            );
-            snippet[a..b].iter().collect::<String>().to_lowercase()
-        })
-        .collect();
-    assert!(
-        marked.iter().any(|w| w.starts_with("synkronis")),
-        "{marked:?}"
-    );
+    assert_first_hit_marks(&index, "synkronsiering", "synkronis");
     std::fs::remove_dir_all(&index).unwrap();
 }
 
@@ -318,15 +302,7 @@ fn rebuilds_read_only_what_changed_and_fallback_fills_gaps() {
     assert_eq!(v["hits"][0]["path"], "password-sync.md");
     // The lexicon is relearned from all articles' parallel text, not only the changed
     // one's: the same as a full build of what is there now.
-    let fresh = temp("search-incremental-fresh");
-    let out = remedy(&[
-        "index",
-        "--content",
-        content.to_str().unwrap(),
-        "--index",
-        fresh.to_str().unwrap(),
-    ]);
-    assert!(out.status.success());
+    let fresh = index_of(&content, "search-incremental-fresh");
     let full = remedy::index::open(&fresh, &"nb-NO".parse().unwrap()).unwrap();
     assert!(!full.lexicon.is_empty());
     assert_eq!(li.lexicon, full.lexicon);
@@ -412,19 +388,7 @@ fn the_alchemy_lexicon_translates_the_loanwords_admins_type() {
     let Some(alchemy) = common::corpus("alchemy") else {
         return;
     };
-    let index = temp("search-alchemy-lexicon");
-    let out = remedy(&[
-        "index",
-        "--content",
-        alchemy.to_str().unwrap(),
-        "--index",
-        index.to_str().unwrap(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let index = index_of(&alchemy, "search-alchemy-lexicon");
     // Learned from the English anchors and file names beside the translated headings and
     // titles: no span in this corpus, no list written by hand.
     let nb = remedy::index::open(&index, &"nb-NO".parse().unwrap()).unwrap();

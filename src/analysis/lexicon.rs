@@ -342,12 +342,17 @@ mod tests {
     use crate::analysis::{Language, Vocabulary};
 
     fn learn(pairs: &[(&str, &str)], language: Language) -> Lexicon {
+        learn_with(pairs, language, Vocabulary::default())
+    }
+
+    /// With a vocabulary for the target side, which splits its compounds.
+    fn learn_with(pairs: &[(&str, &str)], language: Language, vocabulary: Vocabulary) -> Lexicon {
         let pairs: Vec<(String, String)> = pairs
             .iter()
             .map(|(e, t)| ((*e).to_owned(), (*t).to_owned()))
             .collect();
         let en = Analyzer::new(Language::English, Arc::new(Vocabulary::default()));
-        let target = Analyzer::new(language, Arc::new(Vocabulary::default()));
+        let target = Analyzer::new(language, Arc::new(vocabulary));
         Lexicon::learn(&pairs, &en, &target)
     }
 
@@ -439,26 +444,24 @@ mod tests {
                 v.add(w);
             }
         }
-        let pairs: Vec<(String, String)> = [
-            ("calendar-events-missing", "Kalenderhendelser mangler"),
-            ("calendar-sharing", "Kalenderdeling"),
-            ("calendar-permissions", "Kalendertillatelser"),
-            ("calendar-not-updating", "Kalenderen oppdateres ikke"),
-            ("workflow-is-not-starting", "Arbeidsflyten starter ikke"),
-            (
-                "workflow-email-not-sent",
-                "E-post fra arbeidsflyten sendes ikke",
-            ),
-            ("workflow-troubleshooting", "Feilsøke arbeidsflyt"),
-            ("mail-flow", "Postflyt"),
-            ("mail-flow-rules", "Regler for postflyt"),
-        ]
-        .iter()
-        .map(|(e, t)| ((*e).to_owned(), (*t).to_owned()))
-        .collect();
-        let en = Analyzer::new(Language::English, Arc::new(Vocabulary::default()));
-        let nb = Analyzer::new(Language::Norwegian, Arc::new(v));
-        let l = Lexicon::learn(&pairs, &en, &nb);
+        let l = learn_with(
+            &[
+                ("calendar-events-missing", "Kalenderhendelser mangler"),
+                ("calendar-sharing", "Kalenderdeling"),
+                ("calendar-permissions", "Kalendertillatelser"),
+                ("calendar-not-updating", "Kalenderen oppdateres ikke"),
+                ("workflow-is-not-starting", "Arbeidsflyten starter ikke"),
+                (
+                    "workflow-email-not-sent",
+                    "E-post fra arbeidsflyten sendes ikke",
+                ),
+                ("workflow-troubleshooting", "Feilsøke arbeidsflyt"),
+                ("mail-flow", "Postflyt"),
+                ("mail-flow-rules", "Regler for postflyt"),
+            ],
+            Language::Norwegian,
+            v,
+        );
         // "calendar" is the head of every "kalender…" compound: the part is its translation.
         assert_eq!(l.translations("calendar"), ["kalend"]);
         // "workflow" is the whole word "arbeidsflyt" (split into "arbeid" and "flyt" as
