@@ -303,7 +303,8 @@ fn english_words(english: &mut Analyzer, text: &str) -> Vec<(String, String)> {
 /// The target terms of a text: each word's stem and its compound parts ("kalender" of
 /// "Kalenderhendelser" is what "calendar" becomes, the compound is "calendar events"), a
 /// hyphenated run's joined form only ("epost", not "e" and "post", which would tie with
-/// it). Codes are left out, as on the English side.
+/// it; a run analysis gives no joined term, like "f.eks", keeps its parts). Codes are left
+/// out, as on the English side.
 fn target_words(target: &mut Analyzer, text: &str) -> Vec<String> {
     let mut out = Vec::new();
     // The run the last whole term stood for, and whether it was a plain word.
