@@ -7,8 +7,9 @@
 //! incremental build relearns it from all articles, not only the changed ones).
 //!
 //! **Atomic.** Every build ends in one tantivy commit whose payload names the vocabulary,
-//! parallel text, lexicon and manifest files written before it. A build that fails or is killed leaves the last
-//! commit, and the files it names, in place: the previous index keeps working.
+//! parallel text, lexicon and manifest files written before it. A build that fails or is
+//! killed leaves the last commit, and the files it names, in place: the previous index
+//! keeps working.
 //!
 //! **Incremental.** The manifest records each file's size and modification time; a
 //! rebuild re-reads only files that changed, appeared or disappeared. `--full` re-reads
