@@ -277,10 +277,20 @@ fn rebuilds_read_only_what_changed_and_fallback_fills_gaps() {
     let first = build();
     assert_eq!(first["locales"]["nb-NO"]["read"], 4);
     assert_eq!(first["locales"]["nb-NO"]["full"], true);
+    let meta = || std::fs::read_to_string(index.join("nb-NO/meta.json")).unwrap();
+    let before = meta();
     let second = build();
     assert_eq!(second["locales"]["nb-NO"]["read"], 0);
     assert_eq!(second["locales"]["nb-NO"]["unchanged"], 4);
     assert_eq!(second["locales"]["nb-NO"]["documents"], 4);
+    // Nothing changed: no new commit, and the counts are those of the first build.
+    assert_eq!(meta(), before);
+    for count in ["vocabulary", "lexicon"] {
+        assert_eq!(
+            second["locales"]["nb-NO"][count],
+            first["locales"]["nb-NO"][count]
+        );
+    }
 
     // Change one article, remove another.
     let changed = content.join("nb-NO/password-sync.md");
@@ -328,6 +338,18 @@ fn rebuilds_read_only_what_changed_and_fallback_fills_gaps() {
     drop(full);
     drop(li);
     std::fs::remove_dir_all(&fresh).unwrap();
+
+    // Without the last build's parallel text, an incremental build would learn the
+    // lexicon from the changed files only: it reads everything instead.
+    for entry in std::fs::read_dir(index.join("nb-NO")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.to_string_lossy().contains("remedy-parallel-") {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    let rebuilt = build();
+    assert_eq!(rebuilt["locales"]["nb-NO"]["full"], true);
+    assert_eq!(rebuilt["locales"]["nb-NO"]["read"], 3);
 
     // nl-NL has only password-sync.md: --fallback fills up from nb-NO, labelled.
     let out = remedy(&[

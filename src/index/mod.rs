@@ -380,12 +380,11 @@ fn build_locale(
     };
     // The last build's parallel text, which an incremental build keeps for the files it
     // does not re-read. Without it the lexicon would shrink to the changed files: read all.
-    let old_parallel: Option<Vec<(String, String, String)>> = match (&previous, options.full) {
-        (Some(p), false) => std::fs::read_to_string(dir.join(&p.parallel))
-            .ok()
-            .map(|t| parallel_from_tsv(&t)),
-        _ => None,
-    };
+    // (It is read only once something changed.)
+    let old_parallel: Option<PathBuf> = previous
+        .as_ref()
+        .map(|p| dir.join(&p.parallel))
+        .filter(|path| path.is_file());
     let full =
         previous.is_none() || options.full || old_manifest.is_empty() || old_parallel.is_none();
 
@@ -410,12 +409,25 @@ fn build_locale(
         ..LocaleReport::default()
     };
     bar.inc(report.unchanged as u64);
-    if !full && changed.is_empty() && removed.is_empty() {
-        // Nothing to do: no new commit, the files of the last one stay as they are.
-        let li = open(index_dir, locale)?;
-        report.documents = li.reader.searcher().num_docs() as usize;
-        report.vocabulary = li.vocabulary.len();
-        report.lexicon = li.lexicon.len();
+    if !full
+        && changed.is_empty()
+        && removed.is_empty()
+        && let Some(p) = &previous
+    {
+        // Nothing to do: no new commit, the files of the last one stay as they are. This
+        // runs before every search of the cached index: count, do not parse.
+        let lines = |name: &str| -> Result<usize, IndexError> {
+            let path = dir.join(name);
+            let text = std::fs::read_to_string(&path).map_err(io_err(&path))?;
+            Ok(text.lines().count())
+        };
+        report.documents = index
+            .reader()
+            .map_err(tantivy_err(&dir))?
+            .searcher()
+            .num_docs() as usize;
+        report.vocabulary = lines(&p.vocabulary)?;
+        report.lexicon = lines(&p.lexicon)?;
         return Ok((report, Vec::new()));
     }
 
@@ -481,10 +493,11 @@ fn build_locale(
     }
 
     // The parallel text: the last build's, less what changed or went, plus what was read.
-    let mut parallel: Vec<(String, String, String)> = if full {
-        Vec::new()
-    } else {
-        old_parallel.unwrap_or_default()
+    let mut parallel: Vec<(String, String, String)> = match (&old_parallel, full) {
+        (Some(path), false) => {
+            parallel_from_tsv(&std::fs::read_to_string(path).map_err(io_err(path))?)
+        }
+        _ => Vec::new(),
     };
     if !full {
         let stale: std::collections::HashSet<String> = removed
