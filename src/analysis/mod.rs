@@ -300,24 +300,19 @@ impl Analyzer {
                 let more: Vec<String> = forms.iter().filter_map(|f| rewrite(f)).collect();
                 forms.extend(more);
             }
-            // Separable verbs lose the "ge" inside their participle: "ingeschakeld"
-            // stems to "inschakel".
-            let more: Vec<String> = forms
-                .iter()
-                .flat_map(|f| {
-                    let chars: Vec<char> = f.chars().collect();
-                    (1..chars.len().min(4))
-                        .map(|k| {
-                            let a: String = chars[..k].iter().collect();
-                            let b: String = chars[k..].iter().collect();
-                            format!("{a}ge{b}")
-                        })
-                        .collect::<Vec<_>>()
-                })
-                .collect();
-            forms.extend(more);
         }
         let mut out: Vec<String> = forms.iter().map(|f| f.chars().take(3).collect()).collect();
+        if self.language == Language::Dutch {
+            // Separable verbs lose the "ge" inside their participle: "ingeschakeld" stems
+            // to "inschakel". Such a participle starts with one or two letters of the stem,
+            // then "ge": only those three characters are a probe.
+            for f in &forms {
+                let chars: Vec<char> = f.chars().take(3).collect();
+                for k in 1..chars.len().min(3) {
+                    out.push(chars[..k].iter().chain(['g', 'e'].iter()).take(3).collect());
+                }
+            }
+        }
         out.sort();
         out.dedup();
         out
