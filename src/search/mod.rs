@@ -228,7 +228,7 @@ fn translations(
     body: Field,
 ) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    if w.code || lexicon.is_empty() {
+    if w.code {
         return out;
     }
     let typed = query.get(w.range.clone()).unwrap_or_default();
