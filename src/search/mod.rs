@@ -2,7 +2,7 @@
 //! compound parts, typo tolerance for unknown words, proximity, English source text for
 //! English queries, and the best section with a highlighted snippet per hit.
 
-mod dismax;
+mod score;
 mod snippet;
 
 use std::collections::{BTreeMap, HashSet};
@@ -10,13 +10,13 @@ use std::path::Path;
 
 use serde::Serialize;
 use tantivy::collector::TopDocs;
-use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
-};
-use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::query::PhraseQuery;
+use tantivy::schema::{Field, Value};
 use tantivy::{Searcher, TantivyDocument, Term};
 
 pub use snippet::{Snippet, best_section, within};
+
+use score::Scoring;
 
 use crate::analysis::{Analyzer, Language, Lexicon, TermKind, Vocabulary};
 use crate::index::{self, IndexError, LocaleIndex, Section};
@@ -162,21 +162,33 @@ impl Engine {
         Ok(hits)
     }
 
+    /// What `query` searches for in `locale`, and how it scores; `None` when no word of it
+    /// is searchable (only stop words or punctuation).
+    fn plan(&mut self, query: &str, locale: &Locale) -> Option<(Plan, Scoring)> {
+        let (li, analyzer, english) = self.locales.get_mut(locale).expect("checked by caller");
+        let searcher = li.reader.searcher();
+        let f = li.fields;
+        let plan = Plan::new(query, analyzer, (english, &li.lexicon), &searcher, f.body);
+        if plan.words.is_empty() {
+            return None;
+        }
+        let looks_english = plan.looks_english(query, english, &searcher, f.english);
+        let q = plan.query(&li.fields, looks_english.then_some((english, query)));
+        Some((plan, q))
+    }
+
     fn search_locale(
         &mut self,
         query: &str,
         locale: &Locale,
         limit: usize,
     ) -> Result<Vec<Hit>, SearchError> {
-        let (li, analyzer, english) = self.locales.get_mut(locale).expect("checked by caller");
+        let Some((plan, q)) = self.plan(query, locale) else {
+            return Ok(Vec::new());
+        };
+        let (li, analyzer, _) = self.locales.get_mut(locale).expect("checked by caller");
         let searcher = li.reader.searcher();
         let f = li.fields;
-        let plan = Plan::new(query, analyzer, (english, &li.lexicon), &searcher, f.body);
-        if plan.words.is_empty() {
-            return Ok(Vec::new());
-        }
-        let looks_english = plan.looks_english(query, english, &searcher, f.english);
-        let q = plan.query(&li.fields, looks_english.then_some((english, query)));
         let top = searcher.search(&q, &TopDocs::with_limit(limit).order_by_score())?;
         if top.is_empty() {
             return Ok(Vec::new());
@@ -424,70 +436,54 @@ impl Plan {
         2 * english_votes > voted
     }
 
-    fn query(&self, f: &index::Fields, english: Option<(&mut Analyzer, &str)>) -> Box<dyn Query> {
+    fn query(&self, f: &index::Fields, english: Option<(&mut Analyzer, &str)>) -> Scoring {
         let fields = [(f.title, TITLE), (f.headings, HEADINGS), (f.body, BODY)];
         // A term scores by its best field, plus a little for the others: a word in the
         // title is usually in the body too, and must not count twice.
-        let term_in = |text: &str, weight: f32| -> Box<dyn Query> {
-            let disjuncts: Vec<Box<dyn Query>> = fields
+        let term_in = |text: &str, weight: f32| -> Scoring {
+            let disjuncts = fields
                 .iter()
-                .map(|(field, w)| {
-                    let q: Box<dyn Query> = Box::new(TermQuery::new(
-                        Term::from_field_text(*field, text),
-                        IndexRecordOption::WithFreqs,
-                    ));
-                    Box::new(BoostQuery::new(q, *w * weight)) as Box<dyn Query>
-                })
+                .map(|(field, w)| Scoring::Term(Term::from_field_text(*field, text), *w * weight))
                 .collect();
-            Box::new(dismax::DisMax::new(disjuncts, TIE_BREAKER))
+            Scoring::Max(disjuncts, TIE_BREAKER)
         };
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut clauses: Vec<Scoring> = Vec::new();
         for w in &self.words {
-            let mut alternatives: Vec<(Occur, Box<dyn Query>)> =
-                vec![(Occur::Should, term_in(&w.main, 1.0))];
+            let mut ways: Vec<Scoring> = vec![term_in(&w.main, 1.0)];
             if !w.parts.is_empty() {
                 // All parts of a compound, anywhere: "passord synkronisering" finds
                 // "passordsynkronisering" and the other way round.
-                let all: Vec<(Occur, Box<dyn Query>)> = w
-                    .parts
-                    .iter()
-                    .map(|p| (Occur::Must, term_in(p, 1.0)))
-                    .collect();
-                alternatives.push((Occur::Should, Box::new(BooleanQuery::new(all))));
+                ways.push(Scoring::All(
+                    w.parts.iter().map(|p| term_in(p, 1.0)).collect(),
+                ));
                 // One part alone still says something ("netwerk" of "netwerkschijf").
                 for p in &w.parts {
-                    alternatives.push((Occur::Should, term_in(p, PART)));
+                    ways.push(term_in(p, PART));
                 }
             }
             for n in &w.near {
-                alternatives.push((Occur::Should, term_in(n, FUZZY)));
+                ways.push(term_in(n, FUZZY));
             }
             for s in &w.synonyms {
-                alternatives.push((Occur::Should, term_in(s, SYNONYM)));
+                ways.push(term_in(s, SYNONYM));
             }
             for t in &w.translations {
-                alternatives.push((Occur::Should, term_in(t, TRANSLATION)));
+                ways.push(term_in(t, TRANSLATION));
             }
-            // A word counts once, by its best way of matching: a compound must not weigh
-            // more than a simple word because it can match three ways.
-            let mut ways: Vec<Box<dyn Query>> = alternatives.into_iter().map(|(_, q)| q).collect();
-            let word: Box<dyn Query> = if ways.len() == 1 {
-                ways.pop().expect("one way")
-            } else {
-                Box::new(dismax::DisMax::new(ways, WORD_TIE))
-            };
             // Coverage: every query word the body holds adds the same, however common it
             // is, so an article that answers the whole symptom beats one that repeats a
-            // single rare word. (A single term: cheap to score.)
-            let present: Box<dyn Query> = Box::new(TermQuery::new(
+            // single rare word.
+            clauses.push(Scoring::Present(
                 Term::from_field_text(f.body, &w.main),
-                IndexRecordOption::Basic,
+                COVERAGE,
             ));
-            clauses.push((
-                Occur::Should,
-                Box::new(ConstScoreQuery::new(present, COVERAGE)),
-            ));
-            clauses.push((Occur::Should, word));
+            // A word counts once, by its best way of matching: a compound must not weigh
+            // more than a simple word because it can match three ways.
+            clauses.push(if ways.len() == 1 {
+                ways.pop().expect("one way")
+            } else {
+                Scoring::Max(ways, WORD_TIE)
+            });
         }
         // Proximity: the known words in order, a few words apart.
         let known: Vec<&QueryWord> = self.words.iter().filter(|w| w.df > 0).collect();
@@ -497,22 +493,21 @@ impl Plan {
                 .enumerate()
                 .map(|(i, w)| (i, Term::from_field_text(f.body, &w.main)))
                 .collect();
-            let phrase: Box<dyn Query> = Box::new(PhraseQuery::new_with_offset_and_slop(terms, 4));
-            clauses.push((Occur::Should, Box::new(BoostQuery::new(phrase, PROXIMITY))));
+            let phrase = PhraseQuery::new_with_offset_and_slop(terms, 4);
+            clauses.push(Scoring::Query(Box::new(phrase), PROXIMITY));
         }
         if let Some((analyzer, query)) = english {
             let mut seen = HashSet::new();
             for t in analyzer.analyze(query) {
                 if seen.insert(t.text.clone()) {
-                    let q: Box<dyn Query> = Box::new(TermQuery::new(
+                    clauses.push(Scoring::Term(
                         Term::from_field_text(f.english, &t.text),
-                        IndexRecordOption::WithFreqs,
+                        1.0,
                     ));
-                    clauses.push((Occur::Should, q));
                 }
             }
         }
-        Box::new(BooleanQuery::new(clauses))
+        Scoring::Any(clauses)
     }
 
     /// What snippets mark: the terms searched for, typo corrections included.
@@ -531,5 +526,94 @@ impl Plan {
         // Typos are marked through the corrections the search looked for (`near`): a word
         // no correction reaches matched nothing, in the ranking or here.
         snippet::Matcher::new(exact).with_probes(analyzer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::BuildOptions;
+
+    /// Term-at-a-time scoring gives every query the documents and scores tantivy's own
+    /// queries give it: on the seeds, and on the alchemy corpus with its judged symptom
+    /// queries when `../shared` is beside the project.
+    #[test]
+    fn scoring_matches_tantivys_queries() {
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut cases: Vec<(std::path::PathBuf, Vec<(String, String)>)> = vec![(
+            manifest.join("content"),
+            [
+                ("nb-NO", "passord synkroniseres ikke"),
+                ("nb-NO", "passordsynkronisering feiler"),
+                ("nl-NL", "wachtwoord synchronisatie werkt niet"),
+                ("nb-NO", "password sync not working"),
+                ("nb-NO", "synkronsiering"),
+                ("nb-NO", "Set-ExecutionPolicy gir feil"),
+                ("nl-NL", "status van wachtwoord synchronisatie"),
+            ]
+            .iter()
+            .map(|(l, q)| (l.to_string(), q.to_string()))
+            .collect(),
+        )];
+        let dev = manifest.join("../shared/eval/dev.tsv");
+        let alchemy = manifest.join("../shared/corpus/alchemy");
+        if let (Ok(text), true) = (std::fs::read_to_string(&dev), alchemy.is_dir()) {
+            let queries = text
+                .lines()
+                .skip(1)
+                .filter_map(|l| {
+                    let f: Vec<&str> = l.split('\t').collect();
+                    Some((f.get(1)?.to_string(), f.get(2)?.to_string()))
+                })
+                .collect();
+            cases.push((alchemy, queries));
+        }
+        for (n, (content, queries)) in cases.into_iter().enumerate() {
+            let dir =
+                std::env::temp_dir().join(format!("remedy-scoring-{}-{n}", std::process::id()));
+            let options = BuildOptions {
+                full: true,
+                progress: false,
+            };
+            index::build(&content, &dir, &options).expect("index builds");
+            let mut engine = Engine::open(&dir).expect("index opens");
+            let mut compared = 0;
+            for (locale, query) in &queries {
+                let locale: Locale = locale.parse().expect("locale");
+                let Some((_, ours)) = engine.plan(query, &locale) else {
+                    continue;
+                };
+                let searcher = engine.locales[&locale].0.reader.searcher();
+                let all = TopDocs::with_limit(100_000).order_by_score();
+                let by_doc = |q: &dyn tantivy::query::Query| {
+                    searcher
+                        .search(q, &all)
+                        .expect("search")
+                        .into_iter()
+                        .map(|(s, d)| (d, s))
+                        .collect::<BTreeMap<_, _>>()
+                };
+                let (a, b) = (by_doc(&*ours.to_tantivy()), by_doc(&ours));
+                assert!(!a.is_empty(), "{query}: nothing found");
+                assert_eq!(
+                    a.keys().collect::<Vec<_>>(),
+                    b.keys().collect::<Vec<_>>(),
+                    "{query}"
+                );
+                for (doc, s) in &a {
+                    assert!(
+                        (s - b[doc]).abs() <= 1e-4 * s.abs().max(1.0),
+                        "{query}: {s} vs {}",
+                        b[doc]
+                    );
+                }
+                compared += 1;
+            }
+            assert!(
+                compared >= queries.len() / 2,
+                "only {compared} queries compared"
+            );
+            let _ = std::fs::remove_dir_all(&dir);
+        }
     }
 }
