@@ -8,7 +8,7 @@
 //! parts are most frequent (geometric mean, Koehn & Knight 2003) wins; fewer parts win
 //! ties. The whole word is always kept beside its parts.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 use super::Language;
@@ -29,8 +29,23 @@ pub struct Vocabulary {
     by_first: std::sync::OnceLock<Buckets>,
 }
 
-/// Words by first letter, each with its count and length in characters.
-type Buckets = HashMap<char, Vec<(String, u32, usize)>>;
+/// Words by first letter, each with its count, length in characters and [`letters`].
+type Buckets = HashMap<char, Vec<(String, u32, usize, u64)>>;
+
+/// Which letters a word holds, one bit per letter (letters beyond `a`–`z` share bits). An
+/// edit changes at most two bits (a substitution: one letter out, one in), so words
+/// within `d` edits differ in at most `2d` bits: a test of two instructions that spares
+/// the edit-distance table for nearly every word of a bucket.
+fn letters(word: &str) -> u64 {
+    word.chars().fold(0, |mask, c| {
+        let bit = if c.is_ascii_lowercase() {
+            u32::from(c) - u32::from('a')
+        } else {
+            26 + u32::from(c) % 38
+        };
+        mask | 1 << bit
+    })
+}
 
 impl Vocabulary {
     /// Counts one occurrence of a lower-cased word.
@@ -93,7 +108,7 @@ impl Vocabulary {
 
     /// Reads [`Vocabulary::to_tsv`]'s format; a malformed line is an error naming it.
     pub fn from_tsv(text: &str) -> Result<Vocabulary, String> {
-        let mut counts = HashMap::new();
+        let mut counts = HashMap::default();
         for (i, line) in text.lines().enumerate() {
             let (w, n) = line
                 .split_once('\t')
@@ -123,28 +138,30 @@ impl Vocabulary {
         };
         let len = word.chars().count();
         let buckets = self.by_first.get_or_init(|| {
-            let mut b = Buckets::new();
+            let mut b = Buckets::default();
             for (w, n) in &self.counts {
                 if *n >= MIN_PART_COUNT
                     && let Some(c) = w.chars().next()
                 {
                     b.entry(c)
                         .or_default()
-                        .push((w.clone(), *n, w.chars().count()));
+                        .push((w.clone(), *n, w.chars().count(), letters(w)));
                 }
             }
             b
         });
+        let mask = letters(word);
         let mut out: Vec<(&str, u32)> = buckets
             .get(&first)
             .into_iter()
             .flatten()
-            .filter(|(w, _, l)| {
+            .filter(|(w, _, l, m)| {
                 l.abs_diff(len) <= distance
+                    && (m ^ mask).count_ones() as usize <= 2 * distance
                     && w.as_str() != word
                     && crate::search::within(word, w, distance)
             })
-            .map(|(w, n, _)| (w.as_str(), *n))
+            .map(|(w, n, ..)| (w.as_str(), *n))
             .collect();
         out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         out.into_iter().map(|(w, _)| w).collect()
@@ -233,6 +250,23 @@ impl Vocabulary {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The letter test never rejects a word the edit distance accepts, for letters
+        /// of the languages and beyond (ø, é, digits) and for one and two edits.
+        #[test]
+        fn letter_test_keeps_every_near_word(
+            a in "[a-eøé1]{0,9}",
+            b in "[a-eøé1]{0,9}",
+            d in 1usize..=2,
+        ) {
+            if crate::search::within(&a, &b, d) {
+                prop_assert!((super::letters(&a) ^ super::letters(&b)).count_ones() as usize <= 2 * d);
+            }
+        }
+    }
+
     use super::*;
 
     fn vocab(words: &[(&str, u32)]) -> Vocabulary {

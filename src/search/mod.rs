@@ -10,7 +10,6 @@ use std::path::Path;
 
 use serde::Serialize;
 use tantivy::collector::TopDocs;
-use tantivy::query::PhraseQuery;
 use tantivy::schema::{Field, Value};
 use tantivy::{Searcher, TantivyDocument, Term};
 
@@ -488,13 +487,11 @@ impl Plan {
         // Proximity: the known words in order, a few words apart.
         let known: Vec<&QueryWord> = self.words.iter().filter(|w| w.df > 0).collect();
         if known.len() >= 2 {
-            let terms: Vec<(usize, Term)> = known
+            let terms = known
                 .iter()
-                .enumerate()
-                .map(|(i, w)| (i, Term::from_field_text(f.body, &w.main)))
+                .map(|w| Term::from_field_text(f.body, &w.main))
                 .collect();
-            let phrase = PhraseQuery::new_with_offset_and_slop(terms, 4);
-            clauses.push(Scoring::Query(Box::new(phrase), PROXIMITY));
+            clauses.push(Scoring::Phrase(terms, 4, PROXIMITY));
         }
         if let Some((analyzer, query)) = english {
             let mut seen = HashSet::new();

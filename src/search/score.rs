@@ -14,6 +14,7 @@
 //! other query. A test holds its scores to tantivy's own queries built from the same tree.
 
 use tantivy::fieldnorm::FieldNormReader;
+use tantivy::index::InvertedIndexReader;
 use tantivy::postings::BlockSegmentPostings;
 use tantivy::query::{Bm25StatisticsProvider, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
@@ -27,8 +28,9 @@ pub enum Scoring {
     Term(Term, Score),
     /// This score for every document that holds the term.
     Present(Term, Score),
-    /// Any other tantivy query (a phrase), scored as tantivy scores it, times the boost.
-    Query(Box<dyn Query>, Score),
+    /// The terms in order, at most `slop` positions out of place: scored as tantivy
+    /// scores a `PhraseQuery` with slop, times the boost.
+    Phrase(Vec<Term>, u32, Score),
     /// The best child's score plus `tie` times the others' (tantivy's
     /// `DisjunctionMaxQuery`).
     Max(Vec<Scoring>, Score),
@@ -43,7 +45,7 @@ impl Clone for Scoring {
         match self {
             Scoring::Term(t, boost) => Scoring::Term(t.clone(), *boost),
             Scoring::Present(t, score) => Scoring::Present(t.clone(), *score),
-            Scoring::Query(q, boost) => Scoring::Query(q.box_clone(), *boost),
+            Scoring::Phrase(terms, slop, boost) => Scoring::Phrase(terms.clone(), *slop, *boost),
             Scoring::Max(children, tie) => Scoring::Max(children.clone(), *tie),
             Scoring::Any(children) => Scoring::Any(children.clone()),
             Scoring::All(children) => Scoring::All(children.clone()),
@@ -119,7 +121,11 @@ impl Scoring {
                 term: term.clone(),
                 score: *score,
             },
-            Scoring::Query(q, boost) => Node::Query(q.weight(enable_scoring)?, *boost),
+            Scoring::Phrase(terms, slop, boost) => Node::Phrase {
+                terms: terms.clone(),
+                weight: phrase(terms, *slop).weight(enable_scoring)?,
+                boost: *boost,
+            },
             Scoring::Max(c, tie) => Node::Max(children(c)?, *tie),
             Scoring::Any(c) => Node::Any(children(c)?),
             Scoring::All(c) => Node::All(children(c)?),
@@ -147,7 +153,9 @@ impl Scoring {
                 Box::new(TermQuery::new(t.clone(), IndexRecordOption::Basic)),
                 *score,
             )),
-            Scoring::Query(q, boost) => Box::new(BoostQuery::new(q.box_clone(), *boost)),
+            Scoring::Phrase(terms, slop, boost) => {
+                Box::new(BoostQuery::new(Box::new(phrase(terms, *slop)), *boost))
+            }
             Scoring::Max(c, tie) => Box::new(DisjunctionMaxQuery::with_tie_breaker(
                 c.iter().map(Scoring::to_tantivy).collect(),
                 *tie,
@@ -182,7 +190,11 @@ impl Query for Scoring {
         match self {
             Scoring::Term(t, _) => visitor(t, false),
             Scoring::Present(t, _) => visitor(t, false),
-            Scoring::Query(q, _) => q.query_terms(visitor),
+            Scoring::Phrase(terms, ..) => {
+                for t in terms {
+                    visitor(t, true);
+                }
+            }
             Scoring::Max(c, _) | Scoring::Any(c) | Scoring::All(c) => {
                 for s in c {
                     s.query_terms(visitor);
@@ -206,7 +218,11 @@ enum Node {
         term: Term,
         score: Score,
     },
-    Query(Box<dyn Weight>, Score),
+    Phrase {
+        terms: Vec<Term>,
+        weight: Box<dyn Weight>,
+        boost: Score,
+    },
     Max(Vec<Node>, Score),
     Any(Vec<Node>),
     All(Vec<Node>),
@@ -215,176 +231,303 @@ enum Node {
 /// Matching documents in increasing order, with their scores.
 type Hits = Vec<(DocId, Score)>;
 
-/// Per-document accumulators for merging children, cleared after every merge (only the
-/// entries touched), so one set serves the whole tree, and (kept per thread) every query.
+/// Per-document accumulators for merging one node's children, cleared as they are read
+/// (only the entries touched).
 #[derive(Default)]
 struct Merge {
-    best: Vec<Score>,
-    sum: Vec<Score>,
-    /// How many children matched; 0 means untouched.
-    count: Vec<u32>,
+    docs: Vec<Acc>,
     /// The touched documents, as a bitset (read in order without sorting) …
     bits: Vec<u64>,
     /// … and as a list (few of them: sorting beats reading the bitset).
     touched: Vec<DocId>,
 }
 
-thread_local! {
-    static MERGE: std::cell::RefCell<Merge> = std::cell::RefCell::default();
+/// One document's children so far; `count` 0 means untouched.
+#[derive(Clone, Copy, Default)]
+struct Acc {
+    best: Score,
+    sum: Score,
+    count: u32,
 }
 
 impl Merge {
     /// Room for documents below `max_doc`.
     fn fit(&mut self, max_doc: u32) {
         let n = max_doc as usize;
-        if self.count.len() < n {
-            self.best.resize(n, 0.0);
-            self.sum.resize(n, 0.0);
-            self.count.resize(n, 0);
+        if self.docs.len() < n {
+            self.docs.resize(n, Acc::default());
             self.bits.resize(n.div_ceil(64), 0);
         }
     }
 
-    /// Adds every child's hits, in child order (the order tantivy sums in).
-    fn add(&mut self, children: &[Hits]) {
-        for hits in children {
-            for &(doc, score) in hits {
-                let d = doc as usize;
-                if self.count[d] == 0 {
-                    self.touched.push(doc);
-                    self.bits[d / 64] |= 1 << (d % 64);
-                    self.best[d] = score;
-                } else {
-                    self.best[d] = self.best[d].max(score);
-                }
-                self.count[d] += 1;
-                self.sum[d] += score;
+    /// Adds a child's hits; children come in order (the order tantivy sums in).
+    fn add(&mut self, hits: &[(DocId, Score)]) {
+        self.touched.reserve(hits.len());
+        for &(doc, score) in hits {
+            let d = doc as usize;
+            let acc = &mut self.docs[d];
+            if acc.count == 0 {
+                self.touched.push(doc);
+                self.bits[d / 64] |= 1 << (d % 64);
+                *acc = Acc {
+                    best: score,
+                    sum: score,
+                    count: 1,
+                };
+            } else {
+                acc.best = acc.best.max(score);
+                acc.sum += score;
+                acc.count += 1;
             }
         }
     }
 
-    /// The merged hits in document order (`score` from best, sum and count; `None` drops
-    /// the document), leaving the accumulators clear.
-    fn drain(&mut self, score: impl Fn(Score, Score, u32) -> Option<Score>) -> Hits {
-        let mut out = Vec::with_capacity(self.touched.len());
-        let mut take = |doc: DocId, m: &mut Merge| {
-            let d = doc as usize;
-            if let Some(s) = score(m.best[d], m.sum[d], m.count[d]) {
+    /// Moves the merged hits into `out` in document order (`score` from best, sum and
+    /// count; `None` drops the document), leaving the accumulators clear.
+    fn drain(&mut self, out: &mut Hits, score: impl Fn(Score, Score, u32) -> Option<Score>) {
+        out.reserve(self.touched.len());
+        let mut take = |doc: DocId, docs: &mut [Acc]| {
+            let acc = std::mem::take(&mut docs[doc as usize]);
+            if let Some(s) = score(acc.best, acc.sum, acc.count) {
                 out.push((doc, s));
             }
-            m.best[d] = 0.0;
-            m.sum[d] = 0.0;
-            m.count[d] = 0;
         };
         let last = self.touched.iter().max().map_or(0, |d| *d as usize / 64);
         // Sorting n documents costs about n log n; reading the bitset, a word per 64.
         if self.touched.len() * 8 < last {
-            let mut touched = std::mem::take(&mut self.touched);
-            touched.sort_unstable();
-            for &doc in &touched {
+            self.touched.sort_unstable();
+            for &doc in &self.touched {
                 self.bits[doc as usize / 64] = 0;
-                take(doc, self);
+                take(doc, &mut self.docs);
             }
-            touched.clear();
-            self.touched = touched;
         } else {
             for w in 0..=last {
                 let mut word = std::mem::take(&mut self.bits[w]);
                 while word != 0 {
                     let doc = (w * 64) as DocId + word.trailing_zeros();
                     word &= word - 1;
-                    take(doc, self);
+                    take(doc, &mut self.docs);
                 }
             }
-            self.touched.clear();
         }
-        out
+        self.touched.clear();
+    }
+}
+
+/// What evaluating a tree needs beside the tree, kept per thread between queries so a
+/// query allocates next to nothing: accumulators per depth (a node merges while its
+/// children, one level down, are still being read), spare lists, and the open readers of
+/// the segment at hand.
+#[derive(Default)]
+struct Workspace {
+    levels: Vec<Merge>,
+    spare: Vec<Hits>,
+    fields: Vec<(Field, std::sync::Arc<InvertedIndexReader>, FieldNormReader)>,
+}
+
+thread_local! {
+    static WORKSPACE: std::cell::RefCell<Workspace> = std::cell::RefCell::default();
+}
+
+impl Workspace {
+    fn list(&mut self) -> Hits {
+        self.spare.pop().unwrap_or_default()
+    }
+
+    fn give(&mut self, mut list: Hits) {
+        list.clear();
+        self.spare.push(list);
+    }
+
+    fn level(&mut self, depth: usize, max_doc: u32) -> &mut Merge {
+        if self.levels.len() <= depth {
+            self.levels.resize_with(depth + 1, Merge::default);
+        }
+        let merge = &mut self.levels[depth];
+        merge.fit(max_doc);
+        merge
+    }
+
+    /// The field's inverted index and norms in this segment, opened once per segment.
+    fn field(
+        &mut self,
+        reader: &SegmentReader,
+        field: Field,
+    ) -> tantivy::Result<(std::sync::Arc<InvertedIndexReader>, FieldNormReader)> {
+        if let Some((_, index, norms)) = self.fields.iter().find(|(f, ..)| *f == field) {
+            return Ok((index.clone(), norms.clone()));
+        }
+        let index = reader.inverted_index(field)?;
+        let norms = reader
+            .fieldnorms_readers()
+            .get_field(field)?
+            .unwrap_or_else(|| FieldNormReader::constant(reader.max_doc(), 1));
+        self.fields.push((field, index.clone(), norms.clone()));
+        Ok((index, norms))
     }
 }
 
 impl Node {
-    fn hits(&self, reader: &SegmentReader, merge: &mut Merge) -> tantivy::Result<Hits> {
-        let children = |c: &[Node], merge: &mut Merge| -> tantivy::Result<Vec<Hits>> {
-            c.iter().map(|n| n.hits(reader, merge)).collect()
-        };
-        Ok(match self {
-            Node::Nothing => Vec::new(),
+    fn hits(
+        &self,
+        reader: &SegmentReader,
+        ws: &mut Workspace,
+        depth: usize,
+    ) -> tantivy::Result<Hits> {
+        let mut out = ws.list();
+        match self {
+            Node::Nothing => {}
             Node::Term {
                 term,
                 weight,
                 norms,
             } => {
-                let fieldnorms = reader
-                    .fieldnorms_readers()
-                    .get_field(term.field())?
-                    .unwrap_or_else(|| FieldNormReader::constant(reader.max_doc(), 1));
-                let mut out = Vec::new();
-                postings(reader, term, IndexRecordOption::WithFreqs, |docs, block| {
+                let (index, fieldnorms) = ws.field(reader, term.field())?;
+                postings(&index, term, IndexRecordOption::WithFreqs, |docs, block| {
                     out.extend(docs.iter().enumerate().map(|(i, &d)| {
                         let tf = block.freq(i) as Score;
                         let norm = norms[usize::from(fieldnorms.fieldnorm_id(d))];
                         (d, weight * (tf / (tf + norm)))
                     }));
                 })?;
-                out
             }
             Node::Present { term, score } => {
-                let mut out = Vec::new();
-                postings(reader, term, IndexRecordOption::Basic, |docs, _| {
+                let (index, _) = ws.field(reader, term.field())?;
+                postings(&index, term, IndexRecordOption::Basic, |docs, _| {
                     out.extend(docs.iter().map(|&d| (d, *score)));
                 })?;
-                out
             }
-            Node::Query(weight, boost) => {
+            Node::Phrase {
+                terms,
+                weight,
+                boost,
+            } => {
+                // Most queries have no document with all their words: finding that out
+                // from the postings is far cheaper than opening the phrase's positions.
+                if !all_in_one_document(terms, reader, ws)? {
+                    return Ok(out);
+                }
                 let mut scorer = weight.scorer(reader, *boost)?;
-                let mut out = Vec::with_capacity(scorer.size_hint() as usize);
                 let mut doc = scorer.doc();
                 while doc != TERMINATED {
                     out.push((doc, scorer.score()));
                     doc = scorer.advance();
                 }
-                out
             }
             Node::Max(c, tie) => {
-                let mut lists = children(c, merge)?;
-                lists.retain(|l| !l.is_empty());
-                if lists.len() <= 1 {
-                    // One child: its own scores (the tie adds nothing).
-                    return Ok(lists.pop().unwrap_or_default());
+                if merge_children(c, reader, ws, depth, &mut out)?.is_some() {
+                    let tie = *tie;
+                    ws.level(depth, reader.max_doc())
+                        .drain(&mut out, |best, sum, _| Some(best + (sum - best) * tie));
                 }
-                merge.add(&lists);
-                merge.drain(|best, sum, _| Some(best + (sum - best) * tie))
             }
             Node::Any(c) => {
-                let mut lists = children(c, merge)?;
-                lists.retain(|l| !l.is_empty());
-                if lists.len() <= 1 {
-                    return Ok(lists.pop().unwrap_or_default());
+                if merge_children(c, reader, ws, depth, &mut out)?.is_some() {
+                    ws.level(depth, reader.max_doc())
+                        .drain(&mut out, |_, sum, _| Some(sum));
                 }
-                merge.add(&lists);
-                merge.drain(|_, sum, _| Some(sum))
             }
             Node::All(c) => {
-                let lists = children(c, merge)?;
-                if lists.iter().any(Vec::is_empty) {
-                    return Ok(Vec::new());
+                let n = c.len() as u32;
+                match merge_children(c, reader, ws, depth, &mut out)? {
+                    Some(matched) if matched == n => ws
+                        .level(depth, reader.max_doc())
+                        .drain(&mut out, |_, sum, count| (count == n).then_some(sum)),
+                    Some(_) => {
+                        // A part matched nowhere: nothing matches all of them.
+                        ws.level(depth, reader.max_doc())
+                            .drain(&mut out, |_, _, _| None);
+                    }
+                    None if n > 1 => out.clear(),
+                    None => {}
                 }
-                let n = lists.len() as u32;
-                merge.add(&lists);
-                merge.drain(|_, sum, count| (count == n).then_some(sum))
             }
-        })
+        }
+        Ok(out)
     }
+}
+
+/// Reads `children` into the accumulators of `depth`. When at most one child matches
+/// anything, its list (or nothing) is left in `out` and `None` returned: its own scores
+/// are the node's (a tie or a sum adds nothing). Otherwise `out` is left empty for the
+/// merge and the number of children that matched is returned.
+fn merge_children(
+    children: &[Node],
+    reader: &SegmentReader,
+    ws: &mut Workspace,
+    depth: usize,
+    out: &mut Hits,
+) -> tantivy::Result<Option<u32>> {
+    let mut first: Option<Hits> = None;
+    let mut matched = 0u32;
+    for child in children {
+        let list = child.hits(reader, ws, depth + 1)?;
+        if list.is_empty() {
+            ws.give(list);
+            continue;
+        }
+        matched += 1;
+        if matched == 1 {
+            first = Some(list);
+            continue;
+        }
+        let merge = ws.level(depth, reader.max_doc());
+        if let Some(f) = first.take() {
+            merge.add(&f);
+            ws.give(f);
+        }
+        ws.level(depth, reader.max_doc()).add(&list);
+        ws.give(list);
+    }
+    Ok(match first {
+        Some(only) => {
+            ws.give(std::mem::replace(out, only));
+            None
+        }
+        None if matched == 0 => None,
+        None => Some(matched),
+    })
+}
+
+fn phrase(terms: &[Term], slop: u32) -> tantivy::query::PhraseQuery {
+    let terms = terms.iter().cloned().enumerate().collect();
+    tantivy::query::PhraseQuery::new_with_offset_and_slop(terms, slop)
+}
+
+/// Whether some document of the segment holds every term.
+fn all_in_one_document(
+    terms: &[Term],
+    reader: &SegmentReader,
+    ws: &mut Workspace,
+) -> tantivy::Result<bool> {
+    let mut common: Option<Vec<DocId>> = None;
+    for term in terms {
+        let (index, _) = ws.field(reader, term.field())?;
+        let mut docs: Vec<DocId> = Vec::new();
+        postings(
+            &index,
+            term,
+            IndexRecordOption::Basic,
+            |block, _| match &common {
+                None => docs.extend_from_slice(block),
+                Some(c) => docs.extend(block.iter().filter(|d| c.binary_search(d).is_ok())),
+            },
+        )?;
+        if docs.is_empty() {
+            return Ok(false);
+        }
+        common = Some(docs);
+    }
+    Ok(common.is_some())
 }
 
 /// Reads a term's postings in this segment a block at a time: `each(docs, block)`.
 fn postings(
-    reader: &SegmentReader,
+    index: &InvertedIndexReader,
     term: &Term,
     option: IndexRecordOption,
     mut each: impl FnMut(&[DocId], &BlockSegmentPostings),
 ) -> tantivy::Result<()> {
-    let index = reader.inverted_index(term.field())?;
     let Some(info) = index.get_term_info(term)? else {
         return Ok(());
     };
@@ -402,40 +545,48 @@ fn postings(
 struct ScoringWeight(Node);
 
 impl ScoringWeight {
-    fn hits(&self, reader: &SegmentReader) -> tantivy::Result<Hits> {
-        MERGE.with(|m| {
-            // A merge interrupted by an error leaves entries behind: start afresh.
-            let mut merge = m
+    /// Runs `f` on the segment's hits, in document order.
+    fn with_hits<T>(
+        &self,
+        reader: &SegmentReader,
+        f: impl FnOnce(&[(DocId, Score)]) -> T,
+    ) -> tantivy::Result<T> {
+        WORKSPACE.with(|cell| {
+            // Taken out of the cell, so a nested query (none today) gets its own. A
+            // workspace interrupted by an error may hold entries: it is dropped.
+            let mut ws = cell
                 .try_borrow_mut()
-                .map_or_else(|_| Merge::default(), |mut m| std::mem::take(&mut *m));
-            merge.fit(reader.max_doc());
-            let hits = self.0.hits(reader, &mut merge);
-            if hits.is_ok()
-                && let Ok(mut m) = m.try_borrow_mut()
-            {
-                *m = merge;
+                .map_or_else(|_| Workspace::default(), |mut w| std::mem::take(&mut *w));
+            ws.fields.clear();
+            let hits = self.0.hits(reader, &mut ws, 0)?;
+            let result = f(&hits);
+            ws.give(hits);
+            ws.fields.clear();
+            if let Ok(mut w) = cell.try_borrow_mut() {
+                *w = ws;
             }
-            hits
+            Ok(result)
         })
     }
 }
 
 impl Weight for ScoringWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let mut hits = self.hits(reader)?;
-        if boost != 1.0 {
-            for (_, s) in &mut hits {
-                *s *= boost;
-            }
-        }
+        let hits = self.with_hits(reader, |hits| {
+            hits.iter().map(|&(d, s)| (d, s * boost)).collect()
+        })?;
         Ok(Box::new(HitScorer { hits, at: 0 }))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let hits = self.hits(reader)?;
-        match hits.binary_search_by_key(&doc, |(d, _)| *d) {
-            Ok(i) => Ok(Explanation::new("remedy scoring", hits[i].1)),
-            Err(_) => Err(tantivy::TantivyError::InvalidArgument(format!(
+        let score = self.with_hits(reader, |hits| {
+            hits.binary_search_by_key(&doc, |(d, _)| *d)
+                .ok()
+                .map(|i| hits[i].1)
+        })?;
+        match score {
+            Some(score) => Ok(Explanation::new("remedy scoring", score)),
+            None => Err(tantivy::TantivyError::InvalidArgument(format!(
                 "document {doc} does not match"
             ))),
         }
@@ -447,12 +598,13 @@ impl Weight for ScoringWeight {
         reader: &SegmentReader,
         callback: &mut dyn FnMut(DocId, Score) -> Score,
     ) -> tantivy::Result<()> {
-        for (doc, score) in self.hits(reader)? {
-            if score > threshold {
-                threshold = callback(doc, score);
+        self.with_hits(reader, |hits| {
+            for &(doc, score) in hits {
+                if score > threshold {
+                    threshold = callback(doc, score);
+                }
             }
-        }
-        Ok(())
+        })
     }
 }
 
@@ -487,7 +639,6 @@ impl Scorer for HitScorer {
 mod tests {
     use super::*;
     use tantivy::collector::TopDocs;
-    use tantivy::query::PhraseQuery;
     use tantivy::schema::{Schema, TEXT};
     use tantivy::{Index, doc};
 
@@ -532,14 +683,10 @@ mod tests {
             clauses.push(Scoring::Max(vec![fields(a), fields(b), both], 0.1));
             clauses.push(Scoring::Present(term(body, a), 2.0));
         }
-        let phrase = PhraseQuery::new_with_offset_and_slop(
-            vec![
-                (0, Term::from_field_text(body, "beta")),
-                (1, Term::from_field_text(body, "gamma")),
-            ],
-            2,
-        );
-        clauses.push(Scoring::Query(Box::new(phrase), 1.5));
+        for (words, slop) in [(["beta", "gamma"], 2), (["alpha", "zeta"], 4)] {
+            let terms = words.iter().map(|w| term(body, w)).collect();
+            clauses.push(Scoring::Phrase(terms, slop, 1.5));
+        }
         clauses.push(Scoring::All(vec![fields("zeta"), fields("alpha")]));
         let ours = Scoring::Any(clauses);
         let theirs = ours.to_tantivy();

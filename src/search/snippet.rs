@@ -3,8 +3,6 @@
 //! fuzzy matches). A typo is marked through the corrections the search looked for, so
 //! what is marked is what matched.
 
-use std::collections::HashSet;
-
 use rustc_hash::FxHashSet;
 use std::ops::Range;
 
@@ -211,7 +209,7 @@ pub fn best_section(
         .enumerate()
         .max_by_key(|(i, s)| {
             let m = in_section(s);
-            let distinct: HashSet<&String> = m.iter().map(|(_, t)| t).collect();
+            let distinct: FxHashSet<&String> = m.iter().map(|(_, t)| t).collect();
             (distinct.len(), m.len(), std::cmp::Reverse(*i))
         })
         .map(|(_, s)| s)
