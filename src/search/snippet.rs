@@ -3,7 +3,7 @@
 //! fuzzy matches). A typo is marked through the corrections the search looked for, so
 //! what is marked is what matched.
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::ops::Range;
 
 use crate::analysis::Analyzer;
@@ -17,18 +17,29 @@ const LEAD_CHARS: usize = 40;
 /// The terms a snippet marks.
 #[derive(Debug, Clone, Default)]
 pub struct Matcher {
-    /// Index terms: stems, codes, compound parts, corrections of typos.
-    pub exact: FxHashSet<String>,
+    /// Index terms (stems, codes, compound parts, corrections of typos), each with a
+    /// number that stands for it in matches.
+    exact: FxHashMap<String, u32>,
     /// Finds the stretches of text worth analysing (see [`Matcher::with_probes`]);
     /// without it, all text is analysed.
     probes: Option<Probes>,
+    /// The matches of every white-space-delimited run analysed so far (offsets within
+    /// the run): the same words recur in a query's hits, and a lookup is far cheaper
+    /// than analysing them again.
+    seen: std::cell::RefCell<FxHashMap<Box<str>, Vec<(Range<usize>, u32)>>>,
 }
+
+/// A matched term: where, and which (its number in the [`Matcher`]).
+type Match = (Range<usize>, u32);
 
 impl Matcher {
     pub fn new(exact: FxHashSet<String>) -> Matcher {
+        let mut terms: Vec<String> = exact.into_iter().collect();
+        terms.sort();
         Matcher {
-            exact,
+            exact: terms.into_iter().zip(0..).collect(),
             probes: None,
+            seen: Default::default(),
         }
     }
 
@@ -37,7 +48,7 @@ impl Matcher {
     /// names) can match, so only those are analysed.
     pub fn with_probes(mut self, analyzer: &Analyzer) -> Matcher {
         let mut patterns: Vec<String> = Vec::new();
-        for term in &self.exact {
+        for term in self.exact.keys() {
             for p in analyzer.probes(term) {
                 // Letters outside ASCII do not fold case in the scan: add the upper
                 // case too ("ØRE" and "Øre" then match "øre").
@@ -53,25 +64,24 @@ impl Matcher {
     }
 
     /// The matching terms of `text`, with their byte ranges, in order of position.
-    fn find(&self, text: &str, analyzer: &mut Analyzer) -> Vec<(Range<usize>, String)> {
-        let mut matched: Vec<(Range<usize>, String)> = Vec::new();
-        let mut scan = |chunk: Range<usize>, matched: &mut Vec<(Range<usize>, String)>| {
-            analyzer.for_each_term(&text[chunk.clone()], |term, range, _kind| {
-                if self.matches(term) {
-                    matched.push((
-                        chunk.start + range.start..chunk.start + range.end,
-                        term.to_owned(),
-                    ));
+    fn find(&self, text: &str, analyzer: &mut Analyzer) -> Vec<Match> {
+        let mut matched: Vec<Match> = Vec::new();
+        let analyse = |chunk: &str, matched: &mut Vec<Match>, analyzer: &mut Analyzer| {
+            analyzer.for_each_term(chunk, |term, range, _kind| {
+                if let Some(&id) = self.exact.get(term) {
+                    matched.push((range, id));
                 }
             });
         };
         match &self.probes {
-            None => scan(0..text.len(), &mut matched),
+            None => analyse(text, &mut matched, analyzer),
             Some(probes) => {
                 // Words never span white space: analyse the white-space-delimited run
                 // around each probe found, each run once.
                 let bytes = text.as_bytes();
                 let mut done = 0;
+                let mut seen = self.seen.borrow_mut();
+                let mut fresh: Vec<Match> = Vec::new();
                 probes.each(bytes, |at, len| {
                     if at < done {
                         return;
@@ -85,16 +95,25 @@ impl Matcher {
                         .iter()
                         .position(u8::is_ascii_whitespace)
                         .map_or(text.len(), |i| at + len + i);
-                    scan(start..end, &mut matched);
                     done = end;
+                    let run = &text[start..end];
+                    let found = match seen.get(run) {
+                        Some(found) => found,
+                        None => {
+                            fresh.clear();
+                            analyse(run, &mut fresh, analyzer);
+                            seen.entry(run.into()).or_insert_with(|| fresh.clone())
+                        }
+                    };
+                    matched.extend(
+                        found
+                            .iter()
+                            .map(|(r, id)| (start + r.start..start + r.end, *id)),
+                    );
                 });
             }
         }
         matched
-    }
-
-    fn matches(&self, term: &str) -> bool {
-        self.exact.contains(term)
     }
 }
 
@@ -198,7 +217,7 @@ pub fn best_section(
     } else {
         sections
     };
-    let in_section = |s: &Section| -> Vec<&(Range<usize>, String)> {
+    let in_section = |s: &Section| -> Vec<&Match> {
         matched
             .iter()
             .filter(|(r, _)| r.start >= s.start && r.end <= s.end)
@@ -209,7 +228,7 @@ pub fn best_section(
         .enumerate()
         .max_by_key(|(i, s)| {
             let m = in_section(s);
-            let distinct: FxHashSet<&String> = m.iter().map(|(_, t)| t).collect();
+            let distinct: FxHashSet<u32> = m.iter().map(|(_, t)| *t).collect();
             (distinct.len(), m.len(), std::cmp::Reverse(*i))
         })
         .map(|(_, s)| s)
@@ -440,7 +459,7 @@ mod tests {
         assert!(marked.contains(&"feiler".to_owned()), "stemmed: {marked:?}");
     }
 
-    /// The probes only skip work: on real articles, for terms of every kind they hold
+    /// The probes and the remembered runs only skip work: on real articles, for terms of every kind they hold
     /// (stems, compound parts, codes, joined words, accented Dutch, override stems), the
     /// matches found with them are the matches found by analysing everything.
     /// `PROBE_EXTRA=../shared/corpus/alchemy cargo test --release --lib probes` adds 400
@@ -499,11 +518,10 @@ mod tests {
                     let plain = Matcher::new(chunk.iter().cloned().collect());
                     let probed = plain.clone().with_probes(&a);
                     assert!(probed.probes.is_some());
-                    assert_eq!(
-                        probed.find(text, &mut a),
-                        plain.find(text, &mut a),
-                        "{language:?}, terms {chunk:?}"
-                    );
+                    let found = probed.find(text, &mut a);
+                    assert_eq!(found, plain.find(text, &mut a), "{language:?}, terms {chunk:?}");
+                    // Again, every run now remembered.
+                    assert_eq!(probed.find(text, &mut a), found, "{language:?}, remembered");
                 }
             }
         }
