@@ -26,7 +26,7 @@ pub struct Matcher {
     /// The matches of every white-space-delimited run analysed so far (offsets within
     /// the run): the same words recur in a query's hits, and a lookup is far cheaper
     /// than analysing them again.
-    seen: std::cell::RefCell<FxHashMap<Box<str>, Vec<(Range<usize>, u32)>>>,
+    seen: std::cell::RefCell<FxHashMap<Box<str>, Vec<Match>>>,
 }
 
 /// A matched term: where, and which (its number in the [`Matcher`]).
@@ -519,7 +519,11 @@ mod tests {
                     let probed = plain.clone().with_probes(&a);
                     assert!(probed.probes.is_some());
                     let found = probed.find(text, &mut a);
-                    assert_eq!(found, plain.find(text, &mut a), "{language:?}, terms {chunk:?}");
+                    assert_eq!(
+                        found,
+                        plain.find(text, &mut a),
+                        "{language:?}, terms {chunk:?}"
+                    );
                     // Again, every run now remembered.
                     assert_eq!(probed.find(text, &mut a), found, "{language:?}, remembered");
                 }
