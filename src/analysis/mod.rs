@@ -148,6 +148,16 @@ impl Language {
                     ],
                 ),
                 ("mapp", &["mappe", "mappen", "mapper", "mappene"]),
+                // Strong verbs: Snowball strips endings, not vowel changes, and symptoms
+                // are told in the past ("ble ikke funnet", "forsvant fra kalenderen").
+                ("finn", &["fant", "funnet"]),
+                ("legg", &["lagt"]),
+                ("forsvinn", &["forsvant", "forsvunnet"]),
+                ("velg", &["valgte", "valgt"]),
+                ("skriv", &["skrev", "skrevet"]),
+                ("gå", &["går", "gikk", "gått"]),
+                ("slå", &["slår", "slo", "slått"]),
+                ("gi", &["gir", "gav", "gitt"]),
             ],
             Language::Dutch => &[
                 ("wachtwoord", &["wachtwoord", "wachtwoorden", "wachtwoords"]),
@@ -157,6 +167,20 @@ impl Language {
                     "driver",
                     &["driver", "drivers", "stuurprogramma", "stuurprogramma's"],
                 ),
+                // Strong verbs (the present with -t is handled by rule, see
+                // `Analyzer::dutch_infinitive`).
+                ("vind", &["vond", "vonden", "gevonden"]),
+                ("verbind", &["verbonden"]),
+                ("ontvang", &["ontving", "ontvingen"]),
+                ("geef", &["gaf", "gaven"]),
+                ("neem", &["nam", "namen", "genomen"]),
+                ("blijf", &["bleef", "bleven", "gebleven"]),
+                ("verlies", &["verloor", "verloren"]),
+                ("kies", &["koos", "kozen", "gekozen"]),
+                ("sluit", &["sloot", "sloten", "gesloten"]),
+                ("begin", &["begon", "begonnen"]),
+                ("krijg", &["kreeg", "kregen", "gekregen"]),
+                ("verdwijn", &["verdween", "verdwenen"]),
             ],
             Language::English | Language::Other => &[],
         }
@@ -409,10 +433,61 @@ impl Analyzer {
         if let Some(stem) = self.overrides.get(lower) {
             return (*stem).to_owned();
         }
+        if let Some(infinitive) = self.dutch_infinitive(lower)
+            && let Some(s) = &self.stemmer
+        {
+            return s.stem(&infinitive).into_owned();
+        }
         match &self.stemmer {
             Some(s) => s.stem(lower).into_owned(),
             None => lower.to_owned(),
         }
+    }
+
+    /// The infinitive of a Dutch present with -t ("werkt", "vindt", "laadt", "begint",
+    /// "synchroniseert") when the content writes it: Snowball keeps the t, so "werkt niet"
+    /// would not meet "werken" or "werk". Dutch spelling decides the candidates (the
+    /// consonant doubled after a short vowel, a long vowel written single in an open
+    /// syllable, f and s voiced to v and z); the vocabulary decides which is a word, so
+    /// "start", "bericht" and "test" stay what they are.
+    fn dutch_infinitive(&self, lower: &str) -> Option<String> {
+        if self.language != Language::Dutch || self.overrides.contains_key(lower) {
+            return None;
+        }
+        let base = lower.strip_suffix('t')?;
+        let chars: Vec<char> = base.chars().collect();
+        if chars.len() < 3 || !chars.iter().all(|c| c.is_alphabetic()) {
+            return None;
+        }
+        let vowel = |c: char| "aeiou".contains(c);
+        let last = chars[chars.len() - 1];
+        if vowel(last) {
+            return None;
+        }
+        let mut candidates = vec![format!("{base}en"), format!("{base}{last}en")];
+        // "laad" → "laden", "neem" → "nemen", "synchroniseer" → "synchroniseren".
+        let n = chars.len();
+        let long = n >= 3 && chars[n - 2] == chars[n - 3] && "aeou".contains(chars[n - 2]);
+        let stem: String = if long {
+            chars[..n - 2].iter().chain(&chars[n - 1..]).collect()
+        } else {
+            base.to_owned()
+        };
+        if long {
+            candidates.push(format!("{stem}en"));
+        }
+        // "leef" → "leven", "reis" → "reizen".
+        for (from, to) in [('f', 'v'), ('s', 'z')] {
+            if last == from {
+                let mut voiced: String = stem.clone();
+                voiced.pop();
+                voiced.push(to);
+                candidates.push(format!("{voiced}en"));
+            }
+        }
+        candidates
+            .into_iter()
+            .find(|c| self.vocabulary.count(c) >= compound::MIN_PART_COUNT)
     }
 
     /// Terms of a text, in order: per word its stem (or the code), then its compound parts

@@ -30,6 +30,57 @@ fn it_nouns_meet_their_inflections() {
     assert_eq!(nl.stem("gebruiker"), nl.stem("gebruikers"));
 }
 
+/// Symptoms are told in the past and in the third person: strong verbs meet their
+/// present ("ble ikke funnet" / "finner ikke"), and a Dutch -t present meets its
+/// infinitive when the content writes it ("werkt" / "werken"), spelling rules included.
+#[test]
+fn verbs_meet_their_forms() {
+    let mut nb = analyzer(Language::Norwegian, &[]);
+    for (a, b) in [
+        ("funnet", "finner"),
+        ("fant", "finne"),
+        ("forsvant", "forsvinner"),
+        ("lagt", "legge"),
+        ("valgt", "velger"),
+        ("gikk", "gå"),
+    ] {
+        assert_eq!(nb.stem(a), nb.stem(b), "{a} / {b}");
+    }
+    let mut nl = analyzer(
+        Language::Dutch,
+        &[
+            "werken",
+            "vinden",
+            "laden",
+            "beginnen",
+            "synchroniseren",
+            "kiezen",
+            "leven",
+        ],
+    );
+    for (a, b) in [
+        ("werkt", "werken"),
+        ("vindt", "vinden"),
+        ("laadt", "laden"),
+        ("begint", "beginnen"),
+        ("synchroniseert", "synchroniseren"),
+        ("kiest", "kiezen"),
+        ("leeft", "leven"),
+        ("gevonden", "vinden"),
+        ("begonnen", "beginnen"),
+        ("gesloten", "sluiten"),
+    ] {
+        assert_eq!(nl.stem(a), nl.stem(b), "{a} / {b}");
+    }
+    // Words ending in t whose "infinitive" the content does not write stay as they are.
+    for w in ["start", "bericht", "test", "project", "niet"] {
+        assert_eq!(nl.stem(w).as_deref(), Some(w), "{w}");
+    }
+    // Without the infinitive in the content, the rule does nothing.
+    let mut bare = analyzer(Language::Dutch, &[]);
+    assert_ne!(bare.stem("vindt"), bare.stem("vinden"));
+}
+
 #[test]
 fn snowball_still_stems_ordinary_words() {
     let mut nb = analyzer(Language::Norwegian, &[]);

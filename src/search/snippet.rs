@@ -481,7 +481,11 @@ mod tests {
         };
         let extra = "Stuurprogramma's en drivers, Wi-Fi en wifi, e-post en epost, geëxporteerd \
             en financiële ideeën, 0x80070005 en AADSTS50126, Set-ExecutionPolicy, ØRE øre Øre, \
-            Ruteren og routeren, brukerens passordsynkronisering.";
+            Ruteren og routeren, brukerens passordsynkronisering. De pagina laadt traag: \
+            laden, laden, laden; het neemt tijd, nemen nemen nemen; het werkt niet, werken \
+            werken werken; synchroniseert synchroniseren synchroniseren synchroniseren; \
+            begint beginnen beginnen beginnen; leeft leven leven leven. Filen ble ikke \
+            funnet, vi fant den ikke.";
         for (language, dirs) in [
             (
                 Language::Norwegian,
