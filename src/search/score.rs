@@ -21,7 +21,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
 /// How a query scores.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Scoring {
     /// A term in its field, scored by BM25 as tantivy scores a `TermQuery`, times the
     /// boost.
@@ -38,19 +38,6 @@ pub enum Scoring {
     Any(Vec<Scoring>),
     /// The sum, for documents every child matches (a boolean query of `Must` clauses).
     All(Vec<Scoring>),
-}
-
-impl Clone for Scoring {
-    fn clone(&self) -> Self {
-        match self {
-            Scoring::Term(t, boost) => Scoring::Term(t.clone(), *boost),
-            Scoring::Present(t, score) => Scoring::Present(t.clone(), *score),
-            Scoring::Phrase(terms, slop, boost) => Scoring::Phrase(terms.clone(), *slop, *boost),
-            Scoring::Max(children, tie) => Scoring::Max(children.clone(), *tie),
-            Scoring::Any(children) => Scoring::Any(children.clone()),
-            Scoring::All(children) => Scoring::All(children.clone()),
-        }
-    }
 }
 
 /// BM25's parameters, as tantivy sets them.
