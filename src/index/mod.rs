@@ -38,7 +38,7 @@ use crate::content::{LoadError, display_path, markdown_files};
 use crate::locale::Locale;
 
 /// Bumped when the schema or the analysis changes: older indexes are rebuilt in full.
-pub const FORMAT: u32 = 4;
+pub const FORMAT: u32 = 5;
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
