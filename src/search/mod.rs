@@ -337,9 +337,6 @@ impl Plan {
             w.df = searcher
                 .doc_freq(&Term::from_field_text(body, &w.main))
                 .unwrap_or(0);
-            // Typo tolerance only for words the index does not know: a known word is
-            // what the user meant. The typo is corrected against the words of the
-            // content itself, then stemmed like them.
             // Typo tolerance for words the index does not know, and for words the
             // content never writes whose stem it happens to know ("kalendern" stems like
             // "kalenderne"; "kalenderen" is what was meant). The typo is corrected against
