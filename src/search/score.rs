@@ -248,28 +248,34 @@ impl Merge {
         }
     }
 
+    /// Adds one child's score for a document.
+    #[inline]
+    fn add_one(&mut self, doc: DocId, score: Score) {
+        let d = doc as usize;
+        let acc = &mut self.docs[d];
+        if acc.count == 0 {
+            self.touched.push(doc);
+            self.bits[d / 64] |= 1 << (d % 64);
+            // tantivy's dismax starts its best at 0.
+            *acc = Acc {
+                best: score.max(0.0),
+                sum: score,
+                count: 1,
+            };
+        } else {
+            acc.best = acc.best.max(score);
+            acc.sum += score;
+            acc.count += 1;
+        }
+    }
+
     /// Adds a child's hits. Children come in order, the order tantivy's unions and
     /// dismax sum in; its intersections sum cheapest first, so an `All` may differ from
     /// tantivy's in the last bit.
     fn add(&mut self, hits: &[(DocId, Score)]) {
         self.touched.reserve(hits.len());
         for &(doc, score) in hits {
-            let d = doc as usize;
-            let acc = &mut self.docs[d];
-            if acc.count == 0 {
-                self.touched.push(doc);
-                self.bits[d / 64] |= 1 << (d % 64);
-                // tantivy's dismax starts its best at 0.
-                *acc = Acc {
-                    best: score.max(0.0),
-                    sum: score,
-                    count: 1,
-                };
-            } else {
-                acc.best = acc.best.max(score);
-                acc.sum += score;
-                acc.count += 1;
-            }
+            self.add_one(doc, score);
         }
     }
 
@@ -367,26 +373,10 @@ impl Node {
     ) -> tantivy::Result<Hits> {
         let mut out = ws.list();
         match self {
-            Node::Nothing => {}
-            Node::Term {
-                term,
-                weight,
-                norms,
-            } => {
-                let (index, fieldnorms) = ws.field(reader, term.field())?;
-                postings(&index, term, IndexRecordOption::WithFreqs, |docs, block| {
-                    out.extend(docs.iter().enumerate().map(|(i, &d)| {
-                        let tf = block.freq(i) as Score;
-                        let norm = norms[usize::from(fieldnorms.fieldnorm_id(d))];
-                        (d, weight * (tf / (tf + norm)))
-                    }));
-                })?;
-            }
-            Node::Present { term, score } => {
-                let (index, _) = ws.field(reader, term.field())?;
-                postings(&index, term, IndexRecordOption::Basic, |docs, _| {
-                    out.extend(docs.iter().map(|&d| (d, *score)));
-                })?;
+            Node::Nothing | Node::Term { .. } | Node::Present { .. } => {
+                if let Some(leaf) = self.leaf(reader, ws)? {
+                    leaf.each(|d, score| out.push((d, score)));
+                }
             }
             Node::Phrase {
                 terms,
@@ -438,10 +428,104 @@ impl Node {
     }
 }
 
-/// Reads `children` into the accumulators of `depth`. When at most one child matches
-/// anything, its list (or nothing) is left in `out` and `None` returned: its own scores
-/// are the node's (a tie or a sum adds nothing). Otherwise `out` is left empty for the
-/// merge and the number of children that matched is returned.
+impl Node {
+    /// A term node's postings in this segment, ready to read; `None` for other nodes
+    /// (and for a term nobody holds, an empty leaf).
+    fn leaf<'n>(
+        &'n self,
+        reader: &SegmentReader,
+        ws: &mut Workspace,
+    ) -> tantivy::Result<Option<Leaf<'n>>> {
+        let (term, score, option) = match self {
+            Node::Nothing => return Ok(Some(Leaf::empty())),
+            Node::Term {
+                term,
+                weight,
+                norms,
+            } => (
+                term,
+                LeafScore::Bm25 {
+                    weight: *weight,
+                    norms,
+                },
+                IndexRecordOption::WithFreqs,
+            ),
+            Node::Present { term, score } => {
+                (term, LeafScore::Const(*score), IndexRecordOption::Basic)
+            }
+            _ => return Ok(None),
+        };
+        let (index, fieldnorms) = ws.field(reader, term.field())?;
+        let postings = match index.get_term_info(term)? {
+            Some(info) => Some(index.read_block_postings_from_terminfo(&info, option)?),
+            None => None,
+        };
+        Ok(Some(Leaf {
+            postings,
+            fieldnorms: Some(fieldnorms),
+            score,
+        }))
+    }
+}
+
+/// A term's postings in one segment and how they score.
+struct Leaf<'n> {
+    postings: Option<BlockSegmentPostings>,
+    fieldnorms: Option<FieldNormReader>,
+    score: LeafScore<'n>,
+}
+
+enum LeafScore<'n> {
+    /// BM25: `weight` × tf / (tf + the field's length part).
+    Bm25 {
+        weight: Score,
+        norms: &'n Norms,
+    },
+    Const(Score),
+}
+
+impl Leaf<'_> {
+    fn empty() -> Self {
+        Leaf {
+            postings: None,
+            fieldnorms: None,
+            score: LeafScore::Const(0.0),
+        }
+    }
+
+    /// Calls `f(doc, score)` for every posting, in document order; whether there was any.
+    fn each(self, mut f: impl FnMut(DocId, Score)) -> bool {
+        let Some(mut block) = self.postings else {
+            return false;
+        };
+        let mut any = false;
+        loop {
+            let docs = block.docs();
+            if docs.is_empty() {
+                return any;
+            }
+            any = true;
+            match (&self.score, &self.fieldnorms) {
+                (LeafScore::Bm25 { weight, norms }, Some(fieldnorms)) => {
+                    for (i, &d) in docs.iter().enumerate() {
+                        let tf = block.freq(i) as Score;
+                        let norm = norms[usize::from(fieldnorms.fieldnorm_id(d))];
+                        f(d, weight * (tf / (tf + norm)));
+                    }
+                }
+                (LeafScore::Const(score), _) => docs.iter().for_each(|&d| f(d, *score)),
+                (LeafScore::Bm25 { .. }, None) => unreachable!("a BM25 leaf has norms"),
+            }
+            block.advance();
+        }
+    }
+}
+
+/// Reads `children` into the accumulators of `depth`. When only one child matches
+/// anything and nothing was merged, its list is left in `out` and `None` returned: its
+/// own scores are the node's (a tie or a sum adds nothing). Otherwise `out` is left empty
+/// for the merge and the number of children that matched is returned. Once a merge has
+/// begun, term children stream their postings straight into it, without a list.
 fn merge_children(
     children: &[Node],
     reader: &SegmentReader,
@@ -449,25 +533,41 @@ fn merge_children(
     depth: usize,
     out: &mut Hits,
 ) -> tantivy::Result<Option<u32>> {
+    let max_doc = reader.max_doc();
     let mut first: Option<Hits> = None;
+    let mut merging = false;
     let mut matched = 0u32;
     for child in children {
+        if (first.is_some() || merging)
+            && let Some(leaf) = child.leaf(reader, ws)?
+        {
+            if let Some(f) = first.take() {
+                ws.level(depth, max_doc).add(&f);
+                ws.give(f);
+            }
+            merging = true;
+            let merge = ws.level(depth, max_doc);
+            if leaf.each(|d, score| merge.add_one(d, score)) {
+                matched += 1;
+            }
+            continue;
+        }
         let list = child.hits(reader, ws, depth + 1)?;
         if list.is_empty() {
             ws.give(list);
             continue;
         }
         matched += 1;
-        if matched == 1 {
+        if first.is_none() && !merging {
             first = Some(list);
             continue;
         }
-        let merge = ws.level(depth, reader.max_doc());
         if let Some(f) = first.take() {
-            merge.add(&f);
+            ws.level(depth, max_doc).add(&f);
             ws.give(f);
         }
-        ws.level(depth, reader.max_doc()).add(&list);
+        merging = true;
+        ws.level(depth, max_doc).add(&list);
         ws.give(list);
     }
     Ok(match first {
@@ -475,8 +575,8 @@ fn merge_children(
             ws.give(std::mem::replace(out, only));
             None
         }
-        None if matched == 0 => None,
-        None => Some(matched),
+        None if merging => Some(matched),
+        None => None,
     })
 }
 
