@@ -161,9 +161,10 @@ impl Engine {
         Ok(hits)
     }
 
-    /// What `query` searches for in `locale`, and how it scores; `None` when no word of it
-    /// is searchable (only stop words or punctuation).
-    fn plan(&mut self, query: &str, locale: &Locale) -> Option<(Plan, Scoring)> {
+    /// What `query` searches for in `locale`, how it scores, and the searcher whose
+    /// statistics it was planned with (search with the same one); `None` when no word of
+    /// it is searchable (only stop words or punctuation).
+    fn plan(&mut self, query: &str, locale: &Locale) -> Option<(Plan, Scoring, Searcher)> {
         let (li, analyzer, english) = self.locales.get_mut(locale).expect("checked by caller");
         let searcher = li.reader.searcher();
         let f = li.fields;
@@ -171,9 +172,9 @@ impl Engine {
         if plan.words.is_empty() {
             return None;
         }
-        let looks_english = plan.looks_english(query, english, &searcher, f.english);
-        let q = plan.query(&li.fields, looks_english.then_some((english, query)));
-        Some((plan, q))
+        let english_terms = plan.english_reading(query, english, &searcher, f.english);
+        let q = plan.query(&li.fields, english_terms.as_deref());
+        Some((plan, q, searcher))
     }
 
     fn search_locale(
@@ -182,11 +183,10 @@ impl Engine {
         locale: &Locale,
         limit: usize,
     ) -> Result<Vec<Hit>, SearchError> {
-        let Some((plan, q)) = self.plan(query, locale) else {
+        let Some((plan, q, searcher)) = self.plan(query, locale) else {
             return Ok(Vec::new());
         };
         let (li, analyzer, _) = self.locales.get_mut(locale).expect("checked by caller");
-        let searcher = li.reader.searcher();
         let f = li.fields;
         let top = searcher.search(&q, &TopDocs::with_limit(limit).order_by_score())?;
         if top.is_empty() {
@@ -395,18 +395,18 @@ impl Plan {
         Plan { words }
     }
 
-    /// Whether the query reads as English: most of its words are more common in the
-    /// English source text (for a plain translation: its English anchors and file name)
-    /// than in the translation. Counting where a word is known is not enough: English
+    /// The query's English terms when it reads as English: most of its words are more
+    /// common in the English source text (for a plain translation: its English anchors and
+    /// file name) than in the translation. Counting where a word is known is not enough: English
     /// words turn up in Norwegian text too ("not", "calendar" in a product name), just
     /// rarely.
-    fn looks_english(
+    fn english_reading(
         &self,
         query: &str,
         english: &mut Analyzer,
         searcher: &Searcher,
         english_field: Field,
-    ) -> bool {
+    ) -> Option<Vec<crate::analysis::Term>> {
         let english_terms = english.analyze(query);
         let (mut voted, mut english_votes) = (0, 0);
         for w in &self.words {
@@ -429,10 +429,12 @@ impl Plan {
                 english_votes += 1;
             }
         }
-        2 * english_votes > voted
+        (2 * english_votes > voted).then_some(english_terms)
     }
 
-    fn query(&self, f: &index::Fields, english: Option<(&mut Analyzer, &str)>) -> Scoring {
+    /// The scoring tree; `english`, the query's English terms when it reads as English,
+    /// also searches the English source text.
+    fn query(&self, f: &index::Fields, english: Option<&[crate::analysis::Term]>) -> Scoring {
         let fields = [(f.title, TITLE), (f.headings, HEADINGS), (f.body, BODY)];
         // A term scores by its best field, plus a little for the others: a word in the
         // title is usually in the body too, and must not count twice.
@@ -490,10 +492,10 @@ impl Plan {
                 .collect();
             clauses.push(Scoring::Phrase(terms, 4, PROXIMITY));
         }
-        if let Some((analyzer, query)) = english {
+        if let Some(terms) = english {
             let mut seen = HashSet::new();
-            for t in analyzer.analyze(query) {
-                if seen.insert(t.text.clone()) {
+            for t in terms {
+                if seen.insert(&t.text) {
                     clauses.push(Scoring::Term(
                         Term::from_field_text(f.english, &t.text),
                         1.0,
@@ -574,10 +576,9 @@ mod tests {
             let mut compared = 0;
             for (locale, query) in &queries {
                 let locale: Locale = locale.parse().expect("locale");
-                let Some((_, ours)) = engine.plan(query, &locale) else {
+                let Some((_, ours, searcher)) = engine.plan(query, &locale) else {
                     continue;
                 };
-                let searcher = engine.locales[&locale].0.reader.searcher();
                 let all = TopDocs::with_limit(100_000).order_by_score();
                 let by_doc = |q: &dyn tantivy::query::Query| {
                     searcher

@@ -436,61 +436,68 @@ impl Node {
         reader: &SegmentReader,
         ws: &mut Workspace,
     ) -> tantivy::Result<Option<Leaf<'n>>> {
-        let (term, score, option) = match self {
+        let (term, bm25, constant) = match self {
             Node::Nothing => return Ok(Some(Leaf::empty())),
             Node::Term {
                 term,
                 weight,
                 norms,
-            } => (
-                term,
-                LeafScore::Bm25 {
-                    weight: *weight,
-                    norms,
-                },
-                IndexRecordOption::WithFreqs,
-            ),
-            Node::Present { term, score } => {
-                (term, LeafScore::Const(*score), IndexRecordOption::Basic)
-            }
+            } => (term, Some((*weight, norms)), 0.0),
+            Node::Present { term, score } => (term, None, *score),
             _ => return Ok(None),
         };
         let (index, fieldnorms) = ws.field(reader, term.field())?;
-        let postings = match index.get_term_info(term)? {
-            Some(info) => Some(index.read_block_postings_from_terminfo(&info, option)?),
-            None => None,
+        let score = match bm25 {
+            Some((weight, norms)) => LeafScore::Bm25 {
+                weight,
+                norms,
+                fieldnorms,
+            },
+            None => LeafScore::Const(constant),
         };
-        Ok(Some(Leaf {
-            postings,
-            fieldnorms: Some(fieldnorms),
-            score,
-        }))
+        Leaf::open(&index, term, score).map(Some)
     }
 }
 
 /// A term's postings in one segment and how they score.
 struct Leaf<'n> {
     postings: Option<BlockSegmentPostings>,
-    fieldnorms: Option<FieldNormReader>,
     score: LeafScore<'n>,
 }
 
 enum LeafScore<'n> {
-    /// BM25: `weight` × tf / (tf + the field's length part).
+    /// BM25: `weight` × tf / (tf + the field's length part for the document's norm).
     Bm25 {
         weight: Score,
         norms: &'n Norms,
+        fieldnorms: FieldNormReader,
     },
     Const(Score),
 }
 
-impl Leaf<'_> {
+impl<'n> Leaf<'n> {
     fn empty() -> Self {
         Leaf {
             postings: None,
-            fieldnorms: None,
             score: LeafScore::Const(0.0),
         }
+    }
+
+    /// The term's postings in `index` (frequencies only when BM25 needs them).
+    fn open(
+        index: &InvertedIndexReader,
+        term: &Term,
+        score: LeafScore<'n>,
+    ) -> tantivy::Result<Self> {
+        let option = match score {
+            LeafScore::Bm25 { .. } => IndexRecordOption::WithFreqs,
+            LeafScore::Const(_) => IndexRecordOption::Basic,
+        };
+        let postings = match index.get_term_info(term)? {
+            Some(info) => Some(index.read_block_postings_from_terminfo(&info, option)?),
+            None => None,
+        };
+        Ok(Leaf { postings, score })
     }
 
     /// Calls `f(doc, score)` for every posting, in document order; whether there was any.
@@ -505,16 +512,19 @@ impl Leaf<'_> {
                 return any;
             }
             any = true;
-            match (&self.score, &self.fieldnorms) {
-                (LeafScore::Bm25 { weight, norms }, Some(fieldnorms)) => {
+            match &self.score {
+                LeafScore::Bm25 {
+                    weight,
+                    norms,
+                    fieldnorms,
+                } => {
                     for (i, &d) in docs.iter().enumerate() {
                         let tf = block.freq(i) as Score;
                         let norm = norms[usize::from(fieldnorms.fieldnorm_id(d))];
                         f(d, weight * (tf / (tf + norm)));
                     }
                 }
-                (LeafScore::Const(score), _) => docs.iter().for_each(|&d| f(d, *score)),
-                (LeafScore::Bm25 { .. }, None) => unreachable!("a BM25 leaf has norms"),
+                LeafScore::Const(score) => docs.iter().for_each(|&d| f(d, *score)),
             }
             block.advance();
         }
@@ -595,42 +605,17 @@ fn all_in_one_document(
     for term in terms {
         let (index, _) = ws.field(reader, term.field())?;
         let mut docs: Vec<DocId> = Vec::new();
-        postings(
-            &index,
-            term,
-            IndexRecordOption::Basic,
-            |block, _| match &common {
-                None => docs.extend_from_slice(block),
-                Some(c) => docs.extend(block.iter().filter(|d| c.binary_search(d).is_ok())),
-            },
-        )?;
+        Leaf::open(&index, term, LeafScore::Const(0.0))?.each(|d, _| match &common {
+            None => docs.push(d),
+            Some(c) if c.binary_search(&d).is_ok() => docs.push(d),
+            Some(_) => {}
+        });
         if docs.is_empty() {
             return Ok(false);
         }
         common = Some(docs);
     }
     Ok(common.is_some())
-}
-
-/// Reads a term's postings in this segment a block at a time: `each(docs, block)`.
-fn postings(
-    index: &InvertedIndexReader,
-    term: &Term,
-    option: IndexRecordOption,
-    mut each: impl FnMut(&[DocId], &BlockSegmentPostings),
-) -> tantivy::Result<()> {
-    let Some(info) = index.get_term_info(term)? else {
-        return Ok(());
-    };
-    let mut block = index.read_block_postings_from_terminfo(&info, option)?;
-    loop {
-        let docs = block.docs();
-        if docs.is_empty() {
-            return Ok(());
-        }
-        each(docs, &block);
-        block.advance();
-    }
 }
 
 struct ScoringWeight(Node);
