@@ -159,7 +159,7 @@ impl Vocabulary {
                 l.abs_diff(len) <= distance
                     && (m ^ mask).count_ones() as usize <= 2 * distance
                     && w.as_str() != word
-                    && crate::search::within(word, w, distance)
+                    && crate::analysis::within(word, w, distance)
             })
             .map(|(w, n, ..)| (w.as_str(), *n))
             .collect();
@@ -275,7 +275,7 @@ mod tests {
             }
             let b: String = b.into_iter().collect();
             let d = edits.len();
-            if crate::search::within(&a, &b, d) {
+            if crate::analysis::within(&a, &b, d) {
                 prop_assert!((super::letters(&a) ^ super::letters(&b)).count_ones() as usize <= 2 * d);
             }
         }

@@ -18,6 +18,7 @@
 //! ```
 
 mod compound;
+mod distance;
 mod lexicon;
 mod words;
 
@@ -28,8 +29,10 @@ use std::ops::Range;
 use std::sync::Arc;
 
 pub use compound::Vocabulary;
+pub use distance::within;
 pub use lexicon::Lexicon;
-pub use words::{Word, WordKind, each_word, is_code, words};
+use words::each_word;
+pub use words::{Word, WordKind, is_code, words};
 
 use crate::locale::Locale;
 
@@ -468,7 +471,7 @@ impl Analyzer {
         let mut candidates = vec![format!("{base}en"), format!("{base}{last}en")];
         // "laad" → "laden", "neem" → "nemen", "synchroniseer" → "synchroniseren".
         let n = chars.len();
-        let long = n >= 3 && chars[n - 2] == chars[n - 3] && "aeou".contains(chars[n - 2]);
+        let long = chars[n - 2] == chars[n - 3] && "aeou".contains(chars[n - 2]);
         let stem: String = if long {
             chars[..n - 2].iter().chain(&chars[n - 1..]).collect()
         } else {

@@ -13,7 +13,7 @@ use tantivy::collector::TopDocs;
 use tantivy::schema::{Field, Value};
 use tantivy::{Searcher, TantivyDocument, Term};
 
-pub use snippet::{Snippet, best_section, within};
+pub use snippet::{Snippet, best_section};
 
 use score::Scoring;
 
