@@ -179,6 +179,34 @@ fn english_words_in_a_local_query_find_their_translation() {
 }
 
 #[test]
+fn a_thesaurus_word_finds_and_marks_the_word_the_articles_use() {
+    let index = indexed("search-thesaurus");
+    // Users say a port is "sperret"; the translation says "blokkert" (nb-NO/synonyms.txt).
+    assert_first_hit_marks(&index, "porter sperret av brannmuren", "blokkert");
+    std::fs::remove_dir_all(&index).unwrap();
+}
+
+#[test]
+fn a_rare_spelling_of_a_word_does_not_outweigh_the_common_one() {
+    let Some(alchemy) = common::corpus("alchemy") else {
+        return;
+    };
+    let index = index_of(&alchemy, "search-alchemy-thesaurus");
+    // One Dutch article writes "inloggen"; 163 write "aanmelden". Scored with the group's
+    // idf, the article that answers (sign-in) wins over the one that merely spells it so.
+    let v = search(&index, "nl-NL", "inloggen bij teams lukt niet");
+    assert_eq!(
+        v["hits"][0]["path"], "AlchemyInsights/cant-sign-in-to-teams.md",
+        "{v}"
+    );
+    assert!(
+        marked(&v["hits"][0]).contains(&"aanmelden".to_owned()),
+        "{v}"
+    );
+    std::fs::remove_dir_all(&index).unwrap();
+}
+
+#[test]
 fn a_typo_is_marked_through_its_correction() {
     let index = indexed("search-typo");
     // "synkronsiering" is no word of the seeds; "synkronisering" is, and is what is marked.

@@ -20,6 +20,7 @@
 mod compound;
 mod distance;
 mod lexicon;
+mod thesaurus;
 mod words;
 
 use std::collections::HashMap;
@@ -31,6 +32,7 @@ use std::sync::Arc;
 pub use compound::Vocabulary;
 pub use distance::within;
 pub use lexicon::Lexicon;
+pub use thesaurus::{Synonyms, Thesaurus, ThesaurusError};
 use words::each_word;
 pub use words::{Word, WordKind, is_code, words};
 
@@ -188,22 +190,6 @@ impl Language {
             ],
             Language::English | Language::Other => &[],
         }
-    }
-}
-
-/// Words users type for a word the articles use, by the stem of the user's word: the
-/// colloquial "mail" for "e-post". Kept small and certain; each pair holds in any IT text.
-pub fn synonyms(language: Language, stem: &str) -> &'static [&'static str] {
-    match (language, stem) {
-        (Language::Norwegian, "mail" | "email") => &["e-post", "epost"],
-        (Language::Norwegian, "epost") => &["e-post", "mail"],
-        (Language::Norwegian, "pc") => &["datamaskin"],
-        (Language::Norwegian, "datamaskin") => &["pc"],
-        (Language::Dutch, "mail") => &["e-mail"],
-        (Language::Dutch, "pc") => &["computer"],
-        (Language::Dutch, "computer") => &["pc"],
-        (Language::English, "e-mail") => &["email"],
-        _ => &[],
     }
 }
 

@@ -17,7 +17,7 @@ pub use snippet::{Snippet, best_section};
 
 use score::Scoring;
 
-use crate::analysis::{Analyzer, Language, Lexicon, TermKind, Vocabulary};
+use crate::analysis::{Analyzer, Language, Lexicon, Synonyms, TermKind, Thesaurus, Vocabulary};
 use crate::index::{self, IndexError, LocaleIndex, Section};
 use crate::locale::Locale;
 
@@ -73,7 +73,17 @@ pub struct SearchOptions {
 
 /// An open index folder, ready for many queries.
 pub struct Engine {
-    locales: BTreeMap<Locale, (LocaleIndex, Analyzer, Analyzer)>,
+    locales: BTreeMap<Locale, Open>,
+}
+
+/// One locale of an open index, with what its queries are analysed by.
+struct Open {
+    index: LocaleIndex,
+    analyzer: Analyzer,
+    /// For English readings of a query and loanwords.
+    english: Analyzer,
+    /// The locale's thesaurus, by the analyzer's terms.
+    synonyms: Synonyms,
 }
 
 /// Field weights: a word in the title says more than one in a heading, which says more
@@ -106,12 +116,21 @@ impl Engine {
         let mut locales = BTreeMap::new();
         for locale in index::locales(index_dir) {
             let li = index::open(index_dir, &locale)?;
-            let analyzer = li.analyzer();
+            let mut analyzer = li.analyzer();
             let english = Analyzer::new(
                 Language::English,
                 std::sync::Arc::new(Vocabulary::default()),
             );
-            locales.insert(locale, (li, analyzer, english));
+            let synonyms = Thesaurus::builtin(analyzer.language()).synonyms(&mut analyzer);
+            locales.insert(
+                locale,
+                Open {
+                    index: li,
+                    analyzer,
+                    english,
+                    synonyms,
+                },
+            );
         }
         Ok(Engine { locales })
     }
@@ -165,15 +184,26 @@ impl Engine {
     /// statistics it was planned with (search with the same one); `None` when no word of
     /// it is searchable (only stop words or punctuation).
     fn plan(&mut self, query: &str, locale: &Locale) -> Option<(Plan, Scoring, Searcher)> {
-        let (li, analyzer, english) = self.locales.get_mut(locale).expect("checked by caller");
+        let Open {
+            index: li,
+            analyzer,
+            english,
+            synonyms,
+        } = self.locales.get_mut(locale).expect("checked by caller");
         let searcher = li.reader.searcher();
         let f = li.fields;
-        let plan = Plan::new(query, analyzer, (english, &li.lexicon), &searcher, f.body);
+        let plan = Plan::new(
+            query,
+            (analyzer, synonyms),
+            (english, &li.lexicon),
+            &searcher,
+            f.body,
+        );
         if plan.words.is_empty() {
             return None;
         }
         let english_terms = plan.english_reading(query, english, &searcher, f.english);
-        let q = plan.query(&li.fields, english_terms.as_deref());
+        let q = plan.query(&li.fields, english_terms.as_deref(), &searcher);
         Some((plan, q, searcher))
     }
 
@@ -186,7 +216,11 @@ impl Engine {
         let Some((plan, q, searcher)) = self.plan(query, locale) else {
             return Ok(Vec::new());
         };
-        let (li, analyzer, _) = self.locales.get_mut(locale).expect("checked by caller");
+        let Open {
+            index: li,
+            analyzer,
+            ..
+        } = self.locales.get_mut(locale).expect("checked by caller");
         let f = li.fields;
         let top = searcher.search(&q, &TopDocs::with_limit(limit).order_by_score())?;
         if top.is_empty() {
@@ -283,11 +317,12 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Analyses `query` with the locale's analyzer; `bridge` (the English analyzer and
-    /// the locale's lexicon) translates its loanwords.
+    /// Analyses `query` with the locale's analyzer and finds its words' synonyms in the
+    /// locale's thesaurus; `bridge` (the English analyzer and the locale's lexicon)
+    /// translates its loanwords.
     fn new(
         query: &str,
-        analyzer: &mut Analyzer,
+        (analyzer, synonyms): (&mut Analyzer, &Synonyms),
         bridge: (&mut Analyzer, &Lexicon),
         searcher: &Searcher,
         body: Field,
@@ -369,15 +404,7 @@ impl Plan {
                     }
                 }
             }
-            for s in crate::analysis::synonyms(analyzer.language(), &w.main) {
-                // A synonym's first term: its stem, or the joined form of "e-post".
-                if let Some(t) = analyzer.analyze(s).into_iter().next()
-                    && t.text != w.main
-                    && !w.synonyms.contains(&t.text)
-                {
-                    w.synonyms.push(t.text);
-                }
-            }
+            w.synonyms = synonyms.of(&w.main).to_vec();
         }
         let (english, lexicon) = bridge;
         for w in &mut words {
@@ -434,47 +461,65 @@ impl Plan {
 
     /// The scoring tree; `english`, the query's English terms when it reads as English,
     /// also searches the English source text.
-    fn query(&self, f: &index::Fields, english: Option<&[crate::analysis::Term]>) -> Scoring {
+    fn query(
+        &self,
+        f: &index::Fields,
+        english: Option<&[crate::analysis::Term]>,
+        searcher: &Searcher,
+    ) -> Scoring {
         let fields = [(f.title, TITLE), (f.headings, HEADINGS), (f.body, BODY)];
         // A term scores by its best field, plus a little for the others: a word in the
-        // title is usually in the body too, and must not count twice.
-        let term_in = |text: &str, weight: f32| -> Scoring {
+        // title is usually in the body too, and must not count twice. `idf` scales each
+        // field's BM25 (see `group_idf`).
+        let term_in = |text: &str, weight: f32, idf: [f32; 3]| -> Scoring {
             let disjuncts = fields
                 .iter()
-                .map(|(field, w)| Scoring::Term(Term::from_field_text(*field, text), *w * weight))
+                .zip(idf)
+                .map(|((field, w), idf)| {
+                    Scoring::Term(Term::from_field_text(*field, text), *w * weight * idf)
+                })
                 .collect();
             Scoring::Max(disjuncts, TIE_BREAKER)
         };
+        const SAME: [f32; 3] = [1.0; 3];
         let mut clauses: Vec<Scoring> = Vec::new();
         for w in &self.words {
-            let mut ways: Vec<Scoring> = vec![term_in(&w.main, 1.0)];
+            // A word and its synonyms are one word written differently: each scores with
+            // the group's idf, so that the rarer spelling ("inloggen", in one article)
+            // does not outweigh the one the articles use ("aanmelden", in 163).
+            let group: Vec<&String> = std::iter::once(&w.main).chain(&w.synonyms).collect();
+            let idf = group_idf(&group, &fields.map(|(field, _)| field), searcher);
+            let mut ways: Vec<Scoring> = vec![term_in(&w.main, 1.0, idf[0])];
             if !w.parts.is_empty() {
                 // All parts of a compound, anywhere: "passord synkronisering" finds
                 // "passordsynkronisering" and the other way round.
                 ways.push(Scoring::All(
-                    w.parts.iter().map(|p| term_in(p, 1.0)).collect(),
+                    w.parts.iter().map(|p| term_in(p, 1.0, SAME)).collect(),
                 ));
                 // One part alone still says something ("netwerk" of "netwerkschijf").
                 for p in &w.parts {
-                    ways.push(term_in(p, PART));
+                    ways.push(term_in(p, PART, SAME));
                 }
             }
             for n in &w.near {
-                ways.push(term_in(n, FUZZY));
+                ways.push(term_in(n, FUZZY, SAME));
             }
-            for s in &w.synonyms {
-                ways.push(term_in(s, SYNONYM));
+            for (s, idf) in w.synonyms.iter().zip(&idf[1..]) {
+                ways.push(term_in(s, SYNONYM, *idf));
             }
             for t in &w.translations {
-                ways.push(term_in(t, TRANSLATION));
+                ways.push(term_in(t, TRANSLATION, SAME));
             }
             // Coverage: every query word the body holds adds the same, however common it
             // is, so an article that answers the whole symptom beats one that repeats a
             // single rare word.
-            clauses.push(Scoring::Present(
-                Term::from_field_text(f.body, &w.main),
-                COVERAGE,
-            ));
+            // A synonym found is the word found.
+            let present = |t: &String| Scoring::Present(Term::from_field_text(f.body, t), COVERAGE);
+            clauses.push(if group.len() == 1 {
+                present(&w.main)
+            } else {
+                Scoring::Max(group.iter().map(|t| present(t)).collect(), 0.0)
+            });
             // A word counts once, by its best way of matching: a compound must not weigh
             // more than a simple word because it can match three ways.
             clauses.push(if ways.len() == 1 {
@@ -523,6 +568,36 @@ impl Plan {
         // no correction reaches matched nothing, in the ranking or here.
         snippet::Matcher::new(exact).with_probes(analyzer)
     }
+}
+
+/// Per term of `group` (a word and its synonyms) and per field, the factor that gives the
+/// term the idf of the group: that of its most common term, as Lucene's `SynonymQuery`
+/// does. A term that is not in a field keeps factor 1 (it matches nothing there).
+fn group_idf(group: &[&String], fields: &[Field; 3], searcher: &Searcher) -> Vec<[f32; 3]> {
+    let mut out = vec![[1.0; 3]; group.len()];
+    if group.len() < 2 {
+        return out;
+    }
+    use tantivy::query::Bm25StatisticsProvider;
+    let docs = searcher.total_num_docs().unwrap_or(0);
+    let idf = |df: u64| (1.0 + (docs.saturating_sub(df) as f32 + 0.5) / (df as f32 + 0.5)).ln();
+    for (i, field) in fields.iter().enumerate() {
+        let dfs: Vec<u64> = group
+            .iter()
+            .map(|t| {
+                searcher
+                    .doc_freq(&Term::from_field_text(*field, t))
+                    .unwrap_or(0)
+            })
+            .collect();
+        let common = idf(dfs.iter().copied().max().unwrap_or(0));
+        for (factor, df) in out.iter_mut().zip(&dfs) {
+            if *df > 0 {
+                factor[i] = common / idf(*df);
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
