@@ -13,6 +13,10 @@ use std::time::Instant;
 use remedy::index::{self, BuildOptions};
 use remedy::search::{Engine, SearchOptions};
 
+/// As the `remedy` binary (src/main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let root = std::env::var_os("REMEDY_CORPUS")
         .map(PathBuf::from)

@@ -395,6 +395,22 @@ impl Node {
                     doc = scorer.advance();
                 }
             }
+            Node::Max(c, tie) if c.len() <= MERGE_BY_ORDER && c.iter().all(Node::is_leaf) => {
+                // A term in its few fields: their postings merged in document order cost
+                // less than accumulators to fill and drain.
+                let mut lists = Vec::with_capacity(c.len());
+                for child in c {
+                    let mut list = ws.list();
+                    if let Some(leaf) = child.leaf(reader, ws)? {
+                        leaf.each(|d, score| list.push((d, score)));
+                    }
+                    lists.push(list);
+                }
+                merge_by_order(&lists, *tie, &mut out);
+                for list in lists {
+                    ws.give(list);
+                }
+            }
             Node::Max(c, tie) => {
                 if merge_children(c, reader, ws, depth, &mut out)?.is_some() {
                     let tie = *tie;
@@ -428,7 +444,64 @@ impl Node {
     }
 }
 
+/// Dismax nodes of at most this many leaves merge their lists in document order.
+const MERGE_BY_ORDER: usize = 4;
+
+/// `lists` (each in document order) merged as a dismax: per document, the best score
+/// (from 0, as tantivy's) plus `tie` times the others, summed in child order as the
+/// accumulators sum. Lists are merged two at a time, a tight loop each: a term's title
+/// and heading lists are short beside its body list.
+fn merge_by_order(lists: &[Hits], tie: Score, out: &mut Hits) {
+    let mut nonempty = lists.iter().filter(|l| !l.is_empty());
+    let Some(first) = nonempty.next() else {
+        return;
+    };
+    if lists.iter().filter(|l| !l.is_empty()).count() == 1 {
+        // One child alone: its own scores.
+        out.extend_from_slice(first);
+        return;
+    }
+    // (doc, best, sum) so far.
+    let mut acc: Vec<(DocId, Score, Score)> =
+        first.iter().map(|&(d, s)| (d, s.max(0.0), s)).collect();
+    let mut next: Vec<(DocId, Score, Score)> = Vec::new();
+    for list in nonempty {
+        next.clear();
+        next.reserve(acc.len() + list.len());
+        let (mut i, mut j) = (0, 0);
+        while i < acc.len() && j < list.len() {
+            let (d, best, sum) = acc[i];
+            let (e, s) = list[j];
+            if d < e {
+                next.push((d, best, sum));
+                i += 1;
+            } else if e < d {
+                next.push((e, s.max(0.0), s));
+                j += 1;
+            } else {
+                next.push((d, best.max(s), sum + s));
+                i += 1;
+                j += 1;
+            }
+        }
+        next.extend_from_slice(&acc[i..]);
+        next.extend(list[j..].iter().map(|&(e, s)| (e, s.max(0.0), s)));
+        std::mem::swap(&mut acc, &mut next);
+    }
+    out.extend(
+        acc.iter()
+            .map(|&(d, best, sum)| (d, best + (sum - best) * tie)),
+    );
+}
+
 impl Node {
+    fn is_leaf(&self) -> bool {
+        matches!(
+            self,
+            Node::Nothing | Node::Term { .. } | Node::Present { .. }
+        )
+    }
+
     /// A term node's postings in this segment, ready to read; `None` for other nodes
     /// (and for a term nobody holds, an empty leaf).
     fn leaf<'n>(
@@ -595,27 +668,41 @@ fn phrase(terms: &[Term], slop: u32) -> tantivy::query::PhraseQuery {
     tantivy::query::PhraseQuery::new_with_offset_and_slop(terms, slop)
 }
 
-/// Whether some document of the segment holds every term.
+/// Whether some document of the segment holds every term. The rarest term's documents
+/// are the candidates; every other term only seeks to them through its skip list, so a
+/// common word ("ikke", in half the articles) is not decoded in full.
 fn all_in_one_document(
     terms: &[Term],
     reader: &SegmentReader,
     ws: &mut Workspace,
 ) -> tantivy::Result<bool> {
-    let mut common: Option<Vec<DocId>> = None;
+    let mut infos = Vec::with_capacity(terms.len());
     for term in terms {
         let (index, _) = ws.field(reader, term.field())?;
-        let mut docs: Vec<DocId> = Vec::new();
-        Leaf::open(&index, term, LeafScore::Const(0.0))?.each(|d, _| match &common {
-            None => docs.push(d),
-            Some(c) if c.binary_search(&d).is_ok() => docs.push(d),
-            Some(_) => {}
-        });
-        if docs.is_empty() {
+        match index.get_term_info(term)? {
+            Some(info) => infos.push((info, index)),
+            None => return Ok(false),
+        }
+    }
+    infos.sort_by_key(|(info, _)| info.doc_freq);
+    let Some(((rarest, index), others)) = infos.split_first() else {
+        return Ok(false);
+    };
+    let mut candidates: Vec<DocId> = Vec::with_capacity(rarest.doc_freq as usize);
+    let mut block = index.read_block_postings_from_terminfo(rarest, IndexRecordOption::Basic)?;
+    while !block.docs().is_empty() {
+        candidates.extend_from_slice(block.docs());
+        block.advance();
+    }
+    for (info, index) in others {
+        let mut postings = index.read_postings_from_terminfo(info, IndexRecordOption::Basic)?;
+        // Candidates ascend, so each seek moves forward.
+        candidates.retain(|&d| postings.doc() <= d && postings.seek(d) == d);
+        if candidates.is_empty() {
             return Ok(false);
         }
-        common = Some(docs);
     }
-    Ok(common.is_some())
+    Ok(!candidates.is_empty())
 }
 
 struct ScoringWeight(Node);
