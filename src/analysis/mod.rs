@@ -21,6 +21,7 @@ mod compound;
 mod distance;
 mod lexicon;
 mod thesaurus;
+mod vector;
 mod words;
 
 use std::collections::HashMap;
@@ -33,6 +34,7 @@ pub use compound::Vocabulary;
 pub use distance::within;
 pub use lexicon::Lexicon;
 pub use thesaurus::{Synonyms, Thesaurus, ThesaurusError};
+pub use vector::{TermVector, VectorError};
 use words::each_word;
 pub use words::{Word, WordKind, is_code, words};
 
@@ -275,78 +277,6 @@ impl Analyzer {
             cache: FxHashMap::default(),
             scratch: String::new(),
         }
-    }
-
-    /// Short strings one of which every word that yields `term` contains (case aside):
-    /// the first three characters of the term, or of each form an override maps to it.
-    /// Stemmers rewrite the end of a word but keep its beginning, and compound parts lie
-    /// inside the word, so a text without any probe of a term cannot yield it — apart
-    /// from joined words ("wi-fi" → "wifi") and, in Dutch, words whose accents the
-    /// stemmer drops, which [`Analyzer::probe_always`] covers. The Dutch stemmer also
-    /// doubles the vowel of an open syllable ("dagen" → "daag") and turns a final v or z
-    /// into f or s ("actieve" → "actief"), and drops the "ge" of a separable verb's
-    /// participle ("ingeschakeld" → "inschakel"): those forms are probed too.
-    pub fn probes(&self, term: &str) -> Vec<String> {
-        let mut forms: Vec<String> = vec![term.to_owned()];
-        for (form, stem) in &self.overrides {
-            if *stem == term {
-                forms.push((*form).to_owned());
-            }
-        }
-        if self.language == Language::Dutch {
-            // Each rewrite applies on top of the ones before ("navigeren" → "naaf":
-            // the v became f and the vowel was doubled).
-            let undouble = |t: &str| -> Option<String> {
-                let chars: Vec<char> = t.chars().collect();
-                let i = chars
-                    .windows(2)
-                    .position(|w| w[0] == w[1] && "aeou".contains(w[0]))?;
-                let mut single = chars;
-                single.remove(i);
-                Some(single.into_iter().collect())
-            };
-            let unfinal = |t: &str| -> Option<String> {
-                t.strip_suffix('f')
-                    .map(|s| format!("{s}v"))
-                    .or_else(|| t.strip_suffix('s').map(|s| format!("{s}z")))
-            };
-            for rewrite in [undouble, unfinal] {
-                let more: Vec<String> = forms.iter().filter_map(|f| rewrite(f)).collect();
-                forms.extend(more);
-            }
-        }
-        let mut out: Vec<String> = forms.iter().map(|f| f.chars().take(3).collect()).collect();
-        if self.language == Language::Dutch {
-            // Separable verbs lose the "ge" inside their participle: "ingeschakeld" stems
-            // to "inschakel". Such a participle starts with one or two letters of the stem,
-            // then "ge": only those three characters are a probe.
-            for f in &forms {
-                let chars: Vec<char> = f.chars().take(3).collect();
-                for k in 1..chars.len().min(3) {
-                    out.push(chars[..k].iter().chain(['g', 'e'].iter()).take(3).collect());
-                }
-            }
-        }
-        out.sort();
-        out.dedup();
-        out
-    }
-
-    /// Characters that make a word worth analysing whatever its probes: connectors (a
-    /// joined word's term spans them) and, where the stemmer folds accents, accented
-    /// vowels.
-    pub fn probe_always(&self) -> Vec<String> {
-        let mut out: Vec<String> = ['.', '-', '_', '\'', '’']
-            .iter()
-            .map(|c| c.to_string())
-            .collect();
-        if self.language == Language::Dutch {
-            for c in "äëïöüáéíóúàèìòùâêîôû".chars() {
-                out.push(c.to_string());
-                out.extend(c.to_uppercase().map(|u| u.to_string()));
-            }
-        }
-        out
     }
 
     pub fn language(&self) -> Language {

@@ -165,7 +165,9 @@ impl SearchDocument {
         }
     }
 
-    pub fn to_tantivy(&self, f: &Fields, locale: &Locale) -> TantivyDocument {
+    /// The tantivy document; `body_terms` is the body's encoded
+    /// [`TermVector`](crate::analysis::TermVector).
+    pub fn to_tantivy(&self, f: &Fields, locale: &Locale, body_terms: &str) -> TantivyDocument {
         let mut d = TantivyDocument::default();
         d.add_text(f.file, &self.file);
         d.add_text(f.path, &self.path);
@@ -184,6 +186,7 @@ impl SearchDocument {
         if let Some(t) = &self.translation {
             d.add_text(f.translation, t);
         }
+        d.add_text(f.body_terms, body_terms);
         d
     }
 }

@@ -33,12 +33,14 @@ use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
 pub use document::{SearchDocument, Section};
 
-use crate::analysis::{Analyzer, Language, Lexicon, TOKENIZER, TOKENIZER_EN, Vocabulary};
+use crate::analysis::{
+    Analyzer, Language, Lexicon, TOKENIZER, TOKENIZER_EN, TermVector, Vocabulary,
+};
 use crate::content::{LoadError, display_path, markdown_files};
 use crate::locale::Locale;
 
 /// Bumped when the schema or the analysis changes: older indexes are rebuilt in full.
-pub const FORMAT: u32 = 5;
+pub const FORMAT: u32 = 6;
 /// Bytes of stored documents per compressed block.
 const DOC_STORE_BLOCK: usize = 4096;
 
@@ -95,6 +97,9 @@ pub struct Fields {
     /// JSON: the sections of `body` with their anchors.
     pub sections: Field,
     pub translation: Field,
+    /// The terms of `body` with their byte ranges ([`crate::analysis::TermVector`]), for
+    /// snippets.
+    pub body_terms: Field,
 }
 
 pub fn schema() -> (Schema, Fields) {
@@ -122,6 +127,7 @@ pub fn schema() -> (Schema, Fields) {
         english: b.add_text_field("english", text(TOKENIZER_EN, false)),
         sections: b.add_text_field("sections", STORED),
         translation: b.add_text_field("translation", STORED),
+        body_terms: b.add_text_field("body_terms", STORED),
     };
     (b.build(), fields)
 }
@@ -499,9 +505,19 @@ fn build_locale(
             writer.delete_term(Term::from_field_text(fields.file, &k));
         }
     }
-    for d in &docs {
+    // Term vectors of the bodies, for snippets: analysed here in parallel, as tantivy's
+    // indexing threads analyse the same text for the postings.
+    let language = Language::of(locale);
+    let vectors: Vec<String> = docs
+        .par_iter()
+        .map_init(
+            || Analyzer::new(language, vocabulary.clone()),
+            |a, d| TermVector::encode(a, &d.body),
+        )
+        .collect();
+    for (d, terms) in docs.iter().zip(&vectors) {
         writer
-            .add_document(d.to_tantivy(&fields, locale))
+            .add_document(d.to_tantivy(&fields, locale, terms))
             .map_err(tantivy_err(&dir))?;
     }
 

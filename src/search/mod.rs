@@ -226,7 +226,7 @@ impl Engine {
         if top.is_empty() {
             return Ok(Vec::new());
         }
-        let matcher = plan.matcher(analyzer);
+        let matcher = plan.matcher();
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;
@@ -239,7 +239,8 @@ impl Engine {
             let body = text(f.body);
             let sections: Vec<Section> =
                 serde_json::from_str(&text(f.sections)).unwrap_or_default();
-            let snippet = best_section(&body, &sections, &matcher, analyzer);
+            let terms = doc.get_first(f.body_terms).and_then(|v| v.as_str());
+            let snippet = best_section(&body, &sections, terms, &matcher, analyzer);
             let translation = Some(text(f.translation)).filter(|t| !t.is_empty());
             hits.push(Hit {
                 path: text(f.path),
@@ -552,7 +553,7 @@ impl Plan {
     }
 
     /// What snippets mark: the terms searched for, typo corrections included.
-    fn matcher(&self, analyzer: &Analyzer) -> snippet::Matcher {
+    fn matcher(&self) -> snippet::Matcher {
         let exact = self
             .words
             .iter()
@@ -566,7 +567,7 @@ impl Plan {
             .collect();
         // Typos are marked through the corrections the search looked for (`near`): a word
         // no correction reaches matched nothing, in the ranking or here.
-        snippet::Matcher::new(exact).with_probes(analyzer)
+        snippet::Matcher::new(exact)
     }
 }
 

@@ -1,12 +1,13 @@
 //! The best section of a hit and a snippet that highlights every kind of match: exact,
 //! stemmed, compound part, synonym, translation, and typo (tantivy's own snippets miss
 //! fuzzy matches). A typo is marked through the corrections the search looked for, so
-//! what is marked is what matched.
+//! what is marked is what matched. Matches come from the body's term vector, stored at
+//! index time ([`TermVector`]); the body is analysed again only when that is damaged.
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::ops::Range;
 
-use crate::analysis::Analyzer;
+use crate::analysis::{Analyzer, TermVector};
 use crate::index::Section;
 
 /// Longest snippet, in characters.
@@ -20,13 +21,6 @@ pub struct Matcher {
     /// Index terms (stems, codes, compound parts, corrections of typos), each with a
     /// number that stands for it in matches.
     exact: FxHashMap<String, u32>,
-    /// Finds the stretches of text worth analysing (see [`Matcher::with_probes`]);
-    /// without it, all text is analysed.
-    probes: Option<Probes>,
-    /// The matches of every white-space-delimited run analysed so far (offsets within
-    /// the run): the same words recur in a query's hits, and a lookup is far cheaper
-    /// than analysing them again.
-    seen: std::cell::RefCell<FxHashMap<Box<str>, Vec<Match>>>,
 }
 
 /// A matched term: where, and which (its number in the [`Matcher`]).
@@ -38,151 +32,25 @@ impl Matcher {
         terms.sort();
         Matcher {
             exact: terms.into_iter().zip(0..).collect(),
-            probes: None,
-            seen: Default::default(),
         }
     }
 
-    /// Analysing every word of every hit is most of a query's time; only words that
-    /// contain a probe of a searched term (or a character [`Analyzer::probe_always`]
-    /// names) can match, so only those are analysed.
-    pub fn with_probes(mut self, analyzer: &Analyzer) -> Matcher {
-        let mut patterns: Vec<String> = Vec::new();
-        for term in self.exact.keys() {
-            for p in analyzer.probes(term) {
-                // Letters outside ASCII do not fold case in the scan: add the upper
-                // case too ("ØRE" and "Øre" then match "øre").
-                if !p.is_ascii() {
-                    patterns.push(p.to_uppercase());
-                }
-                patterns.push(p);
-            }
+    /// The matching terms of `text`, with their byte ranges, in order of position: read
+    /// from `vector` (the text's term vector) when it is sound, else by analysing `text`.
+    fn find(&self, text: &str, vector: Option<&str>, analyzer: &mut Analyzer) -> Vec<Match> {
+        if let Some(found) =
+            vector.and_then(|v| TermVector::matches(v, text, |t| self.exact.get(t).copied()).ok())
+        {
+            return found;
         }
-        patterns.extend(analyzer.probe_always());
-        self.probes = Some(Probes::new(&patterns));
-        self
-    }
-
-    /// The matching terms of `text`, with their byte ranges, in order of position.
-    fn find(&self, text: &str, analyzer: &mut Analyzer) -> Vec<Match> {
         let mut matched: Vec<Match> = Vec::new();
-        let analyse = |chunk: &str, matched: &mut Vec<Match>, analyzer: &mut Analyzer| {
-            analyzer.for_each_term(chunk, |term, range, _kind| {
-                if let Some(&id) = self.exact.get(term) {
-                    matched.push((range, id));
-                }
-            });
-        };
-        match &self.probes {
-            None => analyse(text, &mut matched, analyzer),
-            Some(probes) => {
-                // Words never span white space: analyse the white-space-delimited run
-                // around each probe found, each run once.
-                let bytes = text.as_bytes();
-                let mut done = 0;
-                let mut seen = self.seen.borrow_mut();
-                let mut fresh: Vec<Match> = Vec::new();
-                probes.each(bytes, |at, len| {
-                    if at < done {
-                        return;
-                    }
-                    let start = bytes[..at]
-                        .iter()
-                        .rposition(u8::is_ascii_whitespace)
-                        .map_or(0, |i| i + 1)
-                        .max(done);
-                    let end = bytes[at + len..]
-                        .iter()
-                        .position(u8::is_ascii_whitespace)
-                        .map_or(text.len(), |i| at + len + i);
-                    done = end;
-                    let run = &text[start..end];
-                    let found = match seen.get(run) {
-                        Some(found) => found,
-                        None => {
-                            fresh.clear();
-                            analyse(run, &mut fresh, analyzer);
-                            seen.entry(run.into()).or_insert_with(|| fresh.clone())
-                        }
-                    };
-                    matched.extend(
-                        found
-                            .iter()
-                            .map(|(r, id)| (start + r.start..start + r.end, *id)),
-                    );
-                });
+        analyzer.for_each_term(text, |term, range, _kind| {
+            if let Some(&id) = self.exact.get(term) {
+                matched.push((range, id));
             }
-        }
+        });
         matched
     }
-}
-
-/// Short byte strings found in a text, ASCII case aside: a set of the first two bytes of
-/// every pattern tells where a pattern may start, so a scan costs a bit test per byte,
-/// and building one per query costs next to nothing (an Aho–Corasick automaton costs
-/// more to build than ten bodies take to scan).
-#[derive(Debug, Clone)]
-struct Probes {
-    /// Patterns of one byte, by byte.
-    single: [u64; 4],
-    /// Patterns of two bytes or more, by their first two bytes.
-    pairs: Box<[u64; 1024]>,
-    /// Those patterns, sorted by their first two bytes (lower-cased).
-    long: Vec<Vec<u8>>,
-}
-
-impl Probes {
-    fn new(patterns: &[String]) -> Probes {
-        let mut p = Probes {
-            single: [0; 4],
-            pairs: Box::new([0; 1024]),
-            long: Vec::new(),
-        };
-        for pattern in patterns {
-            let bytes = pattern.as_bytes().to_ascii_lowercase();
-            match bytes.len() {
-                0 => {}
-                1 => p.single[usize::from(bytes[0] >> 6)] |= 1 << (bytes[0] & 63),
-                _ => {
-                    let key = pair(bytes[0], bytes[1]);
-                    p.pairs[key >> 6] |= 1 << (key & 63);
-                    p.long.push(bytes);
-                }
-            }
-        }
-        p.long.sort_by_key(|b| pair(b[0], b[1]));
-        p.long.dedup();
-        p
-    }
-
-    /// Calls `found(start, len)` for every pattern occurrence, in order of start.
-    fn each(&self, text: &[u8], mut found: impl FnMut(usize, usize)) {
-        for i in 0..text.len() {
-            let b = text[i].to_ascii_lowercase();
-            if self.single[usize::from(b >> 6)] & (1 << (b & 63)) != 0 {
-                found(i, 1);
-            }
-            let Some(&next) = text.get(i + 1) else { break };
-            let key = pair(b, next.to_ascii_lowercase());
-            if self.pairs[key >> 6] & (1 << (key & 63)) == 0 {
-                continue;
-            }
-            let from = self.long.partition_point(|p| pair(p[0], p[1]) < key);
-            for p in self.long[from..]
-                .iter()
-                .take_while(|p| pair(p[0], p[1]) == key)
-            {
-                if text.len() >= i + p.len() && text[i..i + p.len()].eq_ignore_ascii_case(p) {
-                    found(i, p.len());
-                    break;
-                }
-            }
-        }
-    }
-}
-
-fn pair(a: u8, b: u8) -> usize {
-    (usize::from(a) << 8) | usize::from(b)
 }
 
 /// A section and a stretch of it with the matches marked.
@@ -196,14 +64,16 @@ pub struct Snippet {
 }
 
 /// Picks the section with the most distinct matched terms (then the most matches, then the
-/// first) and cuts a snippet around its densest run of matches.
+/// first) and cuts a snippet around its densest run of matches. `body_terms` is the body's
+/// stored term vector (analysed again when absent or damaged).
 pub fn best_section(
     body: &str,
     sections: &[Section],
+    body_terms: Option<&str>,
     matcher: &Matcher,
     analyzer: &mut Analyzer,
 ) -> Snippet {
-    let mut matched = matcher.find(body, analyzer);
+    let mut matched = matcher.find(body, body_terms, analyzer);
     matched.sort_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
 
     let whole = Section {
@@ -350,9 +220,10 @@ mod tests {
                 .into_iter()
                 .map(str::to_owned)
                 .collect(),
-        )
-        .with_probes(&a);
-        let s = best_section(body, &sections, &m, &mut a);
+        );
+        let vector = TermVector::encode(&mut a, body);
+        let s = best_section(body, &sections, Some(&vector), &m, &mut a);
+        assert_eq!(s, best_section(body, &sections, None, &m, &mut a));
         assert_eq!(s.anchor.as_deref(), Some("fix"));
         let marked: Vec<String> = s
             .highlights
@@ -372,13 +243,13 @@ mod tests {
         assert!(marked.contains(&"feiler".to_owned()), "stemmed: {marked:?}");
     }
 
-    /// The probes and the remembered runs only skip work: on real articles, for terms of every kind they hold
-    /// (stems, compound parts, codes, joined words, accented Dutch, override stems), the
-    /// matches found with them are the matches found by analysing everything.
-    /// `PROBE_EXTRA=../shared/corpus/alchemy cargo test --release --lib probes` adds 400
-    /// articles per locale of a corpus (checked so on alchemy and spans/m365).
+    /// The stored term vector only saves work: on real articles, for terms of every kind
+    /// they hold (stems, compound parts, codes, joined words, accented Dutch, override
+    /// stems), the matches read from it are the matches found by analysing the text.
+    /// `VECTOR_EXTRA=../shared/corpus/alchemy cargo test --release --lib vector` adds 400
+    /// articles per locale of a corpus.
     #[test]
-    fn probes_find_what_full_analysis_finds() {
+    fn the_term_vector_finds_what_analysis_finds() {
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/");
         let texts = |dir: &str| -> Vec<String> {
             let mut out = Vec::new();
@@ -410,7 +281,7 @@ mod tests {
             ),
         ] {
             let mut all: Vec<String> = dirs.iter().flat_map(|d| texts(d)).collect();
-            if let Ok(extra_dir) = std::env::var("PROBE_EXTRA") {
+            if let Ok(extra_dir) = std::env::var("VECTOR_EXTRA") {
                 let sub = if language == Language::Dutch {
                     "nl-NL"
                 } else {
@@ -431,19 +302,27 @@ mod tests {
                 a.for_each_term(text, |t, _, _| terms.push(t.to_owned()));
                 terms.sort();
                 terms.dedup();
+                let vector = TermVector::encode(&mut a, text);
                 for chunk in terms.chunks(7) {
-                    let plain = Matcher::new(chunk.iter().cloned().collect());
-                    let probed = plain.clone().with_probes(&a);
-                    assert!(probed.probes.is_some());
-                    let found = probed.find(text, &mut a);
+                    let m = Matcher::new(chunk.iter().cloned().collect());
+                    let found = m.find(text, Some(&vector), &mut a);
+                    assert!(!found.is_empty(), "{language:?}, terms {chunk:?}");
                     assert_eq!(
                         found,
-                        plain.find(text, &mut a),
+                        m.find(text, None, &mut a),
                         "{language:?}, terms {chunk:?}"
                     );
-                    // Again, every run now remembered.
-                    assert_eq!(probed.find(text, &mut a), found, "{language:?}, remembered");
                 }
+                // A damaged vector is read as none.
+                let m = Matcher::new(terms.iter().take(3).cloned().collect());
+                let half = (0..=vector.len() / 2)
+                    .rev()
+                    .find(|&i| vector.is_char_boundary(i))
+                    .unwrap_or(0);
+                assert_eq!(
+                    m.find(text, Some(&vector[..half]), &mut a),
+                    m.find(text, None, &mut a)
+                );
             }
         }
     }
