@@ -109,11 +109,29 @@ impl Scoring {
                 term: term.clone(),
                 score: *score,
             },
-            Scoring::Phrase(terms, slop, boost) => Node::Phrase {
-                terms: terms.clone(),
-                weight: phrase(terms, *slop).weight(enable_scoring)?,
-                boost: *boost,
-            },
+            Scoring::Phrase(terms, slop, boost) => {
+                // Most queries have no document with all their words; then the phrase's
+                // weight (statistics for every word) is not worth building.
+                let possible = match enable_scoring.searcher() {
+                    Some(searcher) => searcher.segment_readers().iter().try_fold(
+                        false,
+                        |any, reader| -> tantivy::Result<bool> {
+                            Ok(any
+                                || all_in_one_document(terms, reader, &mut Workspace::default())?)
+                        },
+                    )?,
+                    None => true,
+                };
+                if possible {
+                    Node::Phrase {
+                        terms: terms.clone(),
+                        weight: phrase(terms, *slop).weight(enable_scoring)?,
+                        boost: *boost,
+                    }
+                } else {
+                    Node::Nothing
+                }
+            }
             Scoring::Max(c, tie) => Node::Max(children(c)?, *tie),
             Scoring::Any(c) => Node::Any(children(c)?),
             Scoring::All(c) => Node::All(children(c)?),
@@ -395,18 +413,11 @@ impl Node {
                     doc = scorer.advance();
                 }
             }
-            Node::Max(c, tie) if c.len() <= MERGE_BY_ORDER && c.iter().all(Node::is_leaf) => {
+            Node::Max(c, tie) if self.merges_by_order() => {
                 // A term in its few fields: their postings merged in document order cost
                 // less than accumulators to fill and drain.
-                let mut lists = Vec::with_capacity(c.len());
-                for child in c {
-                    let mut list = ws.list();
-                    if let Some(leaf) = child.leaf(reader, ws)? {
-                        leaf.each(|d, score| list.push((d, score)));
-                    }
-                    lists.push(list);
-                }
-                merge_by_order(&lists, *tie, &mut out);
+                let lists = leaf_lists(c, reader, ws)?;
+                merge_by_order(&lists, *tie, |d, score| out.push((d, score)));
                 for list in lists {
                     ws.give(list);
                 }
@@ -451,14 +462,14 @@ const MERGE_BY_ORDER: usize = 4;
 /// (from 0, as tantivy's) plus `tie` times the others, summed in child order as the
 /// accumulators sum. Lists are merged two at a time, a tight loop each: a term's title
 /// and heading lists are short beside its body list.
-fn merge_by_order(lists: &[Hits], tie: Score, out: &mut Hits) {
+fn merge_by_order(lists: &[Hits], tie: Score, mut out: impl FnMut(DocId, Score)) {
     let mut nonempty = lists.iter().filter(|l| !l.is_empty());
     let Some(first) = nonempty.next() else {
         return;
     };
     if lists.iter().filter(|l| !l.is_empty()).count() == 1 {
         // One child alone: its own scores.
-        out.extend_from_slice(first);
+        first.iter().for_each(|&(d, score)| out(d, score));
         return;
     }
     // (doc, best, sum) so far.
@@ -488,13 +499,34 @@ fn merge_by_order(lists: &[Hits], tie: Score, out: &mut Hits) {
         next.extend(list[j..].iter().map(|&(e, s)| (e, s.max(0.0), s)));
         std::mem::swap(&mut acc, &mut next);
     }
-    out.extend(
-        acc.iter()
-            .map(|&(d, best, sum)| (d, best + (sum - best) * tie)),
-    );
+    for &(d, best, sum) in &acc {
+        out(d, best + (sum - best) * tie);
+    }
+}
+
+/// The postings of `leaves` (term nodes), one list each.
+fn leaf_lists(
+    leaves: &[Node],
+    reader: &SegmentReader,
+    ws: &mut Workspace,
+) -> tantivy::Result<Vec<Hits>> {
+    let mut lists = Vec::with_capacity(leaves.len());
+    for leaf in leaves {
+        let mut list = ws.list();
+        if let Some(leaf) = leaf.leaf(reader, ws)? {
+            leaf.each(|d, score| list.push((d, score)));
+        }
+        lists.push(list);
+    }
+    Ok(lists)
 }
 
 impl Node {
+    /// A dismax of a few term leaves (a term in its fields), merged in document order.
+    fn merges_by_order(&self) -> bool {
+        matches!(self, Node::Max(c, _) if c.len() <= MERGE_BY_ORDER && c.iter().all(Node::is_leaf))
+    }
+
     fn is_leaf(&self) -> bool {
         matches!(
             self,
@@ -632,6 +664,28 @@ fn merge_children(
             let merge = ws.level(depth, max_doc);
             if leaf.each(|d, score| merge.add_one(d, score)) {
                 matched += 1;
+            }
+            continue;
+        }
+        if let (true, Node::Max(leaves, tie)) = (first.is_some() || merging, child)
+            && child.merges_by_order()
+        {
+            // Straight into the accumulators, without a list between.
+            let lists = leaf_lists(leaves, reader, ws)?;
+            if let Some(f) = first.take() {
+                ws.level(depth, max_doc).add(&f);
+                ws.give(f);
+            }
+            merging = true;
+            let merge = ws.level(depth, max_doc);
+            let mut any = false;
+            merge_by_order(&lists, *tie, |d, score| {
+                any = true;
+                merge.add_one(d, score);
+            });
+            matched += u32::from(any);
+            for list in lists {
+                ws.give(list);
             }
             continue;
         }
