@@ -10,8 +10,8 @@ use std::path::Path;
 
 use serde::Serialize;
 use tantivy::collector::TopDocs;
-use tantivy::schema::{Field, Value};
-use tantivy::{Searcher, TantivyDocument, Term};
+use tantivy::schema::Field;
+use tantivy::{Searcher, Term};
 
 pub use snippet::{Snippet, best_section};
 
@@ -229,23 +229,17 @@ impl Engine {
         let matcher = plan.matcher();
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            let text = |field: Field| {
-                doc.get_first(field)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_owned()
-            };
-            let body = text(f.body);
+            let mut doc: Stored = searcher.doc(address)?;
+            let body = doc.take(f.body);
             let sections: Vec<Section> =
-                serde_json::from_str(&text(f.sections)).unwrap_or_default();
-            let terms = doc.get_first(f.body_terms).and_then(|v| v.as_str());
-            let snippet = best_section(&body, &sections, terms, &matcher, analyzer);
-            let translation = Some(text(f.translation)).filter(|t| !t.is_empty());
+                serde_json::from_str(&doc.take(f.sections)).unwrap_or_default();
+            let terms = doc.take(f.body_terms);
+            let snippet = best_section(&body, &sections, Some(&terms), &matcher, analyzer);
+            let translation = Some(doc.take(f.translation)).filter(|t| !t.is_empty());
             hits.push(Hit {
-                path: text(f.path),
+                path: doc.take(f.path),
                 locale: locale.to_string(),
-                title: text(f.title),
+                title: doc.take(f.title),
                 score,
                 anchor: snippet.anchor,
                 section: snippet.heading,
@@ -256,6 +250,37 @@ impl Engine {
             });
         }
         Ok(hits)
+    }
+}
+
+/// A hit's stored fields (all text), read straight into strings: tantivy's own document
+/// type re-encodes every value into its own buffer first, which cost as much as the rest
+/// of reading the hit.
+struct Stored(Vec<(Field, String)>);
+
+impl Stored {
+    /// The field's text, taken out (empty when the document has none).
+    fn take(&mut self, field: Field) -> String {
+        self.0
+            .iter_mut()
+            .find(|(f, _)| *f == field)
+            .map(|(_, text)| std::mem::take(text))
+            .unwrap_or_default()
+    }
+}
+
+impl tantivy::schema::document::DocumentDeserialize for Stored {
+    fn deserialize<'de, D>(
+        mut deserializer: D,
+    ) -> Result<Self, tantivy::schema::document::DeserializeError>
+    where
+        D: tantivy::schema::document::DocumentDeserializer<'de>,
+    {
+        let mut fields = Vec::with_capacity(deserializer.size_hint());
+        while let Some(field) = deserializer.next_field::<String>()? {
+            fields.push(field);
+        }
+        Ok(Stored(fields))
     }
 }
 
