@@ -210,10 +210,10 @@ pub fn open(index_dir: &Path, locale: &Locale) -> Result<LocaleIndex, IndexError
     let (_, fields) = schema();
     // Every hit reads its stored body for the snippet; tantivy caches 100 decompressed
     // blocks by default, a few hundred articles' worth. A knowledge base's store is a few
-    // megabytes: keep up to 1,024 blocks (16 MiB at most) so repeated hits stay cached.
+    // megabytes: keep up to 16 MiB of blocks so repeated hits stay cached.
     let reader = index
         .reader_builder()
-        .doc_store_cache_num_blocks(1024)
+        .doc_store_cache_num_blocks(16 << 20 >> DOC_STORE_BLOCK.trailing_zeros())
         .try_into()
         .map_err(tantivy_err(&dir))?;
     Ok(LocaleIndex {

@@ -333,8 +333,11 @@ struct QueryWord {
     /// Where the word stands in the query (bytes).
     range: std::ops::Range<usize>,
     code: bool,
-    /// Documents with the main term; rarer words count more when the query is cut.
+    /// Documents with the main term (body).
     df: u64,
+    /// Documents with the main term or its most written synonym: rarer words count more
+    /// when the query is cut.
+    group_df: u64,
 }
 
 /// What is searched for, and what snippets highlight.
@@ -365,6 +368,7 @@ impl Plan {
                 range: t.range.clone(),
                 code: false,
                 df: 0,
+                group_df: 0,
             });
             match t.kind {
                 TermKind::Code => {
@@ -398,6 +402,7 @@ impl Plan {
             w.df = searcher
                 .doc_freq(&Term::from_field_text(body, &w.main))
                 .unwrap_or(0);
+            w.group_df = w.df;
             // Typo tolerance for words the index does not know, and for words the
             // content never writes whose stem it happens to know ("kalendern" stems like
             // "kalenderne"; "kalenderen" is what was meant). The typo is corrected against
@@ -431,6 +436,13 @@ impl Plan {
                 }
             }
             w.synonyms = synonyms.of(&w.main).to_vec();
+            // The word occurs as often as its most written synonym ("mail" as "e-post").
+            for s in &w.synonyms {
+                let df = searcher
+                    .doc_freq(&Term::from_field_text(body, s))
+                    .unwrap_or(0);
+                w.group_df = w.group_df.max(df);
+            }
         }
         let (english, lexicon) = bridge;
         for w in &mut words {
@@ -440,8 +452,8 @@ impl Plan {
             // Keep the most telling words: codes, then the rarest that occur at all (a
             // loanword occurs through its translation).
             words.sort_by_key(|w| {
-                let absent = w.df == 0 && w.fuzzy.is_none() && w.translations.is_empty();
-                (!w.code, absent, w.df)
+                let absent = w.group_df == 0 && w.fuzzy.is_none() && w.translations.is_empty();
+                (!w.code, absent, w.group_df)
             });
             words.truncate(MAX_QUERY_WORDS);
         }
@@ -630,6 +642,125 @@ fn group_idf(group: &[&String], fields: &[Field; 3], searcher: &Searcher) -> Vec
 mod tests {
     use super::*;
     use crate::index::BuildOptions;
+
+    /// A long query is cut to its most telling words; a short word the articles never
+    /// write (too short for typo correction) but whose synonym they do ("mail" for
+    /// "e-post") is kept as a word that occurs.
+    #[test]
+    fn a_cut_query_keeps_a_word_its_synonym_finds() {
+        let root = std::env::temp_dir().join(format!("remedy-cut-{}", std::process::id()));
+        let (content, dir) = (root.join("content"), root.join("index"));
+        std::fs::create_dir_all(content.join("nb-NO")).unwrap();
+        std::fs::write(
+            content.join("nb-NO/e-post.md"),
+            "---\ntitle: E-post kommer ikke frem\n---\n# E-post kommer ikke frem\n\n\
+             Når e-post ikke kommer frem, se på filteret.\n",
+        )
+        .unwrap();
+        let options = BuildOptions {
+            full: true,
+            progress: false,
+        };
+        index::build(&content, &dir, &options).expect("index builds");
+        let mut engine = Engine::open(&dir).expect("index opens");
+        let locale: Locale = "nb-NO".parse().unwrap();
+        // Thirty two-letter words nobody writes, then "mail".
+        let noise: Vec<String> = ('a'..='z')
+            .flat_map(|a| ['q', 'x'].map(|b| format!("{b}{a}")))
+            .take(30)
+            .collect();
+        let query = format!("{} mail", noise.join(" "));
+        let (plan, _, _) = engine.plan(&query, &locale).expect("a plan");
+        assert_eq!(plan.words.len(), MAX_QUERY_WORDS);
+        let mail = plan.words.iter().find(|w| w.main == "mail");
+        assert!(
+            mail.is_some_and(|w| w.df == 0 && w.group_df > 0),
+            "{mail:?}"
+        );
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    /// Every term of a synonym group scores with the idf of the group's most common term,
+    /// field by field; a term a field lacks keeps its own.
+    #[test]
+    fn synonyms_score_with_the_idf_of_their_group() {
+        let mut b = tantivy::schema::Schema::builder();
+        let fields = [
+            b.add_text_field("title", tantivy::schema::TEXT),
+            b.add_text_field("headings", tantivy::schema::TEXT),
+            b.add_text_field("body", tantivy::schema::TEXT),
+        ];
+        let index = tantivy::Index::create_in_ram(b.build());
+        let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for i in 0..40 {
+            let mut d = tantivy::TantivyDocument::default();
+            // "aanmelden" in 30 bodies, "inloggen" in 2; titles: "inloggen" once.
+            d.add_text(
+                fields[2],
+                if i < 30 {
+                    "aanmelden"
+                } else if i < 32 {
+                    "inloggen"
+                } else {
+                    "x"
+                },
+            );
+            d.add_text(fields[0], if i == 35 { "inloggen" } else { "y" });
+            w.add_document(d).unwrap();
+        }
+        w.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let (common, rare) = ("aanmelden".to_owned(), "inloggen".to_owned());
+        let factors = group_idf(&[&rare, &common], &fields, &searcher);
+        let idf = |df: f32| (1.0 + (40.0 - df + 0.5) / (df + 0.5)).ln();
+        // Body: the rare spelling scores as if it were as common as "aanmelden".
+        assert!(
+            (factors[0][2] * idf(2.0) - idf(30.0)).abs() < 1e-5,
+            "{factors:?}"
+        );
+        assert!((factors[1][2] - 1.0).abs() < 1e-6, "{factors:?}");
+        // Title: only "inloggen" is there, the most common of the group there: unchanged.
+        assert!((factors[0][0] - 1.0).abs() < 1e-6, "{factors:?}");
+        // Headings: nobody; a single word has no group.
+        assert_eq!(factors[0][1], 1.0);
+        assert_eq!(group_idf(&[&rare], &fields, &searcher), vec![[1.0; 3]]);
+    }
+
+    /// Every article's stored term vector reads back against its stored body.
+    #[test]
+    fn every_stored_term_vector_reads() {
+        use tantivy::schema::Value;
+        let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        let dir = std::env::temp_dir().join(format!("remedy-vectors-{}", std::process::id()));
+        let options = BuildOptions {
+            full: true,
+            progress: false,
+        };
+        index::build(&content, &dir, &options).expect("index builds");
+        let mut read = 0;
+        for locale in index::locales(&dir) {
+            let li = index::open(&dir, &locale).expect("opens");
+            let searcher = li.reader.searcher();
+            for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+                for doc in 0..segment.max_doc() {
+                    let d: tantivy::TantivyDocument = searcher
+                        .doc(tantivy::DocAddress::new(ord as u32, doc))
+                        .unwrap();
+                    let text = |f| d.get_first(f).and_then(|v| v.as_str()).unwrap_or_default();
+                    let found = crate::analysis::TermVector::matches(
+                        text(li.fields.body_terms),
+                        text(li.fields.body),
+                        |_| Some(()),
+                    )
+                    .expect("a sound vector");
+                    assert!(!found.is_empty());
+                    read += 1;
+                }
+            }
+        }
+        assert!(read >= 5, "{read} articles");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     /// Term-at-a-time scoring gives every query the documents and scores tantivy's own
     /// queries give it: on the seeds, and on the alchemy corpus with its judged symptom

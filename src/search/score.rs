@@ -468,8 +468,11 @@ fn merge_by_order(lists: &[Hits], tie: Score, mut out: impl FnMut(DocId, Score))
         return;
     };
     if lists.iter().filter(|l| !l.is_empty()).count() == 1 {
-        // One child alone: its own scores.
-        first.iter().for_each(|&(d, score)| out(d, score));
+        // One child alone: its own scores (best + (sum - best) × tie, for scores ≥ 0).
+        first.iter().for_each(|&(d, score)| {
+            debug_assert!(score >= 0.0);
+            out(d, score)
+        });
         return;
     }
     // (doc, best, sum) so far.
