@@ -2,6 +2,8 @@
 //! and the metadata search results show.
 
 use serde::{Deserialize, Serialize};
+
+use crate::codec;
 use tantivy::TantivyDocument;
 
 use super::Fields;
@@ -18,6 +20,42 @@ pub struct Section {
     /// Byte range in [`SearchDocument::body`].
     pub start: usize,
     pub end: usize,
+}
+
+impl Section {
+    /// `sections` packed for the index's stored `sections` field ([`crate::codec`]: the
+    /// count, then per section its start, end, whether it has an anchor, the anchor and
+    /// the heading). Read back with [`Section::unpack`]; faster to read than JSON.
+    pub fn pack(sections: &[Section]) -> String {
+        let mut out = Vec::new();
+        codec::put(&mut out, sections.len());
+        for s in sections {
+            codec::put(&mut out, s.start);
+            codec::put(&mut out, s.end);
+            codec::put(&mut out, usize::from(s.anchor.is_some()));
+            codec::put_str(&mut out, s.anchor.as_deref().unwrap_or_default());
+            codec::put_str(&mut out, &s.heading);
+        }
+        String::from_utf8(out).expect("packed numbers and UTF-8 text")
+    }
+
+    /// What [`Section::pack`] wrote; `None` for anything else.
+    pub fn unpack(text: &str) -> Option<Vec<Section>> {
+        let mut r = codec::Reader::new(text);
+        let count = r.number()?;
+        let mut out = Vec::with_capacity(count.min(text.len()));
+        for _ in 0..count {
+            let (start, end, anchored) = (r.number()?, r.number()?, r.number()?);
+            let anchor = r.str()?;
+            out.push(Section {
+                anchor: (anchored == 1).then(|| anchor.to_owned()),
+                heading: r.str()?.to_owned(),
+                start,
+                end,
+            });
+        }
+        r.at_end().then_some(out)
+    }
 }
 
 /// One article as the index sees it.
@@ -179,10 +217,7 @@ impl SearchDocument {
         d.add_text(f.headings, &self.headings);
         d.add_text(f.body, &self.body);
         d.add_text(f.english, &self.english);
-        d.add_text(
-            f.sections,
-            serde_json::to_string(&self.sections).expect("sections serialize"),
-        );
+        d.add_text(f.sections, Section::pack(&self.sections));
         if let Some(t) = &self.translation {
             d.add_text(f.translation, t);
         }
@@ -235,6 +270,39 @@ pub fn slug(heading: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sections_pack_and_unpack() {
+        let sections = vec![
+            Section {
+                anchor: None,
+                heading: String::new(),
+                start: 0,
+                end: 15,
+            },
+            Section {
+                anchor: Some(String::new()),
+                heading: "Feilsøke".into(),
+                start: 16,
+                end: 400,
+            },
+            Section {
+                anchor: Some("fix-it".into()),
+                heading: "Løsning".into(),
+                start: 401,
+                end: 70_000,
+            },
+        ];
+        let packed = Section::pack(&sections);
+        assert_eq!(Section::unpack(&packed), Some(sections));
+        assert_eq!(Section::unpack(&Section::pack(&[])), Some(vec![]));
+        // Cut short, with more behind, or JSON of an older index: not sections.
+        for cut in (0..packed.len()).filter(|&c| packed.is_char_boundary(c)) {
+            assert_eq!(Section::unpack(&packed[..cut]), None, "{cut}");
+        }
+        assert_eq!(Section::unpack(&format!("{packed}x")), None);
+        assert_eq!(Section::unpack(r#"[{"anchor":null}]"#), None);
+    }
 
     #[test]
     fn sections_follow_headings_and_keep_anchors() {

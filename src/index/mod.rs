@@ -40,7 +40,7 @@ use crate::content::{LoadError, display_path, markdown_files};
 use crate::locale::Locale;
 
 /// Bumped when the schema or the analysis changes: older indexes are rebuilt in full.
-pub const FORMAT: u32 = 6;
+pub const FORMAT: u32 = 7;
 /// Bytes of stored documents per compressed block.
 const DOC_STORE_BLOCK: usize = 4096;
 
@@ -94,7 +94,7 @@ pub struct Fields {
     /// The English source text: rebuilt from the spans, or for a plain translation the
     /// English heading anchors and file name it kept.
     pub english: Field,
-    /// JSON: the sections of `body` with their anchors.
+    /// The sections of `body` with their anchors, packed ([`Section::pack`]).
     pub sections: Field,
     pub translation: Field,
     /// The terms of `body` with their byte ranges ([`crate::analysis::TermVector`]), for

@@ -231,8 +231,7 @@ impl Engine {
         for (score, address) in top {
             let mut doc: Stored = searcher.doc(address)?;
             let body = doc.take(f.body);
-            let sections: Vec<Section> =
-                serde_json::from_str(&doc.take(f.sections)).unwrap_or_default();
+            let sections = Section::unpack(&doc.take(f.sections)).unwrap_or_default();
             let terms = doc.take(f.body_terms);
             let snippet = best_section(&body, &sections, Some(&terms), &matcher, analyzer);
             let translation = Some(doc.take(f.translation)).filter(|t| !t.is_empty());
