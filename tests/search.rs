@@ -179,14 +179,6 @@ fn english_words_in_a_local_query_find_their_translation() {
 }
 
 #[test]
-fn a_thesaurus_word_finds_and_marks_the_word_the_articles_use() {
-    let index = indexed("search-thesaurus");
-    // Users say a port is "sperret"; the translation says "blokkert" (nb-NO/synonyms.txt).
-    assert_first_hit_marks(&index, "porter sperret av brannmuren", "blokkert");
-    std::fs::remove_dir_all(&index).unwrap();
-}
-
-#[test]
 fn a_rare_spelling_of_a_word_does_not_outweigh_the_common_one() {
     let Some(alchemy) = common::corpus("alchemy") else {
         return;
@@ -207,10 +199,14 @@ fn a_rare_spelling_of_a_word_does_not_outweigh_the_common_one() {
 }
 
 #[test]
-fn a_typo_is_marked_through_its_correction() {
-    let index = indexed("search-typo");
-    // "synkronsiering" is no word of the seeds; "synkronisering" is, and is what is marked.
+fn a_query_word_is_marked_through_what_it_matched() {
+    let index = indexed("search-marked");
+    // A typo through its correction: "synkronsiering" is no word of the seeds,
+    // "synkronisering" is, and is what is marked.
     assert_first_hit_marks(&index, "synkronsiering", "synkronis");
+    // A thesaurus word through its synonym: users say a port is "sperret", the
+    // translation says "blokkert" (nb-NO/synonyms.txt).
+    assert_first_hit_marks(&index, "porter sperret av brannmuren", "blokkert");
     std::fs::remove_dir_all(&index).unwrap();
 }
 

@@ -273,26 +273,20 @@ mod tests {
 
     #[test]
     fn sections_pack_and_unpack() {
-        let sections = vec![
-            Section {
-                anchor: None,
-                heading: String::new(),
-                start: 0,
-                end: 15,
-            },
-            Section {
-                anchor: Some(String::new()),
-                heading: "Feilsøke".into(),
-                start: 16,
-                end: 400,
-            },
-            Section {
-                anchor: Some("fix-it".into()),
-                heading: "Løsning".into(),
-                start: 401,
-                end: 70_000,
-            },
-        ];
+        // A real article's sections (no anchor before the first heading, an explicit one,
+        // a slug), and an empty anchor far into a long body.
+        let a = Article::parse(
+            "nb-NO/x/a.md",
+            "---\ntitle: Tittel\n---\nIntro her.\n\n# <a name=\"fix-it\"></a>Fiks det\n\nGjør **dette**.\n\n## Mer hjelp på norsk\n\nSe også.\n",
+        );
+        let mut sections = SearchDocument::of(&a).sections;
+        assert_eq!(sections.len(), 3);
+        sections.push(Section {
+            anchor: Some(String::new()),
+            heading: "Løsning".into(),
+            start: 70_000,
+            end: 1 << 40,
+        });
         let packed = Section::pack(&sections);
         assert_eq!(Section::unpack(&packed), Some(sections));
         assert_eq!(Section::unpack(&Section::pack(&[])), Some(vec![]));
