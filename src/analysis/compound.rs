@@ -32,6 +32,18 @@ pub struct Vocabulary {
 /// Words by first letter, each with its count, length in characters and [`letters`].
 type Buckets = HashMap<char, Vec<(String, u32, usize, u64)>>;
 
+/// A count written in decimal digits (nothing else), if it fits.
+fn count(digits: &[u8]) -> Option<u32> {
+    if digits.is_empty() {
+        return None;
+    }
+    digits.iter().try_fold(0u32, |n, &b| {
+        let d = b.wrapping_sub(b'0');
+        (d < 10).then_some(())?;
+        n.checked_mul(10)?.checked_add(u32::from(d))
+    })
+}
+
 /// Which letters a word holds, one bit per letter (letters beyond `a`–`z` share bits). An
 /// edit changes at most two bits (a substitution: one letter out, one in), so words
 /// within `d` edits differ in at most `2d` bits: a test of two instructions that spares
@@ -108,11 +120,24 @@ impl Vocabulary {
 
     /// Reads [`Vocabulary::to_tsv`]'s format; a malformed line is an error naming it.
     pub fn from_tsv(text: &str) -> Result<Vocabulary, String> {
-        let mut counts = HashMap::default();
-        for (i, line) in text.lines().enumerate() {
-            let (w, n) = line
-                .split_once('\t')
-                .and_then(|(w, n)| Some((w, n.parse::<u32>().ok()?)))
+        // Read before every search from the command line (thousands of short lines): one
+        // pass over the bytes, the table sized once, counts read digit by digit.
+        let bytes = text.as_bytes();
+        let rows = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
+        let mut counts = HashMap::with_capacity_and_hasher(rows, Default::default());
+        let mut start = 0;
+        for (i, row) in bytes.split(|&b| b == b'\n').enumerate() {
+            let at = start;
+            start += row.len() + 1;
+            // As `str::lines`: "\r\n" ends a line too, and a final newline adds none.
+            let row = row.strip_suffix(b"\r").unwrap_or(row);
+            if i + 1 == rows && row.is_empty() {
+                break;
+            }
+            let (w, n) = row
+                .iter()
+                .position(|&b| b == b'\t')
+                .and_then(|t| Some((&text[at..at + t], count(&row[t + 1..])?)))
                 .ok_or_else(|| format!("line {}: expected word<TAB>count", i + 1))?;
             counts.insert(w.to_owned(), n);
         }
@@ -389,5 +414,24 @@ mod tests {
                 .unwrap_err()
                 .contains("line 1")
         );
+        // Lines as `str::lines` reads them: CRLF, no final newline, nothing at all.
+        for text in ["passord\t3\r\nkonto\t4\r\n", "passord\t3\nkonto\t4", ""] {
+            let v = Vocabulary::from_tsv(text).unwrap();
+            assert_eq!(
+                v.count("konto"),
+                if text.is_empty() { 0 } else { 4 },
+                "{text:?}"
+            );
+        }
+        for (text, line) in [
+            ("passord\t3\n\nkonto\t4\n", "line 2"),
+            ("passord\t3\nkonto 4\n", "line 2"),
+            ("passord\t99999999999\n", "line 1"),
+            ("passord\t\n", "line 1"),
+            ("passord\t-3\n", "line 1"),
+        ] {
+            let e = Vocabulary::from_tsv(text).unwrap_err();
+            assert!(e.contains(line), "{text:?}: {e}");
+        }
     }
 }
