@@ -91,8 +91,15 @@ pub fn each_word<'a>(text: &'a str, mut f: impl FnMut(Word<'a>)) {
                 kind: WordKind::Code,
             });
             // `Outlook.com`, `outlook.live.com`: the whole name is a code, its parts are
-            // findable too.
-            if joined && run.contains('.') && !run.chars().any(|c| c.is_ascii_digit()) {
+            // findable too. So are the words a code is hyphenated to: Norwegian and Dutch
+            // glue numbers and codes to nouns (`365-abonnement`, `E5-licentie`,
+            // `4c7-feil`), and "abonnement" or "4c7" alone must find them.
+            if joined
+                && ((run.contains('.') && !run.chars().any(|c| c.is_ascii_digit()))
+                    || (run.contains('-')
+                        && run.split(is_connector).any(is_plain)
+                        && !is_cmdlet(run)))
+            {
                 push_parts(&mut f, run, start);
             }
         } else if joined {
@@ -130,6 +137,23 @@ fn push_parts<'a>(f: &mut impl FnMut(Word<'a>), run: &'a str, base: usize) {
     }
 }
 
+/// Whether a piece of a joined run is an ordinary word of at least two letters (not a
+/// code, not a lone letter like the `v` of `v2`).
+fn is_plain(piece: &str) -> bool {
+    piece.chars().count() >= 2 && piece.chars().all(char::is_alphabetic) && !is_code(piece)
+}
+
+/// A PowerShell-style `Verb-Noun` (`Get-Mailbox`): capitalised parts joined by hyphens
+/// only. Kept whole, without its parts.
+fn is_cmdlet(run: &str) -> bool {
+    let capitalised = |p: &str| p.chars().next().is_some_and(char::is_uppercase);
+    let mut parts = run.split('-');
+    run.contains('-')
+        && !run.contains(['.', '_', '\'', '’'])
+        && parts.clone().count() >= 2
+        && parts.all(capitalised)
+}
+
 /// Whether a run is an identifier to keep whole.
 pub fn is_code(run: &str) -> bool {
     // Fast path for the common case, without allocating: a plain word has no digit, no
@@ -154,13 +178,7 @@ pub fn is_code(run: &str) -> bool {
     if parts.iter().any(|p| camel(p)) {
         return true;
     }
-    // Verb-Noun cmdlets: Get-Mailbox. Capitalised parts joined by hyphens only.
-    let capitalised = |p: &str| p.chars().next().is_some_and(char::is_uppercase);
-    if parts.len() >= 2
-        && run.contains('-')
-        && !run.contains('.')
-        && parts.iter().all(|p| capitalised(p))
-    {
+    if is_cmdlet(run) {
         return true;
     }
     // Host names: outlook.com, login.microsoftonline.com.
@@ -235,6 +253,30 @@ mod tests {
                 ("t", WordKind::Part)
             ]
         );
+    }
+
+    #[test]
+    fn words_hyphenated_to_a_code_are_findable() {
+        assert_eq!(
+            kinds("365-abonnement"),
+            [
+                ("365-abonnement", WordKind::Code),
+                ("365", WordKind::Part),
+                ("abonnement", WordKind::Part)
+            ]
+        );
+        assert_eq!(
+            kinds("4c7-feil"),
+            [
+                ("4c7-feil", WordKind::Code),
+                ("4c7", WordKind::Part),
+                ("feil", WordKind::Part)
+            ]
+        );
+        // Codes of codes stay whole: an error number, a version, a GUID's groups.
+        for code in ["30180-28", "5.7.750", "v2-0", "9167-ddab5b025710"] {
+            assert_eq!(kinds(code), [(code, WordKind::Code)], "{code}");
+        }
     }
 
     #[test]
