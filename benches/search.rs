@@ -75,6 +75,7 @@ fn main() {
                     locale: locale.parse().expect("locale"),
                     limit,
                     fallback: false,
+                    explain: false,
                 };
                 let t = Instant::now();
                 let hits = engine.search(q, &options).expect("search");

@@ -211,6 +211,67 @@ fn a_query_word_is_marked_through_what_it_matched() {
 }
 
 #[test]
+fn explain_breaks_every_score_down_by_query_word() {
+    let index = indexed("search-explain");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "search",
+            "--index",
+            index.to_str().unwrap(),
+            "--locale",
+            "nb-NO",
+        ];
+        args.extend_from_slice(extra);
+        args.push("passordsynkronisering feiler");
+        let out = remedy(&args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let v: Value = serde_json::from_str(&run(&["--format", "json", "--explain"])).unwrap();
+    let hits = v["hits"].as_array().unwrap();
+    assert!(!hits.is_empty());
+    let mut ways = Vec::new();
+    for hit in hits {
+        // The clauses add up to the score.
+        let clauses = hit["explain"].as_array().expect("an explanation per hit");
+        let sum: f64 = clauses.iter().map(|c| c["score"].as_f64().unwrap()).sum();
+        let score = hit["score"].as_f64().unwrap();
+        assert!(
+            (sum - score).abs() <= 1e-3 * score.max(1.0),
+            "{sum} vs {score}: {hit}"
+        );
+        fn walk(e: &Value, out: &mut Vec<String>) {
+            out.push(e["what"].as_str().unwrap().to_owned());
+            for c in e["from"].as_array().into_iter().flatten() {
+                walk(c, out);
+            }
+        }
+        clauses.iter().for_each(|c| walk(c, &mut ways));
+    }
+    // The compound is found through its parts, and each word says which field gave it.
+    assert!(
+        ways.iter()
+            .any(|w| w.contains("as its parts (passord + synkronisering)")),
+        "{ways:?}"
+    );
+    assert!(
+        ways.iter()
+            .any(|w| w.starts_with("title:") || w.contains(": title:")),
+        "{ways:?}"
+    );
+    // Without --explain the contract is unchanged; in human form it is indented lines.
+    let plain: Value = serde_json::from_str(&run(&["--format", "json"])).unwrap();
+    assert!(plain["hits"][0].get("explain").is_none());
+    let human = run(&["--explain"]);
+    assert!(human.contains("«feil»"), "{human}");
+    std::fs::remove_dir_all(&index).unwrap();
+}
+
+#[test]
 fn hard_queries_get_answers_not_errors() {
     let index = indexed("search-hard");
     let ix = index.to_str().unwrap();

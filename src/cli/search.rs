@@ -36,6 +36,10 @@ pub struct SearchArgs {
     queries: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+    /// Show how each hit's score came about: every query word, the way it matched (as
+    /// written, by its compound parts, a typo, a synonym, a translation), in which field.
+    #[arg(long)]
+    explain: bool,
 }
 
 pub fn run(args: SearchArgs) -> Result<ExitCode, Failure> {
@@ -61,6 +65,7 @@ pub fn run(args: SearchArgs) -> Result<ExitCode, Failure> {
         locale,
         limit: args.limit,
         fallback: args.fallback,
+        explain: args.explain,
     };
     if let Some(file) = &args.queries {
         return batch(&mut engine, file, &options);
@@ -179,9 +184,26 @@ fn human(hits: &[Hit]) -> String {
         ));
         out.push_str("   ");
         out.push_str(&marked(&h.snippet, &h.highlights, colour));
-        out.push_str("\n\n");
+        out.push('\n');
+        for e in h.explain.iter().flatten() {
+            explained(&mut out, e, 1);
+        }
+        out.push('\n');
     }
     out
+}
+
+/// One line per node of an explanation, children indented below their parent.
+fn explained(out: &mut String, e: &remedy::search::Explained, depth: usize) {
+    out.push_str(&format!(
+        "{}{:>8.3}  {}\n",
+        "   ".repeat(depth),
+        e.score,
+        e.what
+    ));
+    for child in &e.from {
+        explained(out, child, depth + 1);
+    }
 }
 
 fn marked(text: &str, highlights: &[[usize; 2]], colour: bool) -> String {

@@ -18,7 +18,7 @@ use tantivy::index::InvertedIndexReader;
 use tantivy::postings::BlockSegmentPostings;
 use tantivy::query::{Bm25StatisticsProvider, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
+use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term};
 
 /// How a query scores.
 #[derive(Debug, Clone)]
@@ -207,6 +207,93 @@ impl Query for Scoring {
                 }
             }
         }
+    }
+}
+
+/// How one document scores under a query tree, node by node: what each node stands for,
+/// what it gave the document, and the children that gave something.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Explained {
+    pub what: String,
+    pub score: Score,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub from: Vec<Explained>,
+}
+
+impl Scoring {
+    /// What this tree gives `doc`, or `None` when it does not match it; scored with the
+    /// searcher's statistics exactly as a search with the tree scores.
+    pub fn score_of(&self, searcher: &Searcher, doc: DocAddress) -> tantivy::Result<Option<Score>> {
+        let mut statistics = Some(Statistics {
+            provider: searcher,
+            docs: searcher.total_num_docs()?,
+            norms: Vec::new(),
+        });
+        let node = self.weight(
+            EnableScoring::enabled_from_searcher(searcher),
+            &mut statistics,
+        )?;
+        let reader = searcher.segment_reader(doc.segment_ord);
+        ScoringWeight(node).with_hits(reader, |hits| {
+            hits.binary_search_by_key(&doc.doc_id, |(d, _)| *d)
+                .ok()
+                .map(|i| hits[i].1)
+        })
+    }
+
+    /// The tree's score for `doc`, broken down into the nodes that gave something.
+    /// `what` names this node (else it is named by its kind), `labels` its children in
+    /// order (those without a label are named by their kind), `name` a term.
+    pub fn explain_tree(
+        &self,
+        searcher: &Searcher,
+        doc: DocAddress,
+        what: Option<String>,
+        labels: &[String],
+        name: &dyn Fn(&Term) -> String,
+    ) -> tantivy::Result<Option<Explained>> {
+        let Some(score) = self.score_of(searcher, doc)? else {
+            return Ok(None);
+        };
+        let (kind, children): (String, &[Scoring]) = match self {
+            Scoring::Term(t, _) => (name(t), &[]),
+            Scoring::Present(t, _) => (format!("found {}", name(t)), &[]),
+            Scoring::Phrase(terms, slop, _) => (
+                format!(
+                    "in order, at most {slop} apart: {}",
+                    terms.iter().map(name).collect::<Vec<_>>().join(" ")
+                ),
+                &[],
+            ),
+            Scoring::Max(c, tie) => (format!("the best, + {tie} × the others"), c),
+            Scoring::Any(c) => ("the sum".to_owned(), c),
+            Scoring::All(c) => ("all of them, summed".to_owned(), c),
+        };
+        let mut from = Vec::new();
+        for (i, child) in children.iter().enumerate() {
+            if let Some(e) = child.explain_tree(searcher, doc, labels.get(i).cloned(), &[], name)? {
+                from.push(e);
+            }
+        }
+        // A node that only passes on its one child's score says nothing of its own.
+        if from.len() == 1 && (from[0].score - score).abs() <= 1e-6 * score.abs().max(1.0) {
+            let mut only = from.pop().expect("one child");
+            if let Some(what) = what {
+                only.what = format!("{what}: {}", only.what);
+            }
+            return Ok(Some(only));
+        }
+        Ok(Some(Explained {
+            what: what.map_or(kind.clone(), |w| {
+                if children.is_empty() {
+                    format!("{w}: {kind}")
+                } else {
+                    w
+                }
+            }),
+            score,
+            from,
+        }))
     }
 }
 
