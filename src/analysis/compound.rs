@@ -70,13 +70,29 @@ impl Vocabulary {
         }
     }
 
-    /// Counts the plain words of a text (codes and numbers are not compound parts).
+    /// Counts the plain words of a text (codes and numbers are not compound parts), and
+    /// hyphenated words by their joined form: "e-post" is the "epost" of
+    /// "e-postmeldinger".
     pub fn learn(&mut self, text: &str) {
         for w in super::words(text) {
-            if matches!(w.kind, super::WordKind::Plain | super::WordKind::Part)
-                && w.text.chars().all(char::is_alphabetic)
-            {
-                self.add(&w.text.to_lowercase());
+            match w.kind {
+                super::WordKind::Plain | super::WordKind::Part
+                    if w.text.chars().all(char::is_alphabetic) =>
+                {
+                    self.add(&w.text.to_lowercase());
+                }
+                super::WordKind::Joined => {
+                    let joined: String = w
+                        .text
+                        .chars()
+                        .filter(|c| c.is_alphanumeric())
+                        .flat_map(char::to_lowercase)
+                        .collect();
+                    if joined.chars().all(char::is_alphabetic) {
+                        self.add(&joined);
+                    }
+                }
+                _ => {}
             }
         }
     }
@@ -217,7 +233,11 @@ impl Vocabulary {
         }
         let mut best: Option<(f64, Vec<Range<usize>>)> = None;
         self.splits(word, 0, language, &mut Vec::new(), &mut best);
-        best.map(|(_, parts)| parts)
+        // The whole word is a candidate too (Koehn & Knight): a word the content writes
+        // more often than its parts is a word of its own, not their sum. "wachtwoord"
+        // is not "wacht" + "woord", "postboks" not "post" + "boks".
+        let whole = f64::from(self.count(word)).ln();
+        best.filter(|(score, _)| *score > whole).map(|(_, parts)| parts)
     }
 
     /// Tries every way to cut `word[from..]` into at most three parts in all.
@@ -386,6 +406,30 @@ mod tests {
         );
         assert!(parts(&v, "skjerm", Language::Norwegian).is_empty());
         assert!(parts(&v, "skjerm2deling", Language::Norwegian).is_empty());
+    }
+
+    #[test]
+    fn a_word_written_more_often_than_its_parts_stays_whole() {
+        // As in the alchemy corpus: "wachtwoord" 298 times, "wacht" 63, "woord" 9;
+        // "postboks" 212, "post" 40, "boks" 5. "skjermdeling" 12 times is rarer than
+        // "skjerm" (29) and "deling" (164) are: a compound users split.
+        let v = vocab(&[
+            ("wachtwoord", 298),
+            ("wacht", 63),
+            ("woord", 9),
+            ("postboks", 212),
+            ("post", 40),
+            ("boks", 5),
+            ("skjermdeling", 12),
+            ("skjerm", 29),
+            ("deling", 164),
+        ]);
+        assert!(parts(&v, "wachtwoord", Language::Dutch).is_empty());
+        assert!(parts(&v, "postboks", Language::Norwegian).is_empty());
+        assert_eq!(
+            parts(&v, "skjermdeling", Language::Norwegian),
+            ["skjerm", "deling"]
+        );
     }
 
     #[test]

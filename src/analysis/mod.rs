@@ -452,10 +452,23 @@ impl Analyzer {
                         .filter(|c| c.is_alphanumeric())
                         .flat_map(char::to_lowercase)
                         .collect();
-                    if let Some(stem) = self.stem(&lower) {
+                    let cached = self.cached(&lower).clone();
+                    let Some(stem) = cached.stem else {
+                        continue;
+                    };
+                    out.push(Term {
+                        text: stem,
+                        range: w.range.clone(),
+                        position: run_position,
+                        kind: TermKind::Part,
+                    });
+                    // "e-postmeldinger" is "epost" + "meldinger": the joined form is a
+                    // compound like any other.
+                    for (r, s) in cached.parts {
+                        let range = joined_range(w.text, w.range.start, r);
                         out.push(Term {
-                            text: stem,
-                            range: w.range.clone(),
+                            text: s,
+                            range,
                             position: run_position,
                             kind: TermKind::Part,
                         });
@@ -497,7 +510,20 @@ impl Analyzer {
                 }
             }
         }
-        out
+        // A run can meet one term twice ("melding" of "e-postmeldinger", through its
+        // joined form and through its part "postmeldinger"): once per position is enough,
+        // or the word would count twice in its article.
+        let mut kept: Vec<Term> = Vec::with_capacity(out.len());
+        let mut run_start = 0;
+        for t in out {
+            if kept.last().is_some_and(|l| l.position != t.position) {
+                run_start = kept.len();
+            }
+            if !kept[run_start..].iter().any(|k| k.text == t.text) {
+                kept.push(t);
+            }
+        }
+        kept
     }
 }
 
@@ -525,8 +551,11 @@ impl Analyzer {
                 }
                 WordKind::Joined => {
                     lower.retain(char::is_alphanumeric);
-                    if let Some(stem) = &self.cached(&lower).stem {
-                        f(stem, w.range, TermKind::Part);
+                    let cached = self.cached(&lower);
+                    let Some(stem) = &cached.stem else { return };
+                    f(stem, w.range.clone(), TermKind::Part);
+                    for (r, s) in &cached.parts {
+                        f(s, joined_range(w.text, w.range.start, r.clone()), TermKind::Part);
                     }
                 }
                 WordKind::Plain | WordKind::Part => {
@@ -551,6 +580,33 @@ impl Analyzer {
             }
         });
         self.scratch = lower;
+    }
+}
+
+/// Where the bytes `r` of a joined run's lower-cased letters (`epostmeldinger` of
+/// `e-postmeldinger`) lie in the run as written (`text`, at byte `base`): connectors are
+/// skipped. When lower-casing changed a letter's length the whole run is given.
+fn joined_range(text: &str, base: usize, r: Range<usize>) -> Range<usize> {
+    let (mut at, mut start, mut end) = (0, None, None);
+    for (i, c) in text.char_indices() {
+        if !c.is_alphanumeric() {
+            continue;
+        }
+        let lower_len: usize = c.to_lowercase().map(char::len_utf8).sum();
+        if lower_len != c.len_utf8() {
+            return base..base + text.len();
+        }
+        if at == r.start {
+            start = Some(i);
+        }
+        at += lower_len;
+        if at == r.end {
+            end = Some(i + c.len_utf8());
+        }
+    }
+    match (start, end) {
+        (Some(s), Some(e)) => base + s..base + e,
+        _ => base..base + text.len(),
     }
 }
 

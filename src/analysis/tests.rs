@@ -170,3 +170,28 @@ fn the_tokenizer_gives_tantivy_the_same_terms() {
     assert_eq!(seen[1], ("passord".to_owned(), 0, 0, 7));
     assert_eq!(seen[3].1, 1);
 }
+
+/// A hyphenated compound is a compound like any other: "e-postmeldinger" is "epost" +
+/// "meldinger", each part with the bytes it was written as.
+#[test]
+fn hyphenated_compounds_split_into_their_parts() {
+    let mut v = Vocabulary::default();
+    // "e-post" counts as "epost" (its joined form), as the index learns it.
+    for _ in 0..5 {
+        v.learn("e-post og meldinger");
+    }
+    assert_eq!(v.count("epost"), 5);
+    let mut nb = Analyzer::new(Language::Norwegian, Arc::new(v));
+    let text = "Ingen e-postmeldinger";
+    let found: Vec<(String, &str)> = nb
+        .analyze(text)
+        .into_iter()
+        .map(|t| (t.text, &text[t.range]))
+        .collect();
+    let epost = nb.stem("epost").unwrap();
+    let melding = nb.stem("meldinger").unwrap();
+    assert!(found.contains(&(epost, "e-post")), "{found:?}");
+    assert!(found.contains(&(melding.clone(), "meldinger")), "{found:?}");
+    // Through the joined form and through the part "postmeldinger": counted once.
+    assert_eq!(found.iter().filter(|(t, _)| *t == melding).count(), 1, "{found:?}");
+}
