@@ -70,13 +70,15 @@ impl Vocabulary {
         }
     }
 
-    /// Counts the plain words of a text (codes and numbers are not compound parts), and
-    /// hyphenated words by their joined form: "e-post" is the "epost" of
+    /// Counts the words of a text (names of letters like "OneDrive" too; codes with
+    /// digits and numbers are not compound parts), and hyphenated words by their joined
+    /// form: "e-post" is the "epost" of
     /// "e-postmeldinger".
     pub fn learn(&mut self, text: &str) {
         for w in super::words(text) {
             match w.kind {
-                super::WordKind::Plain | super::WordKind::Part
+                // A name of letters ("OneDrive") is a word users type ("onedrive").
+                super::WordKind::Plain | super::WordKind::Part | super::WordKind::Code
                     if w.text.chars().all(char::is_alphabetic) =>
                 {
                     self.add(&w.text.to_lowercase());
@@ -237,7 +239,8 @@ impl Vocabulary {
         // more often than its parts is a word of its own, not their sum. "wachtwoord"
         // is not "wacht" + "woord", "postboks" not "post" + "boks".
         let whole = f64::from(self.count(word)).ln();
-        best.filter(|(score, _)| *score > whole).map(|(_, parts)| parts)
+        best.filter(|(score, _)| *score > whole)
+            .map(|(_, parts)| parts)
     }
 
     /// Tries every way to cut `word[from..]` into at most three parts in all.

@@ -438,12 +438,28 @@ impl Analyzer {
                             kind: TermKind::Code,
                         });
                     }
+                    // A name of letters only ("OneDrive", "ADFS") is what users type in
+                    // lower case ("onedrive", "adfs"), which is a word and stemmed: the
+                    // name's stem stands beside it, so the two meet.
+                    let stem = if w.text.chars().all(char::is_alphabetic) {
+                        self.cached(&lower).stem.clone().filter(|s| *s != lower)
+                    } else {
+                        None
+                    };
                     out.push(Term {
                         text: lower,
                         range: w.range.clone(),
                         position: run_position,
                         kind: TermKind::Code,
                     });
+                    if let Some(stem) = stem {
+                        out.push(Term {
+                            text: stem,
+                            range: w.range.clone(),
+                            position: run_position,
+                            kind: TermKind::Part,
+                        });
+                    }
                 }
                 WordKind::Joined => {
                     let lower: String = w
@@ -547,7 +563,13 @@ impl Analyzer {
                     if let Some(hex) = lower.strip_prefix("0x") {
                         f(hex, w.range.clone(), TermKind::Code);
                     }
-                    f(&lower, w.range, TermKind::Code);
+                    f(&lower, w.range.clone(), TermKind::Code);
+                    if w.text.chars().all(char::is_alphabetic)
+                        && let Some(stem) = &self.cached(&lower).stem
+                        && *stem != lower
+                    {
+                        f(stem, w.range, TermKind::Part);
+                    }
                 }
                 WordKind::Joined => {
                     lower.retain(char::is_alphanumeric);
@@ -555,7 +577,11 @@ impl Analyzer {
                     let Some(stem) = &cached.stem else { return };
                     f(stem, w.range.clone(), TermKind::Part);
                     for (r, s) in &cached.parts {
-                        f(s, joined_range(w.text, w.range.start, r.clone()), TermKind::Part);
+                        f(
+                            s,
+                            joined_range(w.text, w.range.start, r.clone()),
+                            TermKind::Part,
+                        );
                     }
                 }
                 WordKind::Plain | WordKind::Part => {

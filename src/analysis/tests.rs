@@ -127,6 +127,25 @@ fn codes_are_kept_whole_and_lower_cased() {
     );
 }
 
+/// A product name of letters ("OneDrive", "ADFS") is a code, kept whole, and what users
+/// type in lower case is a word, stemmed ("onedrive" → "onedriv"): the name's stem
+/// stands beside it, so both spellings meet.
+#[test]
+fn names_meet_their_lower_case_spelling() {
+    let mut nb = analyzer(Language::Norwegian, &[]);
+    for (name, typed) in [("OneDrive", "onedrive"), ("ADFS", "adfs")] {
+        let of_name = terms(&mut nb, name);
+        let of_typed = terms(&mut nb, typed);
+        assert_eq!(of_name[0], typed, "the code, whole");
+        assert!(
+            of_typed.iter().all(|t| of_name.contains(t)),
+            "{name}: {of_name:?} / {typed}: {of_typed:?}"
+        );
+    }
+    // A name the stemmer leaves as it is gives one term.
+    assert_eq!(terms(&mut nb, "SharePoint"), ["sharepoint"]);
+}
+
 #[test]
 fn compound_parts_have_their_own_offsets_and_share_the_position() {
     let mut nb = analyzer(Language::Norwegian, &["passord", "synkronisering"]);
@@ -193,5 +212,9 @@ fn hyphenated_compounds_split_into_their_parts() {
     assert!(found.contains(&(epost, "e-post")), "{found:?}");
     assert!(found.contains(&(melding.clone(), "meldinger")), "{found:?}");
     // Through the joined form and through the part "postmeldinger": counted once.
-    assert_eq!(found.iter().filter(|(t, _)| *t == melding).count(), 1, "{found:?}");
+    assert_eq!(
+        found.iter().filter(|(t, _)| *t == melding).count(),
+        1,
+        "{found:?}"
+    );
 }

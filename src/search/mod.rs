@@ -644,7 +644,15 @@ impl Plan {
                     // All parts of a compound, anywhere: "passord synkronisering" finds
                     // "passordsynkronisering" and the other way round.
                     Way::AllParts(parts) => {
-                        Scoring::All(parts.iter().map(|p| term_in(p, 1.0, own_idf(p))).collect())
+                        // Each part a share of one word: "terugzetten" found as "terug" and
+                        // "zetten" weighs what a word weighs, not two.
+                        let share = 1.0 / parts.len() as f32;
+                        Scoring::All(
+                            parts
+                                .iter()
+                                .map(|p| term_in(p, share, own_idf(p)))
+                                .collect(),
+                        )
                     }
                     // One part alone still says something ("netwerk" of "netwerkschijf").
                     Way::Part(p) => term_in(p, PART, own_idf(p)),
@@ -791,6 +799,55 @@ fn group_idf(group: &[&str], fields: &[Field; 3], searcher: &Searcher) -> Vec<[f
 mod tests {
     use super::*;
     use crate::index::BuildOptions;
+
+    /// A compound found as its parts weighs what one word weighs: each of its n parts
+    /// scores with 1/n of the word's weight, not the whole weight each.
+    #[test]
+    fn a_compound_found_as_its_parts_weighs_one_word() {
+        let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        let dir = std::env::temp_dir().join(format!("remedy-parts-{}", std::process::id()));
+        let options = BuildOptions {
+            full: true,
+            progress: false,
+        };
+        index::build(&content, &dir, &options).expect("index builds");
+        let mut engine = Engine::open(&dir).expect("index opens");
+        let locale: Locale = "nb-NO".parse().unwrap();
+        let planned = engine
+            .plan("passordsynkronisering", &locale)
+            .expect("a plan");
+        let word = &planned.plan.words[0];
+        assert_eq!(word.parts, ["passord", "synkronisering"], "{word:?}");
+        let Scoring::Any(clauses) = &planned.scoring else {
+            panic!("clauses")
+        };
+        let Some(Scoring::Max(ways, _)) = clauses.get(1) else {
+            panic!("the word's ways: {clauses:?}")
+        };
+        // Ways: as written, as its parts, then each part alone.
+        let Scoring::All(together) = &ways[1] else {
+            panic!("{ways:?}")
+        };
+        let boosts = |s: &Scoring| -> Vec<f32> {
+            let Scoring::Max(fields, _) = s else {
+                panic!("{s:?}")
+            };
+            fields
+                .iter()
+                .map(|f| match f {
+                    Scoring::Term(_, boost) => *boost,
+                    other => panic!("{other:?}"),
+                })
+                .collect()
+        };
+        for (i, part) in together.iter().enumerate() {
+            let alone = boosts(&ways[2 + i]);
+            for (t, a) in boosts(part).iter().zip(alone) {
+                assert!((t / a - 0.5 / PART).abs() < 1e-5, "{t} vs {a}");
+            }
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     /// A long query is cut to its most telling words; a short word the articles never
     /// write (too short for typo correction) but whose synonym they do ("mail" for

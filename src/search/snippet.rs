@@ -35,20 +35,28 @@ impl Matcher {
         }
     }
 
-    /// The matching terms of `text`, with their byte ranges, in order of position: read
-    /// from `vector` (the text's term vector) when it is sound, else by analysing `text`.
+    /// The matching terms of `text`, with their byte ranges, in order of position (a
+    /// longer range first), each once: read from `vector` (the text's term vector) when it
+    /// is sound, else by analysing `text`.
     fn find(&self, text: &str, vector: Option<&str>, analyzer: &mut Analyzer) -> Vec<Match> {
-        if let Some(found) =
-            vector.and_then(|v| TermVector::matches(v, text, |t| self.exact.get(t).copied()).ok())
+        let mut matched = match vector
+            .and_then(|v| TermVector::matches(v, text, |t| self.exact.get(t).copied()).ok())
         {
-            return found;
-        }
-        let mut matched: Vec<Match> = Vec::new();
-        analyzer.for_each_term(text, |term, range, _kind| {
-            if let Some(&id) = self.exact.get(term) {
-                matched.push((range, id));
+            Some(found) => found,
+            None => {
+                let mut matched: Vec<Match> = Vec::new();
+                analyzer.for_each_term(text, |term, range, _kind| {
+                    if let Some(&id) = self.exact.get(term) {
+                        matched.push((range, id));
+                    }
+                });
+                matched
             }
-        });
+        };
+        // A word can reach one term twice (through a hyphenated compound's joined form
+        // and through its part): it is one match.
+        matched.sort_by_key(|(r, id)| (r.start, std::cmp::Reverse(r.end), *id));
+        matched.dedup();
         matched
     }
 }
@@ -73,8 +81,7 @@ pub fn best_section(
     matcher: &Matcher,
     analyzer: &mut Analyzer,
 ) -> Snippet {
-    let mut matched = matcher.find(body, body_terms, analyzer);
-    matched.sort_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
+    let matched = matcher.find(body, body_terms, analyzer);
 
     let whole = Section {
         anchor: None,
