@@ -272,6 +272,55 @@ fn explain_breaks_every_score_down_by_query_word() {
 }
 
 #[test]
+fn an_english_word_in_a_local_query_is_searched_in_the_english_text() {
+    // "merge" is nowhere in the Dutch text; the article's English file name writes it. The
+    // rest of the query is Dutch, so the query as a whole does not read as English.
+    let content = temp("search-english-word-content");
+    std::fs::create_dir_all(content.join("nl-NL")).unwrap();
+    std::fs::write(
+        content.join("nl-NL/how-to-prepare-a-mail-merge.md"),
+        "---\ntitle: Afdruk samenvoegen voorbereiden\n---\n# Afdruk samenvoegen\n\n\
+         Gebruik adressen uit een lijst voor brieven en etiketten.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        content.join("nl-NL/address-book.md"),
+        "---\ntitle: Adresboek\n---\n# Adresboek\n\nAdressen van collega's in het adresboek.\n",
+    )
+    .unwrap();
+    let index = index_of(&content, "search-english-word");
+    let out = remedy(&[
+        "search",
+        "--index",
+        index.to_str().unwrap(),
+        "--locale",
+        "nl-NL",
+        "--format",
+        "json",
+        "--explain",
+        "merge adressen lijst brieven",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["hits"][0]["path"], "how-to-prepare-a-mail-merge.md",
+        "{v}"
+    );
+    assert!(
+        v["hits"][0]["explain"]
+            .to_string()
+            .contains("in the English source (merg)"),
+        "{v}"
+    );
+    std::fs::remove_dir_all(&index).unwrap();
+    std::fs::remove_dir_all(&content).unwrap();
+}
+
+#[test]
 fn hard_queries_get_answers_not_errors() {
     let index = indexed("search-hard");
     let ix = index.to_str().unwrap();

@@ -105,6 +105,9 @@ const PART: f32 = 0.3;
 const SYNONYM: f32 = 0.8;
 /// The localized term an English word of the query is translated as (lexicon).
 const TRANSLATION: f32 = 1.0;
+/// A query word found in the English source text, where it is more common than in the
+/// translation: as much as a word of the body.
+const ENGLISH_WORD: f32 = 1.0;
 /// How many times more articles must write the translation than the English word itself
 /// before the word is taken for a loanword and translated.
 const LOANWORD_RATIO: u64 = 4;
@@ -209,6 +212,7 @@ impl Engine {
         if plan.words.is_empty() {
             return None;
         }
+        let mut plan = plan;
         let english = plan.english_reading(query, english, &searcher, f.english);
         let scoring = plan.query(&li.fields, english.as_deref(), &searcher);
         Some(Planned {
@@ -363,6 +367,9 @@ struct QueryWord {
     synonyms: Vec<String>,
     /// Terms the word becomes when it is English ("spam" → "søppelpost").
     translations: Vec<String>,
+    /// The word's English term, when the English source text writes it more often than
+    /// the translation does ("merge" of "mail merge"): it is searched there too.
+    english: Option<String>,
     /// Where the word stands in the query (bytes).
     range: std::ops::Range<usize>,
     code: bool,
@@ -388,6 +395,7 @@ impl QueryWord {
                     .map(|(i, s)| Way::Synonym(i, s)),
             )
             .chain(self.translations.iter().map(|t| Way::Translation(t)))
+            .chain(self.english.iter().map(|e| Way::English(e)))
     }
 }
 
@@ -405,6 +413,8 @@ enum Way<'a> {
     Synonym(usize, &'a str),
     /// What the lexicon learned the English word is translated as.
     Translation(&'a str),
+    /// The word itself in the English source text.
+    English(&'a str),
 }
 
 impl std::fmt::Display for Way<'_> {
@@ -416,6 +426,7 @@ impl std::fmt::Display for Way<'_> {
             Way::Typo(t) => write!(f, "as a typo of {t}"),
             Way::Synonym(_, s) => write!(f, "by its synonym {s}"),
             Way::Translation(t) => write!(f, "translated ({t})"),
+            Way::English(t) => write!(f, "in the English source ({t})"),
         }
     }
 }
@@ -457,6 +468,7 @@ impl Plan {
                 near: Vec::new(),
                 synonyms: Vec::new(),
                 translations: Vec::new(),
+                english: None,
                 range: t.range.clone(),
                 code: false,
                 df: 0,
@@ -558,7 +570,7 @@ impl Plan {
     /// words turn up in Norwegian text too ("not", "calendar" in a product name), just
     /// rarely.
     fn english_reading(
-        &self,
+        &mut self,
         query: &str,
         english: &mut Analyzer,
         searcher: &Searcher,
@@ -566,7 +578,7 @@ impl Plan {
     ) -> Option<Vec<crate::analysis::Term>> {
         let english_terms = english.analyze(query);
         let (mut voted, mut english_votes) = (0, 0);
-        for w in &self.words {
+        for w in &mut self.words {
             // The word's English reading; an English stop word ("is") does not vote, nor
             // does a code (no language's) or a word neither side knows (a typo).
             let Some(t) = english_terms
@@ -584,9 +596,16 @@ impl Plan {
             voted += 1;
             if english_df > w.df {
                 english_votes += 1;
+                w.english = Some(t.text.clone());
             }
         }
-        (2 * english_votes > voted).then_some(english_terms)
+        let whole = 2 * english_votes > voted;
+        if whole {
+            for w in &mut self.words {
+                w.english = None;
+            }
+        }
+        whole.then_some(english_terms)
     }
 
     /// The scoring tree; `english`, the query's English terms when it reads as English,
@@ -659,6 +678,11 @@ impl Plan {
                     Way::Typo(t) => term_in(t, FUZZY, own_idf(t)),
                     Way::Synonym(n, s) => term_in(s, SYNONYM, group_idf[n + 1]),
                     Way::Translation(t) => term_in(t, TRANSLATION, own_idf(t)),
+                    // An English word in a local query ("mail merge"): the English
+                    // source text, or a plain article's English file name, writes it.
+                    Way::English(t) => {
+                        Scoring::Term(Term::from_field_text(f.english, t), ENGLISH_WORD)
+                    }
                 })
                 .collect();
             // Coverage: every query word the body holds adds the same, however common it
