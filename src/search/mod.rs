@@ -118,7 +118,7 @@ const WORD_TIE: f32 = 0.1;
 /// Share of a term's other fields added to its best field.
 const TIE_BREAKER: f32 = 0.2;
 /// Query words in order, close together: the symptom as written.
-const PROXIMITY: f32 = 1.5;
+const PROXIMITY: f32 = 1.0;
 
 impl Engine {
     pub fn open(index_dir: &Path) -> Result<Engine, SearchError> {
@@ -716,7 +716,14 @@ impl Plan {
                 .iter()
                 .map(|w| Term::from_field_text(f.body, &w.main))
                 .collect();
-            clauses.push((Clause::Proximity, Scoring::Phrase(terms, 4, PROXIMITY)));
+            // A phrase scores with the idf of all its words together: divided by their
+            // number, the symptom as written weighs about one word of its own, not all of
+            // them again.
+            let share = 1.0 / known.len() as f32;
+            clauses.push((
+                Clause::Proximity,
+                Scoring::Phrase(terms, 4, PROXIMITY * share),
+            ));
         }
         if let Some(terms) = english {
             let mut seen = HashSet::new();
