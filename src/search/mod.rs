@@ -88,8 +88,9 @@ struct Open {
     analyzer: Analyzer,
     /// For English readings of a query and loanwords.
     english: Analyzer,
-    /// The locale's thesaurus, by the analyzer's terms.
-    synonyms: Synonyms,
+    /// The locale's thesaurus, by the analyzer's terms: built on the locale's first query,
+    /// so that a process that searches one locale does not analyse every locale's.
+    synonyms: Option<Synonyms>,
 }
 
 /// Field weights: a word in the title says more than one in a heading, which says more
@@ -125,19 +126,18 @@ impl Engine {
         let mut locales = BTreeMap::new();
         for locale in index::locales(index_dir) {
             let li = index::open(index_dir, &locale)?;
-            let mut analyzer = li.analyzer();
+            let analyzer = li.analyzer();
             let english = Analyzer::new(
                 Language::English,
                 std::sync::Arc::new(Vocabulary::default()),
             );
-            let synonyms = Thesaurus::builtin(analyzer.language()).synonyms(&mut analyzer);
             locales.insert(
                 locale,
                 Open {
                     index: li,
                     analyzer,
                     english,
-                    synonyms,
+                    synonyms: None,
                 },
             );
         }
@@ -200,6 +200,8 @@ impl Engine {
             english,
             synonyms,
         } = self.locales.get_mut(locale).expect("checked by caller");
+        let synonyms = synonyms
+            .get_or_insert_with(|| Thesaurus::builtin(analyzer.language()).synonyms(analyzer));
         let searcher = li.reader.searcher();
         let f = li.fields;
         let plan = Plan::new(
