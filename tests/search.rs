@@ -52,7 +52,12 @@ fn index_of(content: &Path, name: &str) -> PathBuf {
 }
 
 fn search(index: &Path, locale: &str, query: &str) -> Value {
-    let out = remedy(&[
+    serde_json::from_str(&search_with(index, locale, &["--format", "json"], query)).unwrap()
+}
+
+/// `remedy search` with more options (`--explain`, `--format`), its standard output.
+fn search_with(index: &Path, locale: &str, options: &[&str], query: &str) -> String {
+    let mut args = vec![
         "search",
         "--index",
         index.to_str().unwrap(),
@@ -60,16 +65,16 @@ fn search(index: &Path, locale: &str, query: &str) -> Value {
         locale,
         "--limit",
         "10",
-        "--format",
-        "json",
-        query,
-    ]);
+    ];
+    args.extend_from_slice(options);
+    args.push(query);
+    let out = remedy(&args);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice(&out.stdout).unwrap()
+    String::from_utf8(out.stdout).unwrap()
 }
 
 /// The highlighted stretches of a hit's snippet, lower-cased.
@@ -213,24 +218,8 @@ fn a_query_word_is_marked_through_what_it_matched() {
 #[test]
 fn explain_breaks_every_score_down_by_query_word() {
     let index = indexed("search-explain");
-    let run = |extra: &[&str]| {
-        let mut args = vec![
-            "search",
-            "--index",
-            index.to_str().unwrap(),
-            "--locale",
-            "nb-NO",
-        ];
-        args.extend_from_slice(extra);
-        args.push("passordsynkronisering feiler");
-        let out = remedy(&args);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    };
+    let query = "passordsynkronisering feiler";
+    let run = |options: &[&str]| search_with(&index, "nb-NO", options, query);
     let v: Value = serde_json::from_str(&run(&["--format", "json", "--explain"])).unwrap();
     let hits = v["hits"].as_array().unwrap();
     assert!(!hits.is_empty());
@@ -289,23 +278,9 @@ fn an_english_word_in_a_local_query_is_searched_in_the_english_text() {
     )
     .unwrap();
     let index = index_of(&content, "search-english-word");
-    let out = remedy(&[
-        "search",
-        "--index",
-        index.to_str().unwrap(),
-        "--locale",
-        "nl-NL",
-        "--format",
-        "json",
-        "--explain",
-        "merge adressen lijst brieven",
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let options = ["--format", "json", "--explain"];
+    let out = search_with(&index, "nl-NL", &options, "merge adressen lijst brieven");
+    let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(
         v["hits"][0]["path"], "how-to-prepare-a-mail-merge.md",
         "{v}"

@@ -84,12 +84,7 @@ impl Vocabulary {
                     self.add(&w.text.to_lowercase());
                 }
                 super::WordKind::Joined => {
-                    let joined: String = w
-                        .text
-                        .chars()
-                        .filter(|c| c.is_alphanumeric())
-                        .flat_map(char::to_lowercase)
-                        .collect();
+                    let joined = super::words::joined_lower(w.text);
                     if joined.chars().all(char::is_alphabetic) {
                         self.add(&joined);
                     }

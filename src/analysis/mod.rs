@@ -462,12 +462,7 @@ impl Analyzer {
                     }
                 }
                 WordKind::Joined => {
-                    let lower: String = w
-                        .text
-                        .chars()
-                        .filter(|c| c.is_alphanumeric())
-                        .flat_map(char::to_lowercase)
-                        .collect();
+                    let lower = words::joined_lower(w.text);
                     let cached = self.cached(&lower).clone();
                     let Some(stem) = cached.stem else {
                         continue;

@@ -121,6 +121,14 @@ pub fn each_word<'a>(text: &'a str, mut f: impl FnMut(Word<'a>)) {
     }
 }
 
+/// A hyphenated run as one lower-case word, connectors left out: `epost` for `E-post`.
+pub(crate) fn joined_lower(run: &str) -> String {
+    run.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 fn push_parts<'a>(f: &mut impl FnMut(Word<'a>), run: &'a str, base: usize) {
     let mut at = 0;
     for piece in run.split(is_connector) {

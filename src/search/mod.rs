@@ -833,17 +833,28 @@ mod tests {
     use super::*;
     use crate::index::BuildOptions;
 
-    /// A compound found as its parts weighs what one word weighs: each of its n parts
-    /// scores with 1/n of the word's weight, not the whole weight each.
-    #[test]
-    fn a_compound_found_as_its_parts_weighs_one_word() {
-        let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
-        let dir = std::env::temp_dir().join(format!("remedy-parts-{}", std::process::id()));
+    /// A full index of `content` in a fresh temporary folder named for the test.
+    fn built(content: &Path, name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("remedy-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
         let options = BuildOptions {
             full: true,
             progress: false,
         };
-        index::build(&content, &dir, &options).expect("index builds");
+        index::build(content, &dir, &options).expect("index builds");
+        dir
+    }
+
+    /// An index of the seeds (`content/`).
+    fn seeds(name: &str) -> std::path::PathBuf {
+        built(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content"), name)
+    }
+
+    /// A compound found as its parts weighs what one word weighs: each of its n parts
+    /// scores with 1/n of the word's weight, not the whole weight each.
+    #[test]
+    fn a_compound_found_as_its_parts_weighs_one_word() {
+        let dir = seeds("parts");
         let mut engine = Engine::open(&dir).expect("index opens");
         let locale: Locale = "nb-NO".parse().unwrap();
         let planned = engine
@@ -888,7 +899,7 @@ mod tests {
     #[test]
     fn a_cut_query_keeps_a_word_its_synonym_finds() {
         let root = std::env::temp_dir().join(format!("remedy-cut-{}", std::process::id()));
-        let (content, dir) = (root.join("content"), root.join("index"));
+        let content = root.join("content");
         std::fs::create_dir_all(content.join("nb-NO")).unwrap();
         std::fs::write(
             content.join("nb-NO/e-post.md"),
@@ -896,11 +907,7 @@ mod tests {
              Når e-post ikke kommer frem, se på filteret.\n",
         )
         .unwrap();
-        let options = BuildOptions {
-            full: true,
-            progress: false,
-        };
-        index::build(&content, &dir, &options).expect("index builds");
+        let dir = built(&content, "cut-index");
         let mut engine = Engine::open(&dir).expect("index opens");
         let locale: Locale = "nb-NO".parse().unwrap();
         // Thirty two-letter words nobody writes, then "mail".
@@ -917,6 +924,7 @@ mod tests {
             "{mail:?}"
         );
         let _ = std::fs::remove_dir_all(&root);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     /// Every term of a synonym group, in every field, scores with one idf: that of the
@@ -972,13 +980,7 @@ mod tests {
     #[test]
     fn every_stored_term_vector_reads() {
         use tantivy::schema::Value;
-        let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
-        let dir = std::env::temp_dir().join(format!("remedy-vectors-{}", std::process::id()));
-        let options = BuildOptions {
-            full: true,
-            progress: false,
-        };
-        index::build(&content, &dir, &options).expect("index builds");
+        let dir = seeds("vectors");
         let mut read = 0;
         for locale in index::locales(&dir) {
             let li = index::open(&dir, &locale).expect("opens");
@@ -1039,13 +1041,7 @@ mod tests {
             cases.push((alchemy, queries));
         }
         for (n, (content, queries)) in cases.into_iter().enumerate() {
-            let dir =
-                std::env::temp_dir().join(format!("remedy-scoring-{}-{n}", std::process::id()));
-            let options = BuildOptions {
-                full: true,
-                progress: false,
-            };
-            index::build(&content, &dir, &options).expect("index builds");
+            let dir = built(&content, &format!("scoring-{n}"));
             let mut engine = Engine::open(&dir).expect("index opens");
             let mut compared = 0;
             for (locale, query) in &queries {
