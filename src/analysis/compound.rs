@@ -210,7 +210,10 @@ impl Vocabulary {
     }
 
     /// The best split of a lower-cased word into known parts, as byte ranges of the word
-    /// (linking letters belong to no part); `None` when no split into known parts exists.
+    /// (linking letters belong to no part); `None` when no split into known parts exists,
+    /// or when the word itself is written more often than its best split's parts are (by
+    /// their geometric mean). The rule is per written form: an inflected form may split
+    /// where its base form, written more often, does not.
     ///
     /// ```
     /// use remedy::analysis::{Language, Vocabulary};

@@ -215,6 +215,9 @@ pub enum TermKind {
     Code,
     /// A part of a compound word (or of a hyphenated one).
     Part,
+    /// The same word spelled as users type it: a name's stem beside the name ("onedriv"
+    /// beside the code "onedrive" of "OneDrive"), so the index meets a lower-case query.
+    Spelling,
 }
 
 /// The analysis of one distinct lower-cased word, cached: its stem (`None` for a stop
@@ -457,7 +460,7 @@ impl Analyzer {
                             text: stem,
                             range: w.range.clone(),
                             position: run_position,
-                            kind: TermKind::Part,
+                            kind: TermKind::Spelling,
                         });
                     }
                 }
@@ -563,11 +566,18 @@ impl Analyzer {
                         && let Some(stem) = &self.cached(&lower).stem
                         && *stem != lower
                     {
-                        f(stem, w.range, TermKind::Part);
+                        f(stem, w.range, TermKind::Spelling);
                     }
                 }
                 WordKind::Joined => {
-                    lower.retain(char::is_alphanumeric);
+                    // As `analyze` joins it: connectors out first, then lower case.
+                    lower.clear();
+                    lower.extend(
+                        w.text
+                            .chars()
+                            .filter(|c| c.is_alphanumeric())
+                            .flat_map(char::to_lowercase),
+                    );
                     let cached = self.cached(&lower);
                     let Some(stem) = &cached.stem else { return };
                     f(stem, w.range.clone(), TermKind::Part);

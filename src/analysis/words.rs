@@ -91,16 +91,30 @@ pub fn each_word<'a>(text: &'a str, mut f: impl FnMut(Word<'a>)) {
                 kind: WordKind::Code,
             });
             // `Outlook.com`, `outlook.live.com`: the whole name is a code, its parts are
-            // findable too. So are the words a code is hyphenated to: Norwegian and Dutch
-            // glue numbers and codes to nouns (`365-abonnement`, `E5-licentie`,
-            // `4c7-feil`), and "abonnement" or "4c7" alone must find them.
-            if joined
-                && ((run.contains('.') && !run.chars().any(|c| c.is_ascii_digit()))
-                    || (run.contains('-')
-                        && run.split(is_connector).any(is_plain)
-                        && !is_cmdlet(run)))
-            {
+            // findable too.
+            if joined && run.contains('.') && !run.chars().any(|c| c.is_ascii_digit()) {
                 push_parts(&mut f, run, start);
+            } else if joined && is_code_with_words(run) {
+                // So are the words a code is hyphenated to: Norwegian and Dutch glue
+                // numbers and codes to nouns (`365-abonnement`, `E5-licentie`, `4c7-feil`,
+                // `5.7.750-feil`), and "abonnement" or "5.7.750" alone must find them. The
+                // run is cut at its hyphens only, and a code among the pieces stays a code.
+                let mut at = start;
+                for piece in run.split('-') {
+                    if !piece.is_empty() {
+                        let kind = if is_code(piece) {
+                            WordKind::Code
+                        } else {
+                            WordKind::Part
+                        };
+                        f(Word {
+                            text: piece,
+                            range: at..at + piece.len(),
+                            kind,
+                        });
+                    }
+                    at += piece.len() + 1;
+                }
             }
         } else if joined {
             if run.contains(['-', '\'', '’']) {
@@ -151,15 +165,23 @@ fn is_plain(piece: &str) -> bool {
     piece.chars().count() >= 2 && piece.chars().all(char::is_alphabetic) && !is_code(piece)
 }
 
-/// A PowerShell-style `Verb-Noun` (`Get-Mailbox`): capitalised parts joined by hyphens
-/// only. Kept whole, without its parts.
+/// A PowerShell-style `Verb-Noun` (`Get-Mailbox`): capitalised parts of three letters or
+/// more, joined by hyphens only. Kept whole, without its parts. (`Wi-Fi` is a word.)
 fn is_cmdlet(run: &str) -> bool {
-    let capitalised = |p: &str| p.chars().next().is_some_and(char::is_uppercase);
+    let capitalised =
+        |p: &str| p.chars().next().is_some_and(char::is_uppercase) && p.chars().count() >= 3;
     let mut parts = run.split('-');
     run.contains('-')
         && !run.contains(['.', '_', '\'', '’'])
         && parts.clone().count() >= 2
         && parts.all(capitalised)
+}
+
+/// A code hyphenated to ordinary words (`365-abonnement`, `4c7-feil`), not a cmdlet and
+/// not a run of hex groups (a GUID's `beef` is no word).
+fn is_code_with_words(run: &str) -> bool {
+    let hex = |p: &str| p.chars().all(|c| c.is_ascii_hexdigit());
+    run.contains('-') && run.split('-').any(is_plain) && !run.split('-').all(hex) && !is_cmdlet(run)
 }
 
 /// Whether a run is an identifier to keep whole.
@@ -269,7 +291,7 @@ mod tests {
             kinds("365-abonnement"),
             [
                 ("365-abonnement", WordKind::Code),
-                ("365", WordKind::Part),
+                ("365", WordKind::Code),
                 ("abonnement", WordKind::Part)
             ]
         );
@@ -277,14 +299,32 @@ mod tests {
             kinds("4c7-feil"),
             [
                 ("4c7-feil", WordKind::Code),
-                ("4c7", WordKind::Part),
+                ("4c7", WordKind::Code),
                 ("feil", WordKind::Part)
             ]
         );
-        // Codes of codes stay whole: an error number, a version, a GUID's groups.
-        for code in ["30180-28", "5.7.750", "v2-0", "9167-ddab5b025710"] {
+        // A code among the pieces stays a code.
+        assert_eq!(
+            kinds("5.7.750-feil"),
+            [
+                ("5.7.750-feil", WordKind::Code),
+                ("5.7.750", WordKind::Code),
+                ("feil", WordKind::Part)
+            ]
+        );
+        // Codes of codes stay whole: an error number, a version, a GUID, cmdlets.
+        for code in [
+            "30180-28",
+            "5.7.750",
+            "v2-0",
+            "9167-ddab5b025710",
+            "3f2504e0-beef-41d3-9a0c-0305e82c3301",
+            "Get-Mailbox",
+        ] {
             assert_eq!(kinds(code), [(code, WordKind::Code)], "{code}");
         }
+        // "Wi-Fi" is no cmdlet: a hyphenated word, as "wifi" and its parts.
+        assert_eq!(kinds("Wi-Fi")[0], ("Wi-Fi", WordKind::Joined));
     }
 
     #[test]

@@ -477,12 +477,23 @@ impl Plan {
                 group_df: 0,
             });
             match t.kind {
+                // A code inside a hyphenated run ("4c7" of "4c7-feil") is one of its parts;
+                // two codes of the same stretch ("80070005", "0x80070005") are one code,
+                // the longer.
+                TermKind::Code if !w.main.is_empty() && t.range != w.range => {
+                    if !w.parts.contains(&t.text) {
+                        w.parts.push(t.text);
+                    }
+                }
                 TermKind::Code => {
                     if w.main.is_empty() || t.text.len() > w.main.len() {
                         w.main = t.text;
                     }
                     w.code = true;
                 }
+                // A code typed as a name ("OneDrive") finds the name whole; its stem is
+                // for lower-case queries, not another way of matching.
+                TermKind::Spelling => {}
                 TermKind::Word if w.main.is_empty() => w.main = t.text,
                 // A hyphenated query word: its joined form comes first, then its parts.
                 TermKind::Part if w.main.is_empty() => w.main = t.text,

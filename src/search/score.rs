@@ -284,13 +284,8 @@ impl Scoring {
             return Ok(Some(only));
         }
         Ok(Some(Explained {
-            what: what.map_or(kind.clone(), |w| {
-                if children.is_empty() {
-                    format!("{w}: {kind}")
-                } else {
-                    w
-                }
-            }),
+            // The node's own rule stays in its name, so the children shown add up to it.
+            what: what.map_or(kind.clone(), |w| format!("{w}: {kind}")),
             score,
             from,
         }))
