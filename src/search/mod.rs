@@ -361,6 +361,10 @@ fn translations(
 struct QueryWord {
     main: String,
     parts: Vec<String>,
+    /// The parts that cover the word without overlapping, first found first: all of
+    /// them together are the word ("epost" + "melding" of "e-postmeldinger", not also
+    /// the "postmelding" of its second piece).
+    cover: Vec<(String, std::ops::Range<usize>)>,
     /// Typo tolerance: the edit distance allowed (codes and short words: none).
     fuzzy: Option<u8>,
     /// Stems of known words within that distance, for a word the index does not know.
@@ -383,11 +387,26 @@ struct QueryWord {
 }
 
 impl QueryWord {
+    /// Adds a compound part (or a hyphenated run's piece), and to the cover when it
+    /// overlaps no part there.
+    fn add_part(&mut self, t: crate::analysis::Term) {
+        if t.text == self.main || self.parts.contains(&t.text) {
+            return;
+        }
+        let free = |(_, r): &(String, std::ops::Range<usize>)| {
+            r.end <= t.range.start || t.range.end <= r.start
+        };
+        if self.cover.iter().all(free) {
+            self.cover.push((t.text.clone(), t.range.clone()));
+        }
+        self.parts.push(t.text);
+    }
+
     /// The ways the word can match, in the order the query scores them.
     fn ways(&self) -> impl Iterator<Item = Way<'_>> {
-        let compound = !self.parts.is_empty();
+        let compound = !self.cover.is_empty();
         std::iter::once(Way::Exact(&self.main))
-            .chain(compound.then_some(Way::AllParts(&self.parts)))
+            .chain(compound.then_some(Way::AllParts(&self.cover)))
             .chain(self.parts.iter().map(|p| Way::Part(p)))
             .chain(self.near.iter().map(|n| Way::Typo(n)))
             .chain(
@@ -405,8 +424,8 @@ impl QueryWord {
 enum Way<'a> {
     /// Its own term.
     Exact(&'a str),
-    /// Every part of the compound it is.
-    AllParts(&'a [String]),
+    /// Every part of the compound it is (its cover).
+    AllParts(&'a [(String, std::ops::Range<usize>)]),
     /// One part of the compound alone.
     Part(&'a str),
     /// A word of the content within its typo distance.
@@ -423,7 +442,10 @@ impl std::fmt::Display for Way<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Way::Exact(t) => write!(f, "as written ({t})"),
-            Way::AllParts(parts) => write!(f, "as its parts ({})", parts.join(" + ")),
+            Way::AllParts(parts) => {
+                let names: Vec<&str> = parts.iter().map(|(p, _)| p.as_str()).collect();
+                write!(f, "as its parts ({})", names.join(" + "))
+            }
             Way::Part(p) => write!(f, "by one part ({p})"),
             Way::Typo(t) => write!(f, "as a typo of {t}"),
             Way::Synonym(_, s) => write!(f, "by its synonym {s}"),
@@ -466,6 +488,7 @@ impl Plan {
             let w = by_position.entry(t.position).or_insert_with(|| QueryWord {
                 main: String::new(),
                 parts: Vec::new(),
+                cover: Vec::new(),
                 fuzzy: None,
                 near: Vec::new(),
                 synonyms: Vec::new(),
@@ -480,11 +503,7 @@ impl Plan {
                 // A code inside a hyphenated run ("4c7" of "4c7-feil") is one of its parts;
                 // two codes of the same stretch ("80070005", "0x80070005") are one code,
                 // the longer.
-                TermKind::Code if !w.main.is_empty() && t.range != w.range => {
-                    if !w.parts.contains(&t.text) {
-                        w.parts.push(t.text);
-                    }
-                }
+                TermKind::Code if !w.main.is_empty() && t.range != w.range => w.add_part(t),
                 TermKind::Code => {
                     if w.main.is_empty() || t.text.len() > w.main.len() {
                         w.main = t.text;
@@ -497,11 +516,7 @@ impl Plan {
                 TermKind::Word if w.main.is_empty() => w.main = t.text,
                 // A hyphenated query word: its joined form comes first, then its parts.
                 TermKind::Part if w.main.is_empty() => w.main = t.text,
-                TermKind::Word | TermKind::Part => {
-                    if t.text != w.main && !w.parts.contains(&t.text) {
-                        w.parts.push(t.text);
-                    }
-                }
+                TermKind::Word | TermKind::Part => w.add_part(t),
             }
         }
         let mut words: Vec<QueryWord> = by_position
@@ -682,7 +697,7 @@ impl Plan {
                         Scoring::All(
                             parts
                                 .iter()
-                                .map(|p| term_in(p, share, own_idf(p)))
+                                .map(|(p, _)| term_in(p, share, own_idf(p)))
                                 .collect(),
                         )
                     }
@@ -901,6 +916,35 @@ mod tests {
                 assert!((t / a - 0.5 / PART).abs() < 1e-5, "{t} vs {a}");
             }
         }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A hyphenated compound is found as the parts that cover it once: its joined form's
+    /// split ("epost" + "melding"), not also its second piece's ("postmelding", "post"),
+    /// which an article writing "e-post" and "melding" apart never holds.
+    #[test]
+    fn a_hyphenated_compound_is_covered_once_by_its_parts() {
+        let root = std::env::temp_dir().join(format!("remedy-cover-{}", std::process::id()));
+        let content = root.join("content");
+        std::fs::create_dir_all(content.join("nb-NO")).unwrap();
+        std::fs::write(
+            content.join("nb-NO/e-post.md"),
+            "---\ntitle: E-post\n---\n# E-post\n\n\
+             E-post og meldinger. E-post og meldinger. E-post og meldinger.\n",
+        )
+        .unwrap();
+        let dir = built(&content, "cover-index");
+        let mut engine = Engine::open(&dir).expect("index opens");
+        let locale: Locale = "nb-NO".parse().unwrap();
+        let plan = engine
+            .plan("e-postmeldinger", &locale)
+            .expect("a plan")
+            .plan;
+        let word = &plan.words[0];
+        let cover: Vec<&str> = word.cover.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(cover, ["epost", "melding"], "{word:?}");
+        assert!(word.parts.iter().any(|p| p == "post"), "{word:?}");
+        let _ = std::fs::remove_dir_all(&root);
         let _ = std::fs::remove_dir_all(&dir);
     }
 
