@@ -524,16 +524,19 @@ impl Analyzer {
                 }
             }
         }
-        // A run can meet one term twice ("melding" of "e-postmeldinger", through its
-        // joined form and through its part "postmeldinger"): once per position is enough,
-        // or the word would count twice in its article.
+        // A run can meet one term twice at the same bytes ("melding" of
+        // "e-postmeldinger", through its joined form and through its part
+        // "postmeldinger"): once is enough, or the word would count twice in its article.
         let mut kept: Vec<Term> = Vec::with_capacity(out.len());
         let mut run_start = 0;
         for t in out {
             if kept.last().is_some_and(|l| l.position != t.position) {
                 run_start = kept.len();
             }
-            if !kept[run_start..].iter().any(|k| k.text == t.text) {
+            if !kept[run_start..]
+                .iter()
+                .any(|k| k.text == t.text && k.range == t.range)
+            {
                 kept.push(t);
             }
         }

@@ -218,3 +218,51 @@ fn hyphenated_compounds_split_into_their_parts() {
         "{found:?}"
     );
 }
+
+/// What the index makes of a text (`analyze`) and what snippets and stored term vectors
+/// make of it (`for_each_term`) are the same terms at the same bytes, on the seeds and on
+/// text full of the hard cases: hyphenated compounds, codes glued to words, names, GUIDs,
+/// letters whose lower case is longer.
+#[test]
+fn analysis_and_highlighting_see_the_same_terms() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/content");
+    let mut texts: Vec<(Language, String)> = Vec::new();
+    for e in walkdir::WalkDir::new(root) {
+        let e = e.unwrap();
+        if e.path().extension().is_some_and(|x| x == "md") {
+            let language = if e.path().to_string_lossy().contains("nl-NL") {
+                Language::Dutch
+            } else {
+                Language::Norwegian
+            };
+            texts.push((language, std::fs::read_to_string(e.path()).unwrap()));
+        }
+    }
+    let hard = "E-postmeldinger og e-post i Microsoft 365-abonnementet: 4c7-feil, 5.7.750-feil, \
+                0x80070005-feilen, OneDrive og onedrive, ADFS, Wi-Fi, Get-Mailbox, \
+                3f2504e0-beef-41d3-9a0c-0305e82c3301, İ-post, STRAẞE-navn, brukerpostboksen.";
+    texts.push((Language::Norwegian, hard.to_owned()));
+    texts.push((Language::Dutch, hard.replace("og", "en")));
+    for (language, text) in texts {
+        let mut v = Vocabulary::default();
+        for _ in 0..3 {
+            v.learn(&text);
+        }
+        let mut a = Analyzer::new(language, Arc::new(v));
+        let mut analysed: Vec<(String, Range<usize>)> = a
+            .analyze(&text)
+            .into_iter()
+            .map(|t| (t.text, t.range))
+            .collect();
+        let mut highlighted: Vec<(String, Range<usize>)> = Vec::new();
+        a.for_each_term(&text, |t, r, _| highlighted.push((t.to_owned(), r)));
+        for list in [&mut analysed, &mut highlighted] {
+            list.sort_by_key(|(t, r)| (r.start, r.end, t.clone()));
+            list.dedup();
+        }
+        assert_eq!(analysed, highlighted, "{language:?}");
+        for (_, r) in &analysed {
+            assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+        }
+    }
+}

@@ -40,7 +40,7 @@ use crate::content::{LoadError, display_path, markdown_files};
 use crate::locale::Locale;
 
 /// Bumped when the schema or the analysis changes: older indexes are rebuilt in full.
-pub const FORMAT: u32 = 11;
+pub const FORMAT: u32 = 12;
 /// Bytes of stored documents per compressed block.
 const DOC_STORE_BLOCK: usize = 4096;
 
