@@ -72,8 +72,7 @@ impl Vocabulary {
 
     /// Counts the words of a text (names of letters like "OneDrive" too; codes with
     /// digits and numbers are not compound parts), and hyphenated words by their joined
-    /// form: "e-post" is the "epost" of
-    /// "e-postmeldinger".
+    /// form: "e-post" is the "epost" of "e-postmeldinger".
     pub fn learn(&mut self, text: &str) {
         for w in super::words(text) {
             match w.kind {

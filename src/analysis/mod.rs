@@ -573,14 +573,7 @@ impl Analyzer {
                     }
                 }
                 WordKind::Joined => {
-                    // As `analyze` joins it: connectors out first, then lower case.
-                    lower.clear();
-                    lower.extend(
-                        w.text
-                            .chars()
-                            .filter(|c| c.is_alphanumeric())
-                            .flat_map(char::to_lowercase),
-                    );
+                    words::join_lower_into(w.text, &mut lower);
                     let cached = self.cached(&lower);
                     let Some(stem) = &cached.stem else { return };
                     f(stem, w.range.clone(), TermKind::Part);

@@ -93,28 +93,20 @@ pub fn each_word<'a>(text: &'a str, mut f: impl FnMut(Word<'a>)) {
             // `Outlook.com`, `outlook.live.com`: the whole name is a code, its parts are
             // findable too.
             if joined && run.contains('.') && !run.chars().any(|c| c.is_ascii_digit()) {
-                push_parts(&mut f, run, start);
+                push_parts(&mut f, run, start, is_connector, |_| WordKind::Part);
             } else if joined && is_code_with_words(run) {
                 // So are the words a code is hyphenated to: Norwegian and Dutch glue
                 // numbers and codes to nouns (`365-abonnement`, `E5-licentie`, `4c7-feil`,
                 // `5.7.750-feil`), and "abonnement" or "5.7.750" alone must find them. The
                 // run is cut at its hyphens only, and a code among the pieces stays a code.
-                let mut at = start;
-                for piece in run.split('-') {
-                    if !piece.is_empty() {
-                        let kind = if is_code(piece) {
-                            WordKind::Code
-                        } else {
-                            WordKind::Part
-                        };
-                        f(Word {
-                            text: piece,
-                            range: at..at + piece.len(),
-                            kind,
-                        });
+                let kind = |piece: &str| {
+                    if is_code(piece) {
+                        WordKind::Code
+                    } else {
+                        WordKind::Part
                     }
-                    at += piece.len() + 1;
-                }
+                };
+                push_parts(&mut f, run, start, |c| c == '-', kind);
             }
         } else if joined {
             if run.contains(['-', '\'', '’']) {
@@ -124,7 +116,7 @@ pub fn each_word<'a>(text: &'a str, mut f: impl FnMut(Word<'a>)) {
                     kind: WordKind::Joined,
                 });
             }
-            push_parts(&mut f, run, start);
+            push_parts(&mut f, run, start, is_connector, |_| WordKind::Part);
         } else {
             f(Word {
                 text: run,
@@ -137,23 +129,40 @@ pub fn each_word<'a>(text: &'a str, mut f: impl FnMut(Word<'a>)) {
 
 /// A hyphenated run as one lower-case word, connectors left out: `epost` for `E-post`.
 pub(crate) fn joined_lower(run: &str) -> String {
-    run.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut out = String::with_capacity(run.len());
+    join_lower_into(run, &mut out);
+    out
 }
 
-fn push_parts<'a>(f: &mut impl FnMut(Word<'a>), run: &'a str, base: usize) {
+/// [`joined_lower`] into a reused buffer (cleared first).
+pub(crate) fn join_lower_into(run: &str, out: &mut String) {
+    out.clear();
+    out.extend(
+        run.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase),
+    );
+}
+
+/// The pieces of `run` (at byte `base`) between the characters `cut` at, each of the
+/// kind `kind` gives it.
+fn push_parts<'a>(
+    f: &mut impl FnMut(Word<'a>),
+    run: &'a str,
+    base: usize,
+    cut: impl Fn(char) -> bool,
+    kind: impl Fn(&str) -> WordKind,
+) {
     let mut at = 0;
-    for piece in run.split(is_connector) {
+    for piece in run.split(&cut) {
         if !piece.is_empty() {
             f(Word {
                 text: piece,
                 range: base + at..base + at + piece.len(),
-                kind: WordKind::Part,
+                kind: kind(piece),
             });
         }
-        // Connectors are one character; find the next piece after it.
+        // Cuts are one character; find the next piece after it.
         at += piece.len();
         at += run[at..].chars().next().map_or(0, char::len_utf8);
     }

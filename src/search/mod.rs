@@ -204,7 +204,7 @@ impl Engine {
             .get_or_insert_with(|| Thesaurus::builtin(analyzer.language()).synonyms(analyzer));
         let searcher = li.reader.searcher();
         let f = li.fields;
-        let plan = Plan::new(
+        let mut plan = Plan::new(
             query,
             (analyzer, synonyms),
             (english, &li.lexicon),
@@ -214,13 +214,12 @@ impl Engine {
         if plan.words.is_empty() {
             return None;
         }
-        let mut plan = plan;
         let english = plan.english_reading(query, english, &searcher, f.english);
-        let scoring = plan.query(&li.fields, english.as_deref(), &searcher);
+        let (scoring, clauses) = plan.query(&li.fields, english.as_deref(), &searcher);
         Some(Planned {
             plan,
-            english,
             scoring,
+            clauses,
             searcher,
         })
     }
@@ -234,8 +233,8 @@ impl Engine {
     ) -> Result<Vec<Hit>, SearchError> {
         let Some(Planned {
             plan,
-            english,
             scoring: q,
+            clauses,
             searcher,
         }) = self.plan(query, locale)
         else {
@@ -252,6 +251,8 @@ impl Engine {
             return Ok(Vec::new());
         }
         let matcher = plan.matcher();
+        // What each clause stands for, named once for all hits.
+        let labels = explain.then(|| plan.labels(&clauses));
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
             let mut doc: Stored = searcher.doc(address)?;
@@ -260,10 +261,9 @@ impl Engine {
             let terms = doc.take(f.body_terms);
             let snippet = best_section(&body, &sections, Some(&terms), &matcher, analyzer);
             let translation = Some(doc.take(f.translation)).filter(|t| !t.is_empty());
-            let explain = if explain {
-                Some(plan.explain(&f, english.as_deref(), &searcher, address)?)
-            } else {
-                None
+            let explain = match &labels {
+                Some(labels) => Some(plan.explain(&q, labels, &searcher, address)?),
+                None => None,
             };
             hits.push(Hit {
                 path: doc.take(f.path),
@@ -283,12 +283,12 @@ impl Engine {
     }
 }
 
-/// A query ready to run: its plan, its English reading (when it reads as English), its
-/// scoring tree, and the searcher whose statistics the tree was built with.
+/// A query ready to run: its plan, its scoring tree (the sum of its clauses), what each
+/// clause stands for, and the searcher whose statistics the tree was built with.
 struct Planned {
     plan: Plan,
-    english: Option<Vec<crate::analysis::Term>>,
     scoring: Scoring,
+    clauses: Vec<Clause>,
     searcher: Searcher,
 }
 
@@ -636,20 +636,17 @@ impl Plan {
         whole.then_some(english_terms)
     }
 
-    /// The scoring tree; `english`, the query's English terms when it reads as English,
-    /// also searches the English source text.
+    /// The scoring tree, a sum of clauses, and what each clause stands for; `english`, the
+    /// query's English terms when it reads as English, also searches the English source
+    /// text.
     fn query(
         &self,
         f: &index::Fields,
         english: Option<&[crate::analysis::Term]>,
         searcher: &Searcher,
-    ) -> Scoring {
-        Scoring::Any(
-            self.clauses(f, english, searcher)
-                .into_iter()
-                .map(|(_, s)| s)
-                .collect(),
-        )
+    ) -> (Scoring, Vec<Clause>) {
+        let (clauses, scorings) = self.clauses(f, english, searcher).into_iter().unzip();
+        (Scoring::Any(scorings), clauses)
     }
 
     /// The clauses of the scoring tree (summed), each with what it stands for.
@@ -684,6 +681,14 @@ impl Plan {
                 .chain(w.synonyms.iter().map(String::as_str))
                 .collect();
             let group_idf = group_idf(&group, &field_list, searcher);
+            // A part scores alone and with the others: its idf looked up once.
+            let part_idf: Vec<[f32; 3]> = w.parts.iter().map(|p| own_idf(p)).collect();
+            let part_idf = |p: &str| {
+                w.parts
+                    .iter()
+                    .position(|q| q == p)
+                    .map_or_else(|| own_idf(p), |i| part_idf[i])
+            };
             let mut ways: Vec<Scoring> = w
                 .ways()
                 .map(|way| match way {
@@ -697,12 +702,12 @@ impl Plan {
                         Scoring::All(
                             parts
                                 .iter()
-                                .map(|(p, _)| term_in(p, share, own_idf(p)))
+                                .map(|(p, _)| term_in(p, share, part_idf(p)))
                                 .collect(),
                         )
                     }
                     // One part alone still says something ("netwerk" of "netwerkschijf").
-                    Way::Part(p) => term_in(p, PART, own_idf(p)),
+                    Way::Part(p) => term_in(p, PART, part_idf(p)),
                     Way::Typo(t) => term_in(t, FUZZY, own_idf(t)),
                     Way::Synonym(n, s) => term_in(s, SYNONYM, group_idf[n + 1]),
                     Way::Translation(t) => term_in(t, TRANSLATION, own_idf(t)),
@@ -767,26 +772,11 @@ impl Plan {
         clauses
     }
 
-    /// How `doc` scores for this plan, clause by clause, each named for what it stands
-    /// for (the query word, its ways of matching).
-    fn explain(
-        &self,
-        f: &index::Fields,
-        english: Option<&[crate::analysis::Term]>,
-        searcher: &Searcher,
-        doc: tantivy::DocAddress,
-    ) -> Result<Vec<Explained>, SearchError> {
-        let schema = searcher.schema();
-        let name = |t: &Term| {
-            format!(
-                "{}:{}",
-                schema.get_field_name(t.field()),
-                t.value().as_str().unwrap_or_default()
-            )
-        };
-        let mut out = Vec::new();
-        for (clause, scoring) in self.clauses(f, english, searcher) {
-            let (what, labels): (String, Vec<String>) = match clause {
+    /// Per clause, its name and its children's (a word's ways of matching).
+    fn labels(&self, clauses: &[Clause]) -> Vec<(String, Vec<String>)> {
+        clauses
+            .iter()
+            .map(|clause| match *clause {
                 Clause::Found(i) => (format!("«{}» found", self.words[i].main), Vec::new()),
                 Clause::Word(i) => {
                     let w = &self.words[i];
@@ -799,8 +789,33 @@ impl Plan {
                 }
                 Clause::Proximity => ("proximity".to_owned(), Vec::new()),
                 Clause::English => ("English".to_owned(), Vec::new()),
-            };
-            if let Some(e) = scoring.explain_tree(searcher, doc, Some(what), &labels, &name)? {
+            })
+            .collect()
+    }
+
+    /// How `doc` scores under `scoring` (this plan's tree), clause by clause, each named
+    /// by `labels` ([`Plan::labels`]).
+    fn explain(
+        &self,
+        scoring: &Scoring,
+        labels: &[(String, Vec<String>)],
+        searcher: &Searcher,
+        doc: tantivy::DocAddress,
+    ) -> Result<Vec<Explained>, SearchError> {
+        let schema = searcher.schema();
+        let name = |t: &Term| {
+            format!(
+                "{}:{}",
+                schema.get_field_name(t.field()),
+                t.value().as_str().unwrap_or_default()
+            )
+        };
+        let Scoring::Any(clauses) = scoring else {
+            unreachable!("a plan's tree is a sum of clauses")
+        };
+        let mut out = Vec::new();
+        for (clause, (what, ways)) in clauses.iter().zip(labels) {
+            if let Some(e) = clause.explain_tree(searcher, doc, Some(what.clone()), ways, &name)? {
                 out.push(e);
             }
         }
@@ -871,6 +886,17 @@ mod tests {
         dir
     }
 
+    /// An index of one Norwegian article, `nb-NO/e-post.md` with `text`: the content folder
+    /// and the index, both to remove.
+    fn one_article(name: &str, text: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+        let root = std::env::temp_dir().join(format!("remedy-{name}-{}", std::process::id()));
+        let content = root.join("content");
+        std::fs::create_dir_all(content.join("nb-NO")).unwrap();
+        std::fs::write(content.join("nb-NO/e-post.md"), text).unwrap();
+        let dir = built(&content, &format!("{name}-index"));
+        (root, dir)
+    }
+
     /// An index of the seeds (`content/`).
     fn seeds(name: &str) -> std::path::PathBuf {
         built(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content"), name)
@@ -924,16 +950,11 @@ mod tests {
     /// which an article writing "e-post" and "melding" apart never holds.
     #[test]
     fn a_hyphenated_compound_is_covered_once_by_its_parts() {
-        let root = std::env::temp_dir().join(format!("remedy-cover-{}", std::process::id()));
-        let content = root.join("content");
-        std::fs::create_dir_all(content.join("nb-NO")).unwrap();
-        std::fs::write(
-            content.join("nb-NO/e-post.md"),
+        let (root, dir) = one_article(
+            "cover",
             "---\ntitle: E-post\n---\n# E-post\n\n\
              E-post og meldinger. E-post og meldinger. E-post og meldinger.\n",
-        )
-        .unwrap();
-        let dir = built(&content, "cover-index");
+        );
         let mut engine = Engine::open(&dir).expect("index opens");
         let locale: Locale = "nb-NO".parse().unwrap();
         let plan = engine
@@ -953,16 +974,11 @@ mod tests {
     /// "e-post") is kept as a word that occurs.
     #[test]
     fn a_cut_query_keeps_a_word_its_synonym_finds() {
-        let root = std::env::temp_dir().join(format!("remedy-cut-{}", std::process::id()));
-        let content = root.join("content");
-        std::fs::create_dir_all(content.join("nb-NO")).unwrap();
-        std::fs::write(
-            content.join("nb-NO/e-post.md"),
+        let (root, dir) = one_article(
+            "cut",
             "---\ntitle: E-post kommer ikke frem\n---\n# E-post kommer ikke frem\n\n\
              Når e-post ikke kommer frem, se på filteret.\n",
-        )
-        .unwrap();
-        let dir = built(&content, "cut-index");
+        );
         let mut engine = Engine::open(&dir).expect("index opens");
         let locale: Locale = "nb-NO".parse().unwrap();
         // Thirty two-letter words nobody writes, then "mail".
