@@ -100,3 +100,154 @@ fn front_matter_fast_path_agrees_with_serde_saphyr() {
         checked.fetch_add(1, Ordering::Relaxed);
     });
 }
+
+/// Characters the machine translation writes as white space that are not ASCII (U+00A0,
+/// U+2007, U+202F, U+3000, …).
+fn is_wide_space(c: char) -> bool {
+    c.is_whitespace() && !c.is_ascii()
+}
+
+/// Queries made of `body`'s words near its first three non-ASCII spaces: for each, the
+/// three longest words within 60 characters (`3`), and every single word that starts
+/// within 80 characters after it (`w`), so that some snippet window opens right before
+/// the space, wherever the window's lead puts it.
+fn queries_near_wide_spaces(body: &str) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    for (at, _) in body.match_indices(is_wide_space).take(3) {
+        let around = |back: usize, ahead: usize| {
+            let from = body[..at]
+                .char_indices()
+                .rev()
+                .nth(back)
+                .map_or(0, |(i, _)| i);
+            let to = body[at..]
+                .char_indices()
+                .nth(ahead)
+                .map_or(body.len(), |(i, _)| at + i);
+            (from, to)
+        };
+        let words = |from: usize, to: usize| -> Vec<&str> {
+            body[from..to]
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| w.chars().count() >= 3)
+                .collect()
+        };
+        let (from, to) = around(60, 60);
+        let mut longest = words(from, to);
+        longest.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+        longest.dedup();
+        longest.truncate(3);
+        if !longest.is_empty() {
+            out.push(("3", longest.join(" ")));
+        }
+        let (_, to) = around(0, 80);
+        out.extend(words(at, to).into_iter().map(|w| ("w", w.to_owned())));
+    }
+    out
+}
+
+/// Issue 19: every article of the corpus with a non-ASCII space is searched by three of
+/// its own words near that space, in one batch of the real binary per corpus: no query
+/// fails (a panic used to end the batch), every hit has a snippet whose highlights lie
+/// inside it, and the article itself is mostly found (the words are its own, but many
+/// articles share them).
+#[test]
+fn articles_with_wide_spaces_are_found_with_snippets() {
+    let Some(root) = corpus() else { return };
+    let scratch = std::env::temp_dir().join(format!("remedy-wide-spaces-{}", std::process::id()));
+    let mut searched = 0;
+    for sub in ["alchemy", "spans/alchemy", "spans/m365", "spans/d365fo"] {
+        let content = root.join(sub);
+        let (files, errors) = remedy::content::markdown_files(&content);
+        assert!(errors.is_empty(), "{errors:?}");
+        // id<TAB>query, by locale; the id is the article's path inside its locale.
+        let mut queries: std::collections::BTreeMap<String, String> = Default::default();
+        for rel in &files {
+            let article = remedy::content::load_article(&content, rel).unwrap();
+            let body = remedy::index::SearchDocument::of(&article).body;
+            let mut parts = rel.iter();
+            let locale = parts.next().unwrap().to_string_lossy().into_owned();
+            let path = parts.as_path().to_string_lossy().replace('\\', "/");
+            for (kind, query) in queries_near_wide_spaces(&body) {
+                queries
+                    .entry(locale.clone())
+                    .or_default()
+                    .push_str(&format!("{kind}|{path}\t{query}\n"));
+            }
+        }
+        let index = scratch.join(sub.replace('/', "-"));
+        let out = common::remedy(&[
+            "index",
+            "--content",
+            content.to_str().unwrap(),
+            "--index",
+            index.to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for (locale, lines) in &queries {
+            let file = scratch.join(format!("{}-{locale}.tsv", sub.replace('/', "-")));
+            std::fs::write(&file, lines).unwrap();
+            let stdout = common::remedy_ok(&[
+                "search",
+                "--index",
+                index.to_str().unwrap(),
+                "--locale",
+                locale,
+                "--limit",
+                "10",
+                "--queries",
+                file.to_str().unwrap(),
+            ]);
+            let (mut asked, mut found, mut lines_read) = (0, 0, 0);
+            for line in stdout.lines() {
+                let record: serde_json::Value = serde_json::from_str(line).unwrap();
+                let id = record["id"].as_str().unwrap();
+                assert!(
+                    record.get("error").is_none(),
+                    "{sub} {locale} {id}: {record}"
+                );
+                let hits = record["hits"].as_array().unwrap();
+                for h in hits {
+                    let snippet = h["snippet"].as_str().unwrap();
+                    assert!(!snippet.is_empty(), "{sub} {locale} {id}: {h}");
+                    let chars = snippet.chars().count() as u64;
+                    for pair in h["highlights"].as_array().unwrap() {
+                        let (x, y) = (pair[0].as_u64().unwrap(), pair[1].as_u64().unwrap());
+                        assert!(x < y && y <= chars, "{sub} {locale} {id}: {h}");
+                    }
+                }
+                if let Some(path) = id.strip_prefix("3|") {
+                    assert!(!hits.is_empty(), "{sub} {locale} {id}: no hit");
+                    asked += 1;
+                    found += usize::from(hits.iter().any(|h| h["path"] == path));
+                }
+                lines_read += 1;
+            }
+            assert_eq!(
+                lines_read,
+                lines.lines().count(),
+                "{sub} {locale}: a line per query"
+            );
+            eprintln!(
+                "{sub} {locale}: {lines_read} queries; {found} of {asked} three-word queries \
+                 found their article"
+            );
+            // Measured: 74-100 % per corpus and locale; the misses are near-duplicate
+            // articles (alchemy's billing and Outlook.com families) that rank above.
+            assert!(
+                found * 10 >= asked * 6,
+                "{sub} {locale}: {found} of {asked}"
+            );
+            searched += asked;
+        }
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+    assert!(
+        searched >= 500,
+        "{searched} three-word queries near non-ASCII spaces"
+    );
+}

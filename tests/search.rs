@@ -36,18 +36,13 @@ fn indexed(name: &str) -> PathBuf {
 /// An index of `content` in a fresh temporary folder.
 fn index_of(content: &Path, name: &str) -> PathBuf {
     let index = temp(name);
-    let out = remedy(&[
+    common::remedy_ok(&[
         "index",
         "--content",
         content.to_str().unwrap(),
         "--index",
         index.to_str().unwrap(),
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     index
 }
 
@@ -68,13 +63,7 @@ fn search_with(index: &Path, locale: &str, options: &[&str], query: &str) -> Str
     ];
     args.extend_from_slice(options);
     args.push(query);
-    let out = remedy(&args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    common::remedy_ok(&args)
 }
 
 /// The highlighted stretches of a hit's snippet, lower-cased.

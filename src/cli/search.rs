@@ -146,7 +146,7 @@ fn batch(engine: &mut Engine, file: &Path, options: &SearchOptions) -> Result<Ex
             None => ((n + 1).to_string(), line.clone()),
         };
         let started = Instant::now();
-        let result = engine.search(&query, options);
+        let result = engine.search_isolated(&query, options);
         let micros = started.elapsed().as_secs_f64() * 1e6;
         let record = match result {
             Ok(hits) => serde_json::json!({"id": id, "hits": hits, "micros": micros}),

@@ -40,6 +40,23 @@ pub enum SearchError {
     Index(#[from] IndexError),
     #[error("search failed: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
+    /// A bug: the search panicked. Caught by [`Engine::search_isolated`] so that one
+    /// query cannot end a batch or a server.
+    #[error("internal error (a bug in remedy, please report it): {0}")]
+    Panicked(String),
+}
+
+/// Runs `f`, turning a panic inside it into [`SearchError::Panicked`] with the panic's
+/// message. The panic hook still runs (its report names the place).
+pub fn isolate<T>(f: impl FnOnce() -> Result<T, SearchError>) -> Result<T, SearchError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic without a message".to_owned());
+        Err(SearchError::Panicked(message))
+    })
 }
 
 /// One result.
@@ -188,6 +205,17 @@ impl Engine {
             }
         }
         Ok(hits)
+    }
+
+    /// [`Engine::search`], with a panic reported as [`SearchError::Panicked`] instead of
+    /// unwinding into the caller: for batches and servers, where one query must not end
+    /// the others. The engine holds only caches that a query fills, so it stays usable.
+    pub fn search_isolated(
+        &mut self,
+        query: &str,
+        options: &SearchOptions,
+    ) -> Result<Vec<Hit>, SearchError> {
+        isolate(|| self.search(query, options))
     }
 
     /// What `query` searches for in `locale`, how it scores, and the searcher whose
@@ -873,6 +901,34 @@ fn group_idf(group: &[&str], fields: &[Field; 3], searcher: &Searcher) -> Vec<[f
 mod tests {
     use super::*;
     use crate::index::BuildOptions;
+
+    /// A panic inside an isolated search is that search's error, with its message; the
+    /// engine answers the next query as before.
+    #[test]
+    fn a_panic_in_one_search_is_its_error_and_the_engine_goes_on() {
+        let caught = isolate::<()>(|| panic!("cut inside {}", '\u{202f}'));
+        match caught {
+            Err(SearchError::Panicked(m)) => assert_eq!(m, "cut inside \u{202f}"),
+            other => panic!("{other:?}"),
+        }
+        let caught = isolate::<()>(|| panic!("plain"));
+        assert!(matches!(caught, Err(SearchError::Panicked(m)) if m == "plain"));
+
+        let dir = seeds("isolated");
+        let mut engine = Engine::open(&dir).unwrap();
+        let options = SearchOptions {
+            locale: "nb-NO".parse().unwrap(),
+            limit: 3,
+            fallback: false,
+            explain: false,
+        };
+        let before = engine.search_isolated("passord synkronisering", &options);
+        let _ = isolate::<()>(|| panic!("between two searches"));
+        let after = engine.search_isolated("passord synkronisering", &options);
+        assert!(!before.as_ref().unwrap().is_empty());
+        assert_eq!(before.unwrap(), after.unwrap());
+        let _ = std::fs::remove_dir_all(dir);
+    }
 
     /// A full index of `content` in a fresh temporary folder named for the test.
     fn built(content: &Path, name: &str) -> std::path::PathBuf {

@@ -83,17 +83,24 @@ pub fn best_section(
 ) -> Snippet {
     let matched = matcher.find(body, body_terms, analyzer);
 
+    // Sections come from the index; one that does not fit the body (a damaged or older
+    // index) is left out rather than cut at.
+    let fits = |s: &&Section| {
+        s.start <= s.end
+            && s.end <= body.len()
+            && body.is_char_boundary(s.start)
+            && body.is_char_boundary(s.end)
+    };
     let whole = Section {
         anchor: None,
         heading: String::new(),
         start: 0,
         end: body.len(),
     };
-    let sections: &[Section] = if sections.is_empty() {
-        std::slice::from_ref(&whole)
-    } else {
-        sections
-    };
+    let mut sections: Vec<&Section> = sections.iter().filter(fits).collect();
+    if sections.is_empty() {
+        sections.push(&whole);
+    }
     let in_section = |s: &Section| -> Vec<&Match> {
         matched
             .iter()
@@ -108,41 +115,13 @@ pub fn best_section(
             let distinct: FxHashSet<u32> = m.iter().map(|(_, t)| *t).collect();
             (distinct.len(), m.len(), std::cmp::Reverse(*i))
         })
-        .map(|(_, s)| s)
+        .map(|(_, s)| *s)
         .expect("at least one section");
     let hits: Vec<Range<usize>> = in_section(best)
         .into_iter()
         .map(|(r, _)| r.clone())
         .collect();
-
-    // The window start: the match with the most matches within reach after it.
-    let reach = SNIPPET_CHARS * 2; // bytes, roughly: nb/nl text is mostly one byte a char
-    let anchor_match = (0..hits.len()).max_by_key(|&i| {
-        let n = hits[i..]
-            .iter()
-            .take_while(|r| r.end <= hits[i].start + reach)
-            .count();
-        (n, std::cmp::Reverse(i))
-    });
-    let mut start = match anchor_match {
-        Some(i) => back_chars(body, hits[i].start, LEAD_CHARS).max(best.start),
-        None => best.start,
-    };
-    // Start at a word.
-    if start > best.start
-        && let Some(sp) = body[start..].find(char::is_whitespace)
-    {
-        let next = start + sp + 1;
-        if hits.iter().all(|h| h.start >= next || h.end <= start) {
-            start = next;
-        }
-    }
-    let mut end = forward_chars(body, start, SNIPPET_CHARS).min(best.end);
-    if end < best.end
-        && let Some(sp) = body[start..end].rfind(char::is_whitespace)
-    {
-        end = start + sp;
-    }
+    let Range { start, end } = window(body, best.start..best.end, &hits);
     let raw = &body[start..end];
     let lead = raw.len() - raw.trim_start().len();
     let text_start = start + lead;
@@ -177,6 +156,46 @@ pub fn best_section(
     }
 }
 
+/// The stretch of `body[section]` a snippet shows: at most [`SNIPPET_CHARS`] characters
+/// from a little before the densest run of `hits`, starting and ending at white space
+/// where that cuts no match. `section` and every hit are on character boundaries, and so
+/// is what comes back, whatever white space the text uses (the machine translation writes
+/// U+00A0 and U+202F, which take two and three bytes).
+fn window(body: &str, section: Range<usize>, hits: &[Range<usize>]) -> Range<usize> {
+    // The window start: the match with the most matches within reach after it.
+    let reach = SNIPPET_CHARS * 2; // bytes, roughly: nb/nl text is mostly one byte a char
+    let anchor_match = (0..hits.len()).max_by_key(|&i| {
+        let n = hits[i..]
+            .iter()
+            .take_while(|r| r.end <= hits[i].start + reach)
+            .count();
+        (n, std::cmp::Reverse(i))
+    });
+    let mut start = match anchor_match {
+        Some(i) => back_chars(body, hits[i].start, LEAD_CHARS).max(section.start),
+        None => section.start,
+    };
+    // Start at a word: after the first white space, unless that would cut a match.
+    if start > section.start
+        && let Some((sp, c)) = body[start..section.end]
+            .char_indices()
+            .find(|(_, c)| c.is_whitespace())
+    {
+        let next = start + sp + c.len_utf8();
+        if hits.iter().all(|h| h.start >= next || h.end <= start) {
+            start = next;
+        }
+    }
+    let mut end = forward_chars(body, start, SNIPPET_CHARS).min(section.end);
+    // End before the last white space, unless the section ends here anyway.
+    if end < section.end
+        && let Some(sp) = body[start..end].rfind(char::is_whitespace)
+    {
+        end = start + sp;
+    }
+    start..end
+}
+
 fn back_chars(s: &str, from: usize, n: usize) -> usize {
     s[..from]
         .char_indices()
@@ -196,6 +215,7 @@ fn forward_chars(s: &str, from: usize, n: usize) -> usize {
 mod tests {
     use super::*;
     use crate::analysis::{Language, Vocabulary};
+    use proptest::prelude::*;
     use std::sync::Arc;
 
     #[test]
@@ -248,6 +268,129 @@ mod tests {
             "a misspelling in the article matched nothing: {marked:?}"
         );
         assert!(marked.contains(&"feiler".to_owned()), "stemmed: {marked:?}");
+    }
+
+    /// The body text behind a snippet: what `best_section` shows is a piece of it.
+    fn shown_in(body: &str, s: &Snippet) -> bool {
+        body.replace('\n', " ").contains(&s.text)
+    }
+
+    /// The spaces, joiners, marks and 4-byte characters machine-translated text carries.
+    const AWKWARD: [&str; 14] = [
+        "\u{a0}",
+        "\u{2007}",
+        "\u{202f}",
+        "\u{2009}",
+        "\u{3000}",
+        "\u{200b}",
+        "\u{200c}",
+        "\u{200d}",
+        "e\u{301}",
+        "\u{1f600}",
+        "\u{1d400}",
+        "\n",
+        " ",
+        "\u{2028}",
+    ];
+
+    /// The real case (alchemy `1-1-call-recording.md`, nl-NL): a snippet whose window
+    /// opened just before a U+202F was cut inside it.
+    #[test]
+    fn a_window_opening_at_a_narrow_no_break_space_is_cut_after_it() {
+        let mut a = Analyzer::new(Language::Dutch, Arc::new(Vocabulary::default()));
+        let query = "oproepbeleid blokkeren";
+        let mut terms = FxHashSet::default();
+        a.for_each_term(query, |t, _, _| {
+            terms.insert(t.to_owned());
+        });
+        let m = Matcher::new(terms);
+        // The window opens LEAD_CHARS before the first match: two characters before the
+        // space.
+        let lead = "z".repeat(LEAD_CHARS - 4);
+        for space in AWKWARD {
+            let body = format!("1:1 oproepopname\nAls de knop yyyyyy{space}{lead} {query}.");
+            let s = best_section(&body, &[], None, &m, &mut a);
+            assert!(shown_in(&body, &s), "{space:?}: {s:?}");
+            assert_eq!(s.highlights.len(), 2, "{space:?}: {s:?}");
+        }
+    }
+
+    /// Sections from a damaged index (past the end, inside a character, backwards) are
+    /// not cut at: the snippet comes from the sections that fit, or the whole body.
+    #[test]
+    fn sections_that_do_not_fit_the_body_are_left_out() {
+        let mut a = Analyzer::new(Language::Norwegian, Arc::new(Vocabulary::default()));
+        let body = "Feil\u{202f}ved pålogging. Passordet\u{a0}utløper.";
+        let bad = |start, end| Section {
+            anchor: Some("x".into()),
+            heading: "X".into(),
+            start,
+            end,
+        };
+        let m = Matcher::new(["passord".to_owned()].into_iter().collect());
+        for sections in [
+            vec![bad(0, 500)],
+            vec![bad(5, 10)],
+            vec![bad(30, 4)],
+            vec![bad(0, 5), bad(6, body.len())],
+        ] {
+            let s = best_section(body, &sections, None, &m, &mut a);
+            assert!(shown_in(body, &s), "{sections:?}: {s:?}");
+            assert_eq!(s.anchor, None, "{sections:?}");
+        }
+    }
+
+    /// Text made of words and of the characters above, each likely.
+    fn awkward_text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            3 => prop::sample::select(vec![
+                "passord", "synkronisering", "feiler", "oproepbeleid", "blokkeren",
+                "e-post", "0x80070005", "Set-ADUser", "ØRE", "geëxporteerd", "Wi-Fi", "",
+            ]).prop_map(str::to_owned),
+            3 => prop::sample::select(AWKWARD.to_vec()).prop_map(str::to_owned),
+            1 => "\\PC{1,6}",
+            1 => "[a-zæøå]{1,12}",
+        ];
+        prop::collection::vec(piece, 0..120).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Whatever the text, a snippet cut around any of its terms is a piece of it, its
+        /// highlights lie inside it and are not empty: no offset falls inside a character.
+        #[test]
+        fn snippets_of_any_text_are_cut_at_characters(
+            text in awkward_text(),
+            cuts in prop::collection::vec((0usize..2000, 0usize..2000), 0..4),
+        ) {
+            let mut v = Vocabulary::default();
+            v.learn(&text);
+            for language in [Language::Norwegian, Language::Dutch] {
+                let mut a = Analyzer::new(language, Arc::new(v.clone()));
+                let mut terms: Vec<String> = Vec::new();
+                a.for_each_term(&text, |t, _, _| terms.push(t.to_owned()));
+                terms.sort();
+                terms.dedup();
+                let vector = TermVector::encode(&mut a, &text);
+                // Sections at arbitrary bytes, as a damaged index may hold.
+                let sections: Vec<Section> = cuts
+                    .iter()
+                    .map(|&(x, y)| Section { anchor: None, heading: "h".into(), start: x, end: y })
+                    .collect();
+                for term in &terms {
+                    let m = Matcher::new([term.clone()].into_iter().collect());
+                    for vector in [Some(vector.as_str()), None] {
+                        let s = best_section(&text, &sections, vector, &m, &mut a);
+                        prop_assert!(shown_in(&text, &s), "{:?} not in {:?}", s.text, text);
+                        let chars = s.text.chars().count();
+                        for &[x, y] in &s.highlights {
+                            prop_assert!(x < y && y <= chars, "{:?} in {:?}", [x, y], s.text);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// The stored term vector only saves work: on real articles, for terms of every kind

@@ -55,3 +55,17 @@ pub fn piped(args: &[&str], input: &str) -> std::process::Output {
         .expect("input written");
     child.wait_with_output().expect("the remedy binary ends")
 }
+
+/// Runs the real binary, requires it to succeed (its standard error is the message if
+/// not), and gives back its standard output.
+#[allow(dead_code)] // not every test crate runs the binary
+pub fn remedy_ok(args: &[&str]) -> String {
+    let out = remedy(args);
+    assert!(
+        out.status.success(),
+        "remedy {}: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
