@@ -23,7 +23,7 @@ fn advise(locale: &str, input: &str) -> (Vec<String>, String) {
 
 const SEED_FINDINGS: &str = r#"{"code":"phs.disabled","severity":"error","tool":"aadc-health"}
 {"code":"phs.stale","params":{"days":4}}
-{"code":"dirsync.no-recent-sync","params":{"days":"1"}}
+{"code":"dirsync.no-recent-sync","params":{"days":"5"}}
 {"code":"connector.missing-replication-permissions"}
 {"code":"signin.method-changed"}
 {"code":"ad.unreachable"}
@@ -74,7 +74,104 @@ fn parameters_fill_the_messages() {
     let dirsync: Value = serde_json::from_str(&lines[2]).unwrap();
     assert_eq!(
         dirsync["advice"]["title"],
-        "Al één dag geen adreslijstsynchronisatie"
+        "Al 5 dagen geen adreslijstsynchronisatie"
+    );
+    // The threshold of the condition reaches the description.
+    assert!(
+        dirsync["advice"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("al meer dan 3 dagen niet gesynchroniseerd"),
+        "{dirsync}"
+    );
+}
+
+/// Issue 21: a finding whose values say all is well is kept as it came, with no advice
+/// and the reason; one that names the code without the value is advised, saying the value
+/// is unknown; nothing is lost.
+#[test]
+fn findings_that_do_not_hold_keep_their_record_and_get_no_advice() {
+    let input = r#"{"code":"phs.stale","params":{"days":1},"host":"AADC01"}
+{"code":"phs.stale","params":{"days":3}}
+{"code":"phs.stale","params":{"days":4}}
+{"code":"phs.stale","params":{"days":"72 hours"}}
+{"code":"phs.stale","params":{"days":"PT73H"}}
+{"code":"phs.stale"}
+{"code":"phs.stale","params":{"days":"recently"}}
+{"code":"signin.method-changed","params":{"method":"Password Hash Synchronization"}}
+{"code":"signin.method-changed","params":{"method":"AD FS"}}
+{"code":"ad.unreachable","params":{"count":0}}
+"#;
+    let (lines, stderr) = advise("en-US", input);
+    let v: Vec<Value> = lines
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        lines[0],
+        r#"{"code":"phs.stale","params":{"days":1},"host":"AADC01","advice":null,"advice_reason":"not-applicable"}"#
+    );
+    let applies: Vec<bool> = v.iter().map(|r| r["advice"].is_object()).collect();
+    assert_eq!(
+        applies,
+        [
+            false, false, true, false, true, true, true, false, true, false
+        ]
+    );
+    assert_eq!(
+        v[2]["advice"]["title"],
+        "Passwords were last synchronized 4 days ago"
+    );
+    assert_eq!(v[2]["advice"].get("unknown"), None);
+    assert_eq!(
+        v[4]["advice"]["title"],
+        "Passwords were last synchronized 3 days ago"
+    );
+    for r in [&v[5], &v[6]] {
+        assert_eq!(
+            r["advice"]["title"],
+            "Passwords have not been synchronized recently (when last is unknown)"
+        );
+        assert_eq!(r["advice"]["unknown"], serde_json::json!(["days"]));
+    }
+    assert!(
+        stderr.contains("10 records: 5 advised, 5 not applicable, 0 unknown findings"),
+        "{stderr}"
+    );
+    // The same in Norwegian and Dutch: no English word, no placeholder.
+    for locale in ["nb-NO", "nl-NL"] {
+        let (lines, _) = advise(locale, r#"{"code":"dirsync.no-recent-sync"}"#);
+        let title = serde_json::from_str::<Value>(&lines[0]).unwrap()["advice"]["title"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            !title.contains("unknown") && !title.contains('{'),
+            "{locale}: {title}"
+        );
+    }
+}
+
+/// The example of issue 21, in `annotate`: a healthy line gets no advice; the same line
+/// with a stale value does.
+#[test]
+fn annotate_adds_no_advice_to_healthy_lines() {
+    let out = piped(
+        &["annotate", "--locale", "en"],
+        "10:02 WARN last password sync was 1 days ago
+10:03 WARN last password sync was 6 days ago
+",
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines[0], "10:02 WARN last password sync was 1 days ago");
+    assert_eq!(lines[1], "10:03 WARN last password sync was 6 days ago");
+    assert!(lines[2].contains("[phs.stale] Passwords were last synchronized 6 days ago"));
+    assert_eq!(stdout.matches("▶ remedy").count(), 1, "{stdout}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("2 lines, 1 with advice, 1 matching a finding that does not hold"),
+        "{stderr}"
     );
 }
 
@@ -104,7 +201,9 @@ fn unknown_and_malformed_records_pass_through_in_order() {
     assert!(lines[2].contains("\"advice\":{"));
     assert!(stderr.contains("line 2, column 2: not JSON"), "{stderr}");
     assert!(
-        stderr.contains("2 records: 1 advised, 1 unknown findings, 1 passed through"),
+        stderr.contains(
+            "2 records: 1 advised, 0 not applicable, 1 unknown findings, 1 passed through"
+        ),
         "{stderr}"
     );
 }

@@ -132,7 +132,7 @@ fn sarif_results_get_advice_rules_get_help() {
     );
     assert_eq!(rules[1]["id"], "AADC001");
     assert!(
-        stderr.contains("3 records: 2 advised, 1 unknown"),
+        stderr.contains("3 records: 2 advised, 0 not applicable, 1 unknown"),
         "{stderr}"
     );
 }
@@ -338,7 +338,39 @@ fn a_rule_named_only_by_its_index_is_found_and_a_rule_less_result_counted() {
             .is_some()
     );
     assert!(
-        stderr.contains("2 records: 1 advised, 1 unknown"),
+        stderr.contains("2 records: 1 advised, 0 not applicable, 1 unknown"),
         "{stderr}"
     );
+}
+
+/// Issue 21 in SARIF: a result whose properties say the finding does not hold keeps
+/// everything and gets `advice: null` with the reason, in a log that still validates; the
+/// same in a SARIF log written from JSON lines.
+#[test]
+fn results_that_do_not_hold_get_no_advice_and_say_why() {
+    let mut doc = log();
+    doc["runs"][0]["results"][0]["properties"]["days"] = json!(2);
+    let (out, stderr) = advise("en-US", &doc.to_string());
+    let props = &out["runs"][0]["results"][0]["properties"];
+    assert_eq!(props["advice"], Value::Null);
+    assert_eq!(props["advice_reason"], "not-applicable");
+    assert_eq!(props["host"], "AADC01");
+    assert!(out["runs"][0]["results"][1]["properties"]["advice"].is_object());
+    assert!(
+        stderr.contains("3 records: 1 advised, 1 not applicable, 1 unknown"),
+        "{stderr}"
+    );
+    validate(&out);
+
+    let out = piped(
+        &["advise", "--locale", "nb-NO", "--format", "sarif"],
+        "{\"code\":\"phs.stale\",\"params\":{\"days\":1}}\n{\"code\":\"phs.stale\",\"params\":{\"days\":5}}\n",
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2, "nothing is dropped");
+    assert_eq!(results[0]["properties"]["advice"], Value::Null);
+    assert_eq!(results[0]["properties"]["advice_reason"], "not-applicable");
+    assert!(results[1]["properties"]["advice"].is_object());
+    validate(&doc);
 }

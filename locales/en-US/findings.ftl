@@ -1,20 +1,29 @@
 # Findings: what diagnostic tools report, as remedy tells it. Each message is the title;
-# `.description` says what it means for the admin. Variables: $days (a number).
+# `.description` says what it means for the admin. Variables: $days (a number, or
+# "unknown" when the finding does not say), $stale_days (the threshold in content/findings.yaml).
 
 finding-phs-disabled = Password hash synchronization is disabled
     .description = Azure AD Connect is not synchronizing password hashes, so users cannot sign in to Microsoft 365 with their on-premises password.
 
-finding-phs-stale = Passwords were last synchronized { $days ->
-        [one] one day ago
-       *[other] { $days } days ago
+finding-phs-stale = { $days ->
+        [unknown] Passwords have not been synchronized recently (when last is unknown)
+        [one] Passwords were last synchronized one day ago
+       *[other] Passwords were last synchronized { $days } days ago
     }
-    .description = Password hash synchronization has not completed for more than three days. Changed passwords are not reaching the cloud.
-
-finding-dirsync-no-recent-sync = No directory synchronization for { $days ->
+    .description = Password hash synchronization has not completed for more than { $stale_days ->
         [one] one day
-       *[other] { $days } days
+       *[other] { $stale_days } days
+    }. Changed passwords are not reaching the cloud.
+
+finding-dirsync-no-recent-sync = { $days ->
+        [unknown] No recent directory synchronization (how long is unknown)
+        [one] No directory synchronization for one day
+       *[other] No directory synchronization for { $days } days
     }
-    .description = The directory has not been synchronized recently. New users, changes and deletions in Active Directory are not reaching Microsoft 365.
+    .description = The directory has not been synchronized for more than { $stale_days ->
+        [one] one day
+       *[other] { $stale_days } days
+    }. New users, changes and deletions in Active Directory are not reaching Microsoft 365.
 
 finding-connector-missing-replication-permissions = The connector account lacks replication permissions
     .description = The Active Directory account Azure AD Connect uses needs the Replicate Directory Changes and Replicate Directory Changes All permissions to read password hashes.

@@ -1,20 +1,29 @@
 # Funn: det diagnoseverktøy rapporterer, slik remedy sier det. Meldingen er tittelen;
-# `.description` forklarer hva det betyr for administratoren. Variabler: $days (et tall).
+# `.description` forklarer hva det betyr for administratoren. Variabler: $days (et tall,
+# eller "unknown"), $stale_days (terskelen i content/findings.yaml).
 
 finding-phs-disabled = Synkronisering av passord-hash er slått av
     .description = Azure AD Connect synkroniserer ikke passord-hasher, så brukerne kan ikke logge på Microsoft 365 med det lokale passordet sitt.
 
-finding-phs-stale = Passordene ble sist synkronisert for { $days ->
-        [one] én dag siden
-       *[other] { $days } dager siden
+finding-phs-stale = { $days ->
+        [unknown] Passordene er ikke synkronisert nylig (ukjent når sist)
+        [one] Passordene ble sist synkronisert for én dag siden
+       *[other] Passordene ble sist synkronisert for { $days } dager siden
     }
-    .description = Synkroniseringen av passord-hasher har ikke fullført på mer enn tre dager. Endrede passord kommer ikke frem til skyen.
-
-finding-dirsync-no-recent-sync = Ingen katalogsynkronisering på { $days ->
+    .description = Synkroniseringen av passord-hasher har ikke fullført på mer enn { $stale_days ->
         [one] én dag
-       *[other] { $days } dager
+       *[other] { $stale_days } dager
+    }. Endrede passord kommer ikke frem til skyen.
+
+finding-dirsync-no-recent-sync = { $days ->
+        [unknown] Ingen katalogsynkronisering nylig (ukjent hvor lenge)
+        [one] Ingen katalogsynkronisering på én dag
+       *[other] Ingen katalogsynkronisering på { $days } dager
     }
-    .description = Katalogen er ikke synkronisert nylig. Nye brukere, endringer og slettinger i Active Directory kommer ikke frem til Microsoft 365.
+    .description = Katalogen er ikke synkronisert på mer enn { $stale_days ->
+        [one] én dag
+       *[other] { $stale_days } dager
+    }. Nye brukere, endringer og slettinger i Active Directory kommer ikke frem til Microsoft 365.
 
 finding-connector-missing-replication-permissions = Koblingskontoen mangler replikeringstillatelser
     .description = Active Directory-kontoen som Azure AD Connect bruker, trenger tillatelsene Replicate Directory Changes og Replicate Directory Changes All for å lese passord-hasher.

@@ -1,20 +1,29 @@
 # Bevindingen: wat diagnoseprogramma's melden, zoals remedy het zegt. Het bericht is de
-# titel; `.description` legt uit wat het voor de beheerder betekent. Variabelen: $days.
+# titel; `.description` legt uit wat het voor de beheerder betekent. Variabelen: $days (een getal,
+# of "unknown"), $stale_days (de drempel uit content/findings.yaml).
 
 finding-phs-disabled = Wachtwoord-hashsynchronisatie is uitgeschakeld
     .description = Azure AD Connect synchroniseert geen wachtwoord-hashes, dus gebruikers kunnen zich niet met hun on-premises wachtwoord aanmelden bij Microsoft 365.
 
-finding-phs-stale = Wachtwoorden zijn { $days ->
+finding-phs-stale = { $days ->
+        [unknown] Wachtwoorden zijn de laatste tijd niet gesynchroniseerd (onbekend wanneer voor het laatst)
+        [one] Wachtwoorden zijn één dag geleden voor het laatst gesynchroniseerd
+       *[other] Wachtwoorden zijn { $days } dagen geleden voor het laatst gesynchroniseerd
+    }
+    .description = De wachtwoord-hashsynchronisatie is al meer dan { $stale_days ->
         [one] één dag
-       *[other] { $days } dagen
-    } geleden voor het laatst gesynchroniseerd
-    .description = De wachtwoord-hashsynchronisatie is al meer dan drie dagen niet voltooid. Gewijzigde wachtwoorden komen niet in de cloud aan.
+       *[other] { $stale_days } dagen
+    } niet voltooid. Gewijzigde wachtwoorden komen niet in de cloud aan.
 
-finding-dirsync-no-recent-sync = Al { $days ->
+finding-dirsync-no-recent-sync = { $days ->
+        [unknown] De laatste tijd geen adreslijstsynchronisatie (onbekend hoe lang)
+        [one] Al één dag geen adreslijstsynchronisatie
+       *[other] Al { $days } dagen geen adreslijstsynchronisatie
+    }
+    .description = De adreslijst is al meer dan { $stale_days ->
         [one] één dag
-       *[other] { $days } dagen
-    } geen adreslijstsynchronisatie
-    .description = De adreslijst is de laatste tijd niet gesynchroniseerd. Nieuwe gebruikers, wijzigingen en verwijderingen in Active Directory komen niet aan in Microsoft 365.
+       *[other] { $stale_days } dagen
+    } niet gesynchroniseerd. Nieuwe gebruikers, wijzigingen en verwijderingen in Active Directory komen niet aan in Microsoft 365.
 
 finding-connector-missing-replication-permissions = Het connectoraccount mist replicatiemachtigingen
     .description = Het Active Directory-account dat Azure AD Connect gebruikt, heeft de machtigingen Replicate Directory Changes en Replicate Directory Changes All nodig om wachtwoord-hashes te lezen.

@@ -8,15 +8,15 @@ use std::collections::HashMap;
 use std::io::{BufRead, Write};
 
 use super::resolve::{Advice, Advisor};
-use crate::l10n::Arg;
 
 /// How much of a line is looked at for a match.
 pub const MATCH_BYTES: usize = 64 * 1024;
 /// Distinct (finding, parameters) advice kept.
 const CACHE: usize = 1024;
 
-/// Rendered advice blocks by finding code and parameters.
-type AdviceCache = HashMap<(String, Vec<(String, String)>), String>;
+/// Rendered advice blocks by finding code and parameters; `None` where the parameters
+/// say the finding is not a problem.
+type AdviceCache = HashMap<(String, Vec<(String, String)>), Option<String>>;
 
 /// How advice is drawn.
 #[derive(Debug, Clone, Copy, Default)]
@@ -29,7 +29,11 @@ pub struct Style {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct AnnotateSummary {
     pub lines: u64,
+    /// Lines followed by advice.
     pub matched: u64,
+    /// Lines that match a finding's pattern whose values say it is not a problem ("last
+    /// password sync was 1 days ago"): no advice.
+    pub not_applicable: u64,
 }
 
 /// Copies `input` to `out`, adding advice after each matching line.
@@ -61,8 +65,8 @@ pub fn annotate<R: BufRead, W: Write>(
         input.consume(used);
         if ends_line {
             summary.lines += 1;
-            if let Some(block) = advice_for(advisor, locale, &line, style, &mut cache) {
-                summary.matched += 1;
+            if let Some(block) = advice_for(advisor, locale, &line, style, &mut cache, &mut summary)
+            {
                 out.write_all(block.as_bytes())?;
             }
             line.clear();
@@ -70,8 +74,7 @@ pub fn annotate<R: BufRead, W: Write>(
     }
     if !line.is_empty() {
         summary.lines += 1;
-        if let Some(block) = advice_for(advisor, locale, &line, style, &mut cache) {
-            summary.matched += 1;
+        if let Some(block) = advice_for(advisor, locale, &line, style, &mut cache, &mut summary) {
             // The last line had no line break: advice starts on a line of its own.
             out.write_all(b"\n")?;
             out.write_all(block.as_bytes())?;
@@ -81,30 +84,43 @@ pub fn annotate<R: BufRead, W: Write>(
     Ok(summary)
 }
 
+/// The advice block for a line, counted in `summary`; `None` for a line that matches no
+/// finding, or one whose values say it is not a problem.
 fn advice_for(
     advisor: &Advisor,
     locale: &str,
     line: &[u8],
     style: Style,
     cache: &mut AdviceCache,
+    summary: &mut AnnotateSummary,
 ) -> Option<String> {
     let text = String::from_utf8_lossy(line);
     let (finding, params) = advisor.catalog.match_line(text.trim_end())?;
-    let key = (finding.code.clone(), params.clone());
-    if let Some(block) = cache.get(&key) {
-        return Some(block.clone());
+    let key = (finding.code.clone(), params);
+    let block = match cache.get(&key) {
+        Some(block) => block.clone(),
+        None => {
+            let raw: serde_json::Map<String, serde_json::Value> = key
+                .1
+                .iter()
+                .map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str())))
+                .collect();
+            let block = advisor
+                .advise_raw(finding, &raw, locale)
+                .ok()
+                .map(|advice| render(&advice, style));
+            if cache.len() >= CACHE {
+                cache.clear();
+            }
+            cache.insert(key, block.clone());
+            block
+        }
+    };
+    match &block {
+        Some(_) => summary.matched += 1,
+        None => summary.not_applicable += 1,
     }
-    let args: Vec<(String, Arg)> = params
-        .iter()
-        .map(|(k, v)| (k.clone(), Arg::from_text(v)))
-        .collect();
-    let advice = advisor.advise(finding, &args, locale);
-    let block = render(&advice, style);
-    if cache.len() >= CACHE {
-        cache.clear();
-    }
-    cache.insert(key, block.clone());
-    Some(block)
+    block
 }
 
 /// The advice block: a marked title line, then description, source and steps, indented.
@@ -179,7 +195,8 @@ mod tests {
             s,
             AnnotateSummary {
                 lines: 3,
-                matched: 1
+                matched: 1,
+                not_applicable: 0
             }
         );
     }

@@ -11,26 +11,39 @@ use serde_json::Value;
 use std::rc::Rc;
 
 use super::catalog::Finding;
-use super::resolve::{Advice, Advisor, advise_code};
+use super::resolve::{Advice, Advisor, NoAdvice, advise_code};
 use super::sarif::{Origin, SarifLog, advise_sarif};
-use crate::l10n::Arg;
 
 /// Counts for the summary on stderr.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Summary {
     pub records: usize,
     pub advised: usize,
+    /// Known findings whose parameters say they are not a problem (no advice).
+    pub not_applicable: usize,
     pub unknown: usize,
     /// Lines that are not JSON, or JSON that is not a finding record; passed through.
     pub passed_through: usize,
+}
+
+impl Summary {
+    /// Counts a record's outcome: advised, not applicable or unknown (the record itself
+    /// is counted where it is read).
+    pub(super) fn outcome(&mut self, resolved: &Resolved) {
+        match (&resolved.advice, resolved.reason) {
+            (Some(_), _) => self.advised += 1,
+            (None, Some(_)) => self.not_applicable += 1,
+            (None, None) => self.unknown += 1,
+        }
+    }
 }
 
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} records: {} advised, {} unknown findings, {} passed through unread",
-            self.records, self.advised, self.unknown, self.passed_through
+            "{} records: {} advised, {} not applicable, {} unknown findings, {} passed through unread",
+            self.records, self.advised, self.not_applicable, self.unknown, self.passed_through
         )
     }
 }
@@ -38,6 +51,8 @@ impl std::fmt::Display for Summary {
 /// Advice resolved once, in the forms the writers need.
 pub(super) struct Resolved {
     pub(super) advice: Option<Advice>,
+    /// Why there is no advice, when there is a reason to write ([`NoAdvice::reason`]).
+    pub(super) reason: Option<&'static str>,
     /// `advice` as JSON (`null` for an unknown finding).
     pub(super) value: Value,
     /// `value` serialized, to be spliced into JSON lines without serializing it again.
@@ -256,24 +271,29 @@ impl Cache {
         advisor: &Advisor,
         locale: &str,
         finding: &Finding,
-        args: &[(String, Arg)],
+        params: &serde_json::Map<String, Value>,
     ) -> Rc<Resolved> {
         self.key.clear();
         self.key.push_str(&finding.code);
         self.key.push('\u{2}');
-        self.key.push_str(&format!("{args:?}"));
-        self.get_or(|| Some(advisor.advise(finding, args, locale)))
+        self.key
+            .push_str(&serde_json::to_string(params).expect("JSON serializes"));
+        self.get_or(|| advisor.advise_raw(finding, params, locale))
     }
 
-    fn get_or(&mut self, resolve: impl FnOnce() -> Option<Advice>) -> Rc<Resolved> {
+    fn get_or(&mut self, resolve: impl FnOnce() -> Result<Advice, NoAdvice>) -> Rc<Resolved> {
         if let Some(r) = self.map.get(self.key.as_str()) {
             return r.clone();
         }
-        let advice = resolve();
+        let (advice, reason) = match resolve() {
+            Ok(a) => (Some(a), None),
+            Err(no) => (None, no.reason()),
+        };
         let value = serde_json::to_value(&advice).expect("advice serializes");
         let json = value.to_string();
         let resolved = Rc::new(Resolved {
             advice,
+            reason,
             value,
             json,
         });
@@ -298,16 +318,13 @@ fn advise_record(
     let code = obj.get("code").and_then(Value::as_str)?;
     let resolved = cache.for_code(advisor, locale, code, obj.get("params"));
     summary.records += 1;
-    if resolved.advice.is_some() {
-        summary.advised += 1;
-    } else {
-        summary.unknown += 1;
-    }
+    summary.outcome(&resolved);
     Some(resolved)
 }
 
 /// Writes `record` with `advice` added as its last key, splicing in the advice already
-/// serialized (a record that has an `advice` key of its own gets it replaced in place).
+/// serialized (a record that has an `advice` key of its own gets it replaced in place),
+/// and `advice_reason` after it when there is no advice for a reason.
 fn write_with_advice<W: Write>(
     out: &mut W,
     mut record: Value,
@@ -316,6 +333,9 @@ fn write_with_advice<W: Write>(
     let obj = record.as_object_mut().expect("records are objects");
     if let Some(own) = obj.get_mut("advice") {
         *own = resolved.value.clone();
+        if let Some(reason) = resolved.reason {
+            obj.insert(REASON.to_owned(), Value::from(reason));
+        }
         return serde_json::to_writer(out, &record).map_err(Into::into);
     }
     let empty = obj.is_empty();
@@ -326,9 +346,15 @@ fn write_with_advice<W: Write>(
     }
     text.extend_from_slice(b"\"advice\":");
     text.extend_from_slice(resolved.json.as_bytes());
+    if let Some(reason) = resolved.reason {
+        text.extend_from_slice(format!(",\"{REASON}\":\"{reason}\"").as_bytes());
+    }
     text.push(b'}');
     out.write_all(&text)
 }
+
+/// The key beside `"advice": null` that says why (`"not-applicable"`).
+pub const REASON: &str = "advice_reason";
 
 /// How the input is to be read.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -617,6 +643,9 @@ impl<F: FnMut(String)> Pass<'_, F> {
                         let advice = self.splicer.advice_placeholder(&resolved);
                         if let Some(obj) = item.as_object_mut() {
                             obj.insert("advice".to_owned(), advice);
+                            if let Some(reason) = resolved.reason {
+                                obj.insert(REASON.to_owned(), Value::from(reason));
+                            }
                         }
                     }
                 }
@@ -766,6 +795,7 @@ mod tests {
             Summary {
                 records: 2,
                 advised: 1,
+                not_applicable: 0,
                 unknown: 1,
                 passed_through: 2
             }
@@ -783,7 +813,7 @@ mod tests {
         let mut cache = Cache::default();
         let mut splicer = Splicer::new();
         let finding = a.catalog.by_code("phs.disabled").unwrap();
-        let resolved = cache.for_finding(&a, "nb", finding, &[]);
+        let resolved = cache.for_finding(&a, "nb", finding, &serde_json::Map::new());
         let unknown = cache.for_code(&a, "nb", "no.such", None);
         let placeholder = splicer.advice_placeholder(&resolved);
         assert_eq!(splicer.advice_placeholder(&unknown), Value::Null);

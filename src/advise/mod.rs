@@ -6,6 +6,7 @@
 
 pub mod annotate;
 pub mod catalog;
+pub mod condition;
 pub mod io;
 pub mod report;
 pub mod resolve;
@@ -13,7 +14,7 @@ pub mod sarif;
 
 pub use catalog::{ArticleRef, Catalog, CatalogError, Finding, Place, Severity, Target};
 pub use io::{Summary, advise_json};
-pub use resolve::{Advice, Advisor, ArticleLink, Knowledge, StepSource, advise_code};
+pub use resolve::{Advice, Advisor, ArticleLink, Knowledge, NoAdvice, StepSource, advise_code};
 
 /// The advisor over the seed content every unit test of this module uses; the seeds all
 /// load.

@@ -65,6 +65,30 @@ pub struct Advice {
     pub english_changed: bool,
     /// Where each part of `steps` comes from, in order: one per remediation target found.
     pub sources: Vec<StepSource>,
+    /// Declared parameters the finding did not carry (or carried unreadably): the
+    /// messages say the value is unknown rather than invent one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unknown: Vec<String>,
+}
+
+/// Why a finding gets no advice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoAdvice {
+    /// The catalog does not know the finding.
+    UnknownFinding,
+    /// The finding's parameters say it is not a problem (its `when` fails).
+    NotApplicable,
+}
+
+impl NoAdvice {
+    /// The reason written beside `"advice": null`; an unknown finding has none (its
+    /// `null` says it).
+    pub fn reason(self) -> Option<&'static str> {
+        match self {
+            NoAdvice::UnknownFinding => None,
+            NoAdvice::NotApplicable => Some("not-applicable"),
+        }
+    }
 }
 
 /// Where one part of the steps comes from.
@@ -162,6 +186,7 @@ impl Advisor {
             machine_translated: false,
             english_changed: false,
             sources: Vec::new(),
+            unknown: Vec::new(),
         };
         let mut parts: Vec<String> = Vec::new();
         for target in &finding.remediation {
@@ -189,6 +214,22 @@ impl Advisor {
             advice.steps = Some(parts.join("\n\n"));
         }
         advice
+    }
+
+    /// Advice for `finding` with the raw parameter values a record or a log line carries,
+    /// unless they say the finding is not a problem.
+    pub fn advise_raw(
+        &self,
+        finding: &Finding,
+        raw: &serde_json::Map<String, serde_json::Value>,
+        locale: &str,
+    ) -> Result<Advice, NoAdvice> {
+        if finding.verdict(raw) == crate::advise::condition::Verdict::Fails {
+            return Err(NoAdvice::NotApplicable);
+        }
+        let mut advice = self.advise(finding, &finding.args(raw), locale);
+        advice.unknown = finding.unknown_params(raw);
+        Ok(advice)
     }
 
     /// The place in the best locale of the chain that has it; then any other locale.
@@ -396,13 +437,12 @@ pub fn advise_code(
     code: &str,
     params: &serde_json::Map<String, serde_json::Value>,
     locale: &str,
-) -> Option<Advice> {
-    let finding = advisor.catalog.by_code(code)?;
-    let args: Vec<(String, Arg)> = params
-        .iter()
-        .filter_map(|(k, v)| Some((k.clone(), Arg::from_json(v)?)))
-        .collect();
-    Some(advisor.advise(finding, &args, locale))
+) -> Result<Advice, NoAdvice> {
+    let finding = advisor
+        .catalog
+        .by_code(code)
+        .ok_or(NoAdvice::UnknownFinding)?;
+    advisor.advise_raw(finding, params, locale)
 }
 
 #[cfg(test)]

@@ -13,10 +13,9 @@ use serde_json::{Map, Value, json};
 use std::io::Write;
 
 use super::catalog::Severity;
-use super::io::{Cache, Resolved, Splicer, Summary};
+use super::io::{Cache, REASON, Resolved, Splicer, Summary};
 use super::resolve::{Advice, Advisor};
 use crate::article::markdown_to_text;
-use crate::l10n::Arg;
 
 /// Whether a JSON document is a SARIF log.
 pub fn is_sarif(doc: &Value) -> bool {
@@ -98,14 +97,17 @@ pub(super) fn advise_sarif(
                     props.insert("advice".into(), Value::Null);
                     continue;
                 };
-                let args: Vec<(String, Arg)> = props
+                let params: Map<String, Value> = props
                     .iter()
-                    .filter(|(k, _)| finding.params.contains(k))
-                    .filter_map(|(k, v)| Some((k.clone(), Arg::from_json(v)?)))
+                    .filter(|(k, _)| finding.has_param(k))
+                    .map(|(k, v)| (k.clone(), v.clone()))
                     .collect();
-                let resolved = cache.for_finding(advisor, locale, finding, &args);
+                let resolved = cache.for_finding(advisor, locale, finding, &params);
                 props.insert("advice".into(), splicer.advice_placeholder(&resolved));
-                summary.advised += 1;
+                if let Some(reason) = resolved.reason {
+                    props.insert(REASON.into(), Value::from(reason));
+                }
+                summary.outcome(&resolved);
                 if let Some(rule) = rule
                     && !helped.iter().any(|(r, _)| *r == rule)
                     && let Some(advice) = &resolved.advice
@@ -297,6 +299,9 @@ impl SarifLog {
         serde_json::to_writer(&mut *out, record).expect("values serialize");
         out.extend_from_slice(b",\"advice\":");
         out.extend_from_slice(resolved.json().as_bytes());
+        if let Some(reason) = resolved.reason {
+            out.extend_from_slice(format!(",\"{REASON}\":\"{reason}\"").as_bytes());
+        }
         out.extend_from_slice(b"}}");
         if let Some(advice) = advice
             && !run.rules.iter().any(|r| r["id"] == code)

@@ -53,8 +53,8 @@ pub fn run(args: AnnotateArgs) -> Result<ExitCode, Failure> {
     }
     .map_err(|e| Failure::Usage(e.into()))?;
     eprintln!(
-        "remedy: {} lines, {} with advice",
-        summary.lines, summary.matched
+        "remedy: {} lines, {} with advice, {} matching a finding that does not hold",
+        summary.lines, summary.matched, summary.not_applicable
     );
     Ok(ExitCode::SUCCESS)
 }
