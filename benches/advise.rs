@@ -120,6 +120,7 @@ fn timed(advisor: &Advisor, output: OutputFormat, input: &[u8]) -> (Summary, f64
     let options = Options {
         input: InputFormat::Auto,
         output,
+        source: None,
     };
     let mut out = Counted(0);
     let started = Instant::now();

@@ -171,7 +171,7 @@ fn json_lines_become_a_valid_sarif_log_that_keeps_everything() {
         .iter()
         .map(|r| r["tool"]["driver"]["name"].as_str().unwrap())
         .collect();
-    assert_eq!(tools, ["aadc-health", "dc-probe", "unknown"]);
+    assert_eq!(tools, ["aadc-health", "dc-probe", "remedy"]);
     for run in runs {
         assert_eq!(run["language"], "nl-NL");
         assert_eq!(run["conversion"]["tool"]["driver"]["name"], "remedy");
@@ -373,4 +373,234 @@ fn results_that_do_not_hold_get_no_advice_and_say_why() {
     assert_eq!(results[0]["properties"]["advice_reason"], "not-applicable");
     assert!(results[1]["properties"]["advice"].is_object());
     validate(&doc);
+}
+
+/// `remedy advise --format sarif` on records: the log as parsed JSON.
+fn to_sarif(args: &[&str], input: &str) -> Value {
+    let mut all = vec!["advise", "--locale", "en-US", "--format", "sarif"];
+    all.extend_from_slice(args);
+    let out = piped(&all, input);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+const GITHUB_RECORDS: &str = r#"{"code":"phs.stale","params":{"days":6},"tool":"aadc-health","tool_version":"1.4.2","tool_uri":"https://contoso.example/aadc-health","host":"AADC01","time":"10:00"}
+{"code":"phs.disabled","host":"AADC01"}
+not a record
+{"code":"made.up","file":"scripts\\Check Sync.ps1","line":"12","column":3}
+{"code":"phs.stale","params":{"days":1}}
+"#;
+
+/// Issue 18: what GitHub code scanning needs, checked field by field (the Multitool
+/// checks it again below): every rule has short and full descriptions and help, every
+/// run has rules, every result a location, stable fingerprints, remedy as the driver of
+/// records that name no tool.
+#[test]
+fn sarif_from_records_has_what_code_scanning_needs() {
+    let doc = to_sarif(&[], GITHUB_RECORDS);
+    validate(&doc);
+    let runs = doc["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 2);
+    let health = &runs[0]["tool"]["driver"];
+    assert_eq!(health["name"], "aadc-health");
+    assert_eq!(health["version"], "1.4.2");
+    assert_eq!(
+        health["informationUri"],
+        "https://contoso.example/aadc-health"
+    );
+    let remedy = &runs[1]["tool"]["driver"];
+    assert_eq!(remedy["name"], "remedy");
+    assert_eq!(remedy["version"], env!("CARGO_PKG_VERSION"));
+    assert!(remedy["informationUri"].is_string());
+    for run in runs {
+        let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+        for result in run["results"].as_array().unwrap() {
+            let rule = rules
+                .iter()
+                .find(|r| r["id"] == result["ruleId"])
+                .unwrap_or_else(|| panic!("no rule for {result}"));
+            for key in ["shortDescription", "fullDescription", "help"] {
+                assert!(rule[key]["text"].is_string(), "{key} of {rule}");
+            }
+            assert!(
+                result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].is_string()
+            );
+            assert!(result["partialFingerprints"]["remedyFinding/v1"].is_string());
+        }
+    }
+    // The generic title stands for the rule; the result keeps its own numbers.
+    let stale = &runs[0]["tool"]["driver"]["rules"][0];
+    assert_eq!(
+        stale["shortDescription"]["text"],
+        "Passwords have not been synchronized recently (when last is unknown)"
+    );
+    assert!(
+        stale["fullDescription"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("more than 3 days")
+    );
+    assert_eq!(
+        runs[0]["results"][0]["message"]["text"],
+        "Passwords were last synchronized 6 days ago"
+    );
+    let unknown = &runs[1]["tool"]["driver"]["rules"][1];
+    assert_eq!(unknown["id"], "made.up");
+    assert_eq!(unknown["shortDescription"]["text"], "made.up");
+    // Locations: the record's line in standard input, or the place the record names.
+    let place =
+        |run: usize, i: usize| runs[run]["results"][i]["locations"][0]["physicalLocation"].clone();
+    assert_eq!(
+        place(0, 0),
+        json!({"artifactLocation": {"uri": "stdin"}, "region": {"startLine": 1}})
+    );
+    assert_eq!(
+        place(1, 0),
+        json!({"artifactLocation": {"uri": "stdin"}, "region": {"startLine": 2}})
+    );
+    assert_eq!(
+        place(1, 1),
+        json!({"artifactLocation": {"uri": "scripts/Check%20Sync.ps1"}, "region": {"startLine": 12, "startColumn": 3}})
+    );
+    assert_eq!(place(1, 2)["region"]["startLine"], 5);
+
+    // A file: its name; an array: each item's own line.
+    let dir = std::env::temp_dir().join(format!("remedy-sarif-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("findings.json");
+    std::fs::write(&file, "[\n  {\"code\": \"phs.disabled\"},\n\n  {\"code\": \"ad.unreachable\",\n   \"host\": \"DC01\"}\n]\n").unwrap();
+    let doc = to_sarif(&[file.to_str().unwrap()], "");
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    let uri = format!("file://{}", file.display());
+    for (r, line) in results.iter().zip([2, 4]) {
+        let physical = &r["locations"][0]["physicalLocation"];
+        assert_eq!(physical["artifactLocation"]["uri"], uri.as_str());
+        assert_eq!(physical["region"]["startLine"], line);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The same finding keeps its fingerprint across runs and inputs (times and messages do
+/// not count); another parameter value or another object is another finding.
+#[test]
+fn fingerprints_follow_the_finding_not_the_run() {
+    let print = |input: &str| -> String {
+        to_sarif(&[], input)["runs"][0]["results"][0]["partialFingerprints"]["remedyFinding/v1"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let base = print(
+        r#"{"code":"phs.stale","params":{"days":6,"dc":"DC1"},"host":"AADC01","time":"10:00"}"#,
+    );
+    assert_eq!(base.len(), 16);
+    let same = [
+        r#"{"time":"11:30","code":"phs.stale","host":"AADC01","params":{"dc":"DC1","days":6},"message":"again"}"#,
+        "\n\n{\"code\":\"phs.stale\",\"params\":{\"days\":6,\"dc\":\"DC1\"},\"host\":\"AADC01\",\"severity\":\"high\"}",
+    ];
+    for input in same {
+        assert_eq!(print(input), base, "{input}");
+    }
+    let other = [
+        r#"{"code":"phs.stale","params":{"days":7,"dc":"DC1"},"host":"AADC01"}"#,
+        r#"{"code":"phs.stale","params":{"days":6,"dc":"DC1"},"host":"AADC02"}"#,
+        r#"{"code":"dirsync.no-recent-sync","params":{"days":6,"dc":"DC1"},"host":"AADC01"}"#,
+    ];
+    for input in other {
+        assert_ne!(print(input), base, "{input}");
+    }
+}
+
+/// Microsoft's SARIF Multitool (`.ci/run` installs it from npm), with GitHub's rules:
+/// no error and no warning on every kind of log remedy writes. Where it is not
+/// installed the test is skipped, loudly, except under CI=true, where it fails.
+#[test]
+fn microsofts_validator_accepts_every_log_remedy_writes() {
+    let tool = std::env::var_os("SARIF_MULTITOOL")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("target/sarif-multitool/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool")
+        });
+    if !tool.is_file() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true but the SARIF Multitool is missing at {}",
+            tool.display()
+        );
+        eprintln!(
+            "SKIPPED: no SARIF Multitool at {} (set SARIF_MULTITOOL)",
+            tool.display()
+        );
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("remedy-multitool-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // A SARIF log as GitHub wants it, advised: it must stay valid.
+    let mut complete = log();
+    complete["runs"][0]["tool"]["driver"]["informationUri"] =
+        json!("https://contoso.example/aadc-health");
+    complete["runs"][0]["tool"]["driver"]["rules"] = json!([
+        {"id": "AADC002", "shortDescription": {"text": "Password sync is stale"},
+         "fullDescription": {"text": "The last password sync is too old."},
+         "help": {"text": "Run a sync."}},
+        {"id": "AADC001", "shortDescription": {"text": "Password hash sync is disabled"},
+         "fullDescription": {"text": "Password hash sync is off."}, "help": {"text": "Turn it on."}},
+        {"id": "OTHER42", "shortDescription": {"text": "Other"},
+         "fullDescription": {"text": "Something else."}, "help": {"text": "Nothing to do."}}
+    ]);
+    for r in complete["runs"][0]["results"].as_array_mut().unwrap() {
+        r["locations"] = json!([{"physicalLocation": {"artifactLocation": {"uri": "health.log"}, "region": {"startLine": 1}}}]);
+    }
+    let logs: Vec<(&str, Value)> = vec![
+        ("records", to_sarif(&[], GITHUB_RECORDS)),
+        ("nb-records", {
+            let out = piped(
+                &["advise", "--locale", "nb-NO", "--format", "sarif"],
+                GITHUB_RECORDS,
+            );
+            serde_json::from_slice(&out.stdout).unwrap()
+        }),
+        ("unknown-only", to_sarif(&[], "{\"code\":\"made.up\"}\n")),
+        (
+            "array",
+            to_sarif(
+                &["--input", "array"],
+                "[{\"code\":\"phs.disabled\"},{\"code\":\"x\"}]",
+            ),
+        ),
+        ("advised-sarif", advise("nl-NL", &complete.to_string()).0),
+    ];
+    for (name, doc) in logs {
+        let file = dir.join(format!("{name}.sarif"));
+        std::fs::write(&file, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+        let out = std::process::Command::new(&tool)
+            .args([
+                "validate",
+                file.to_str().unwrap(),
+                "--rule-kind",
+                "Gh;Sarif",
+                "--log",
+                "ForceOverwrite",
+                "-o",
+            ])
+            .arg(dir.join(format!("{name}.out.sarif")))
+            .output()
+            .expect("the Multitool runs");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let problems: Vec<&str> = stdout
+            .lines()
+            .filter(|l| l.contains(": error ") || l.contains(": warning "))
+            .collect();
+        assert!(problems.is_empty(), "{name}: {problems:#?}");
+        assert!(
+            stdout.contains("Analysis completed successfully"),
+            "{name}: {stdout}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }

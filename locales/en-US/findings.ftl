@@ -42,3 +42,7 @@ finding-user-must-change-password = The user must change the password at next si
 
 finding-user-not-in-sync-scope = The user object is not configured for synchronization
     .description = The on-premises user object is outside the synchronization scope, so neither the object nor its password reaches Azure AD.
+
+# A finding remedy does not know, as a SARIF rule: $code is the tool's own code.
+finding-unknown = { $code }
+    .description = Reported by the tool as { $code }. remedy has no advice for this finding.

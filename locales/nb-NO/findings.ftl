@@ -42,3 +42,7 @@ finding-user-must-change-password = Brukeren må endre passordet ved neste pålo
 
 finding-user-not-in-sync-scope = Brukerobjektet er ikke konfigurert for synkronisering
     .description = Det lokale brukerobjektet er utenfor synkroniseringsomfanget, så verken objektet eller passordet kommer frem til Azure AD.
+
+# Et funn remedy ikke kjenner, som SARIF-regel: $code er verktøyets egen kode.
+finding-unknown = { $code }
+    .description = Rapportert av verktøyet som { $code }. remedy har ingen råd for dette funnet.

@@ -42,3 +42,7 @@ finding-user-must-change-password = De gebruiker moet het wachtwoord bij de volg
 
 finding-user-not-in-sync-scope = Het gebruikersobject is niet geconfigureerd voor synchronisatie
     .description = Het on-premises gebruikersobject valt buiten het synchronisatiebereik, dus het object en het wachtwoord komen niet in Azure AD aan.
+
+# Een bevinding die remedy niet kent, als SARIF-regel: $code is de eigen code van het programma.
+finding-unknown = { $code }
+    .description = Door het programma gemeld als { $code }. remedy heeft geen advies voor deze bevinding.

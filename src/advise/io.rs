@@ -13,6 +13,7 @@ use std::rc::Rc;
 use super::catalog::Finding;
 use super::resolve::{Advice, Advisor, NoAdvice, advise_code};
 use super::sarif::{Origin, SarifLog, advise_sarif};
+use crate::l10n::Arg;
 
 /// Counts for the summary on stderr.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -353,6 +354,24 @@ fn write_with_advice<W: Write>(
     out.write_all(&text)
 }
 
+/// The line each item of a JSON array starts on (1-based); empty when `text` is not one.
+fn item_lines(text: &str) -> Vec<usize> {
+    let Ok(items) = serde_json::from_str::<Vec<&serde_json::value::RawValue>>(text) else {
+        return Vec::new();
+    };
+    let (mut line, mut counted) = (1, 0);
+    items
+        .iter()
+        .map(|item| {
+            // The raw item is a slice of `text`: its offset is where it starts.
+            let at = item.get().as_ptr() as usize - text.as_ptr() as usize;
+            line += memchr::memchr_iter(b'\n', &text.as_bytes()[counted..at]).count();
+            counted = at;
+            line
+        })
+        .collect()
+}
+
 /// The key beside `"advice": null` that says why (`"not-applicable"`).
 pub const REASON: &str = "advice_reason";
 
@@ -382,10 +401,13 @@ pub enum OutputFormat {
 }
 
 /// How [`advise_with`] reads and writes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
     pub input: InputFormat,
     pub output: OutputFormat,
+    /// The input's file name, which SARIF results point at (`None`: standard input,
+    /// `stdin`).
+    pub source: Option<String>,
 }
 
 /// Reads findings in any of the formats (detected) and writes the same records with
@@ -442,8 +464,21 @@ pub fn advise_with<R: BufRead, W: Write>(
         summary: Summary::default(),
         cache: Cache::default(),
         report,
-        sarif: (options.output == OutputFormat::Sarif)
-            .then(|| SarifLog::new(&advisor.messages.negotiate(locale)[0].to_string())),
+        sarif: (options.output == OutputFormat::Sarif).then(|| {
+            let chain = advisor.messages.negotiate(locale);
+            let code = [("code", Arg::Text("{code}".to_owned()))];
+            let text = |attribute| {
+                advisor
+                    .messages
+                    .format(&chain, "finding-unknown", attribute, &code)
+                    .map_or_else(|| "{code}".to_owned(), |f| f.text)
+            };
+            SarifLog::new(
+                &chain[0].to_string(),
+                options.source.as_deref(),
+                (text(None), text(Some("description"))),
+            )
+        }),
         splicer: Splicer::new(),
     };
     match sniffed.format {
@@ -592,8 +627,11 @@ impl<F: FnMut(String)> Pass<'_, F> {
             }
             Ok(record) => {
                 if let Some(resolved) = self.record(&record) {
+                    let rule = self.rule_advice(&record);
                     match &mut self.sarif {
-                        Some(log) => log.record(Origin::Line(n), &record, &resolved),
+                        Some(log) => {
+                            log.record(Origin::Line(n), n, &record, &resolved, rule.as_ref());
+                        }
                         None => {
                             write_with_advice(out, record, &resolved)?;
                             out.write_all(newline)?;
@@ -635,10 +673,18 @@ impl<F: FnMut(String)> Pass<'_, F> {
                 return self.unread(at(&e), why, text.as_bytes(), out);
             }
         };
+        let lines = match self.sarif {
+            Some(_) => item_lines(text),
+            None => Vec::new(),
+        };
         for (i, item) in items.iter_mut().enumerate() {
             if let Some(resolved) = self.record(item) {
+                let rule = self.rule_advice(item);
                 match &mut self.sarif {
-                    Some(log) => log.record(Origin::Item(i + 1), item, &resolved),
+                    Some(log) => {
+                        let line = lines.get(i).copied().unwrap_or(1);
+                        log.record(Origin::Item(i + 1), line, item, &resolved, rule.as_ref());
+                    }
                     None => {
                         let advice = self.splicer.advice_placeholder(&resolved);
                         if let Some(obj) = item.as_object_mut() {
@@ -726,6 +772,17 @@ impl<F: FnMut(String)> Pass<'_, F> {
             &mut self.summary,
             &mut self.cache,
         )
+    }
+
+    /// The generic advice of a record's finding (no parameters), for its SARIF rule;
+    /// `None` for a code the catalog lacks, or when no SARIF is written.
+    fn rule_advice(&mut self, record: &Value) -> Option<Advice> {
+        self.sarif.as_ref()?;
+        let code = record.get("code").and_then(Value::as_str)?;
+        self.cache
+            .for_code(self.advisor, self.locale, code, None)
+            .advice
+            .clone()
     }
 
     /// Input that is not a record: reported, and kept — as it came, or in the SARIF log.

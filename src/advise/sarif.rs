@@ -110,7 +110,9 @@ pub(super) fn advise_sarif(
                 summary.outcome(&resolved);
                 if let Some(rule) = rule
                     && !helped.iter().any(|(r, _)| *r == rule)
-                    && let Some(advice) = &resolved.advice
+                    && let Some(advice) = &cache
+                        .for_finding(advisor, locale, finding, &Map::new())
+                        .advice
                 {
                     helped.push((rule, advice.clone()));
                 }
@@ -140,7 +142,10 @@ pub(super) fn advise_sarif(
     }
 }
 
-/// Gives the rule `id` in `rules` (added when missing) the advice as `help` and `helpUri`.
+/// Gives the rule `id` in `rules` (added when missing) the advice as `help` and `helpUri`,
+/// and its title and description as `shortDescription` and `fullDescription` where the
+/// rule has none. `advice` is the finding's generic advice (no parameters: "when last is
+/// unknown"), as a rule stands for every result of it.
 fn help_rule(rules: &mut Vec<Value>, id: &str, advice: &Advice) {
     let index = match rules
         .iter()
@@ -155,6 +160,11 @@ fn help_rule(rules: &mut Vec<Value>, id: &str, advice: &Advice) {
     let Some(r) = rules[index].as_object_mut() else {
         return;
     };
+    // GitHub code scanning requires both; a tool's own are kept.
+    r.entry("shortDescription")
+        .or_insert_with(|| json!({ "text": advice.title }));
+    r.entry("fullDescription")
+        .or_insert_with(|| json!({ "text": advice.description }));
     let steps = advice.steps.clone().unwrap_or_default();
     let text = format!(
         "{}\n\n{}\n\n{}",
@@ -215,6 +225,11 @@ impl std::fmt::Display for Origin {
 /// - SARIF logs met on the way (one per line) have their runs added as they are.
 pub(super) struct SarifLog {
     language: String,
+    /// The input's name as a URI reference (`stdin` for standard input): results point at
+    /// their record's line in it.
+    source: String,
+    /// The localized rule texts for a code remedy does not know (`{code}` stands for it).
+    unknown_rule: (String, String),
     runs: Vec<Run>,
     merged: Vec<Value>,
     unread: Vec<Value>,
@@ -222,6 +237,10 @@ pub(super) struct SarifLog {
 
 struct Run {
     tool: Option<String>,
+    /// The tool's version and address, when its first record says (`tool_version`,
+    /// `tool_uri`).
+    version: Option<String>,
+    information_uri: Option<String>,
     /// The results, each serialized on its own line: a large log is held as text, not
     /// as a tree of values.
     results: Vec<u8>,
@@ -232,23 +251,48 @@ struct Run {
 const RESULT_INDENT: &str = "        ";
 
 impl SarifLog {
-    pub(super) fn new(language: &str) -> SarifLog {
+    /// A log in `language`, for records read from `source` (a path; `None`: standard
+    /// input), with `unknown_rule` (title, description) for codes the catalog lacks.
+    pub(super) fn new(
+        language: &str,
+        source: Option<&str>,
+        unknown_rule: (String, String),
+    ) -> SarifLog {
         SarifLog {
             language: language.to_owned(),
+            source: source.map_or_else(|| "stdin".to_owned(), uri_reference),
+            unknown_rule,
             runs: Vec::new(),
             merged: Vec::new(),
             unread: Vec::new(),
         }
     }
 
-    /// One finding record as it came, with its advice (`null` for an unknown finding).
-    pub(super) fn record(&mut self, origin: Origin, record: &Value, resolved: &Resolved) {
+    /// One finding record as it came, with its advice (`null` for an unknown finding);
+    /// `line` is where the record starts in the input, `rule` the finding's generic advice
+    /// (`None` for a code the catalog lacks).
+    pub(super) fn record(
+        &mut self,
+        origin: Origin,
+        line: usize,
+        record: &Value,
+        resolved: &Resolved,
+        rule: Option<&Advice>,
+    ) {
         let tool = record.get("tool").and_then(Value::as_str);
         let run = match self.runs.iter().position(|r| r.tool.as_deref() == tool) {
             Some(i) => &mut self.runs[i],
             None => {
+                let field = |names: &[&str]| {
+                    names
+                        .iter()
+                        .find_map(|n| record.get(n).and_then(Value::as_str))
+                        .map(str::to_owned)
+                };
                 self.runs.push(Run {
                     tool: tool.map(str::to_owned),
+                    version: field(&["tool_version", "toolVersion"]),
+                    information_uri: field(&["tool_uri", "toolUri", "tool_information_uri"]),
                     results: Vec::new(),
                     rules: Vec::new(),
                 });
@@ -295,7 +339,17 @@ impl SarifLog {
         }
         out.extend_from_slice(b",\"message\":{\"text\":");
         serde_json::to_writer(&mut *out, message).expect("strings serialize");
-        out.extend_from_slice(format!("}},\"properties\":{{\"{key}\":{n},\"record\":").as_bytes());
+        out.extend_from_slice(b"},\"locations\":");
+        let place = Place::of_record(record).unwrap_or_else(|| Place {
+            uri: self.source.clone(),
+            line: Some(line),
+            column: None,
+        });
+        serde_json::to_writer(&mut *out, &place.locations()).expect("values serialize");
+        out.extend_from_slice(b",\"partialFingerprints\":{\"");
+        out.extend_from_slice(FINGERPRINT.as_bytes());
+        out.extend_from_slice(format!("\":\"{:016x}\"}}", fingerprint(code, record)).as_bytes());
+        out.extend_from_slice(format!(",\"properties\":{{\"{key}\":{n},\"record\":").as_bytes());
         serde_json::to_writer(&mut *out, record).expect("values serialize");
         out.extend_from_slice(b",\"advice\":");
         out.extend_from_slice(resolved.json().as_bytes());
@@ -303,10 +357,20 @@ impl SarifLog {
             out.extend_from_slice(format!(",\"{REASON}\":\"{reason}\"").as_bytes());
         }
         out.extend_from_slice(b"}}");
-        if let Some(advice) = advice
-            && !run.rules.iter().any(|r| r["id"] == code)
-        {
-            help_rule(&mut run.rules, code, advice);
+        if !run.rules.iter().any(|r| r["id"] == code) {
+            match rule {
+                Some(advice) => help_rule(&mut run.rules, code, advice),
+                None => {
+                    let (title, description) = &self.unknown_rule;
+                    let description = description.replace("{code}", code);
+                    run.rules.push(json!({
+                        "id": code,
+                        "shortDescription": { "text": title.replace("{code}", code) },
+                        "fullDescription": { "text": description },
+                        "help": { "text": description },
+                    }));
+                }
+            }
         }
     }
 
@@ -333,6 +397,7 @@ impl SarifLog {
             "driver": {
                 "name": "remedy",
                 "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": INFORMATION_URI,
             }
         });
         let mut runs: Vec<Value> = Vec::new();
@@ -341,16 +406,33 @@ impl SarifLog {
         if own.is_empty() && unread.is_some() {
             own.push(Run {
                 tool: None,
+                version: None,
+                information_uri: None,
                 results: Vec::new(),
                 rules: Vec::new(),
             });
         }
         let mut results = Vec::new();
         for (i, run) in own.into_iter().enumerate() {
-            let mut driver = json!({ "name": run.tool.as_deref().unwrap_or("unknown") });
-            if !run.rules.is_empty() {
-                driver["rules"] = Value::Array(run.rules);
-            }
+            // Records that name no tool are remedy's to report.
+            let mut driver = match run.tool.as_deref() {
+                Some(tool) => {
+                    let mut d = json!({ "name": tool });
+                    if let Some(v) = &run.version {
+                        d["version"] = json!(v);
+                    }
+                    if let Some(u) = &run.information_uri {
+                        d["informationUri"] = json!(u);
+                    }
+                    d
+                }
+                None => json!({
+                    "name": "remedy",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "informationUri": INFORMATION_URI,
+                }),
+            };
+            driver["rules"] = Value::Array(run.rules);
             let mut invocation = json!({ "executionSuccessful": true });
             if let Some(notes) = unread.take() {
                 invocation["toolExecutionNotifications"] = Value::Array(notes);
@@ -374,6 +456,142 @@ impl SarifLog {
         });
         splicer.write(out, &doc, true, &results)?;
         writeln!(out)
+    }
+}
+
+/// Where remedy's documentation is. remedy has no public web address, so, like the
+/// articles' `helpUri`, a URN names the README that ships with it.
+const INFORMATION_URI: &str = "urn:remedy:readme";
+
+/// The key of remedy's fingerprint in `partialFingerprints`; bump the version when what
+/// it hashes changes, so code scanning does not match old alerts to new meanings.
+pub const FINGERPRINT: &str = "remedyFinding/v1";
+
+/// Record fields that name what a finding is about (with `params` and the code, what
+/// makes two reports the same finding); times, messages and severities are not.
+pub const OBJECT_FIELDS: [&str; 14] = [
+    "object", "user", "username", "upn", "host", "hostname", "server", "computer", "machine",
+    "target", "resource", "tenant", "file", "path",
+];
+
+/// Fields a record may name its own place with: the file, then its line and column.
+pub const FILE_FIELDS: [&str; 4] = ["file", "path", "uri", "filename"];
+/// See [`FILE_FIELDS`].
+pub const LINE_FIELDS: [&str; 3] = ["line", "lineNumber", "startLine"];
+/// See [`FILE_FIELDS`].
+pub const COLUMN_FIELDS: [&str; 3] = ["column", "col", "startColumn"];
+
+/// Where a result points: a file (URI reference) and, when known, a line and column.
+struct Place {
+    uri: String,
+    line: Option<usize>,
+    column: Option<usize>,
+}
+
+impl Place {
+    /// The place a record names for itself, at its top level or in its `params`: a file
+    /// ([`FILE_FIELDS`]), and its line and column when given.
+    fn of_record(record: &Value) -> Option<Place> {
+        let field = |names: &[&str]| {
+            names.iter().find_map(|n| {
+                record
+                    .get(n)
+                    .or_else(|| record.get("params").and_then(|p| p.get(n)))
+            })
+        };
+        let file = field(&FILE_FIELDS)?
+            .as_str()
+            .filter(|f| !f.trim().is_empty())?;
+        let positive = |v: &Value| {
+            v.as_u64()
+                .or_else(|| v.as_str()?.trim().parse().ok())
+                .and_then(|n| usize::try_from(n).ok())
+                .filter(|n| *n > 0)
+        };
+        let line = field(&LINE_FIELDS).and_then(positive);
+        Some(Place {
+            uri: uri_reference(file),
+            line,
+            // A column means something only on a line.
+            column: line.and(field(&COLUMN_FIELDS).and_then(positive)),
+        })
+    }
+
+    /// As a result's `locations`.
+    fn locations(&self) -> Value {
+        let mut physical = json!({ "artifactLocation": { "uri": self.uri } });
+        if let Some(line) = self.line {
+            let mut region = json!({ "startLine": line });
+            if let Some(c) = self.column {
+                region["startColumn"] = json!(c);
+            }
+            physical["region"] = region;
+        }
+        json!([{ "physicalLocation": physical }])
+    }
+}
+
+/// A path as a URI reference: `/` separators, each segment percent-encoded, an absolute
+/// path as a `file://` URI.
+fn uri_reference(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    if path.contains("://") {
+        return path;
+    }
+    let encoded = path.split('/').map(encode).collect::<Vec<_>>().join("/");
+    if path.starts_with('/') {
+        format!("file://{encoded}")
+    } else {
+        encoded
+    }
+}
+
+/// A finding's identity across runs: its code, its parameters and the object it is about
+/// ([`OBJECT_FIELDS`]), keys sorted, hashed with FNV-1a (stable across versions and
+/// machines, unlike the standard library's hasher).
+fn fingerprint(code: &str, record: &Value) -> u64 {
+    let mut text = String::from(code);
+    text.push('\0');
+    if let Some(p) = record.get("params") {
+        canonical(p, &mut text);
+    }
+    for f in OBJECT_FIELDS {
+        if let Some(v) = record.get(f) {
+            text.push('\0');
+            text.push_str(f);
+            text.push('=');
+            canonical(v, &mut text);
+        }
+    }
+    text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// `v` as JSON with every object's keys sorted.
+fn canonical(v: &Value, out: &mut String) {
+    match v {
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            out.push('{');
+            for k in keys {
+                out.push_str(&Value::from(k.as_str()).to_string());
+                out.push(':');
+                canonical(&m[k], out);
+                out.push(',');
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for i in items {
+                canonical(i, out);
+                out.push(',');
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
     }
 }
 

@@ -77,6 +77,11 @@ pub fn run(args: AdviseArgs) -> Result<ExitCode, Failure> {
             AdviseFormat::Sarif => OutputFormat::Sarif,
             _ => OutputFormat::Same,
         },
+        source: args
+            .file
+            .as_ref()
+            .filter(|f| f.as_os_str() != "-")
+            .map(|f| f.to_string_lossy().into_owned()),
     };
     let report = |r: String| eprintln!("remedy: {r}");
     let summary = match args.file.as_ref().filter(|f| f.as_os_str() != "-") {
