@@ -15,6 +15,19 @@
 //! assert!(r.at_end());
 //! ```
 
+/// FNV-1a over `bytes`: a hash that stays the same across versions, machines and runs
+/// (the standard library's does not), for names and fingerprints that must be stable.
+///
+/// ```
+/// assert_eq!(remedy::codec::fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+/// assert_ne!(remedy::codec::fnv1a(b"a"), remedy::codec::fnv1a(b"b"));
+/// ```
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// Bit 6 of a number's byte: another byte follows.
 const MORE: u8 = 0x40;
 

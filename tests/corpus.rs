@@ -176,18 +176,7 @@ fn articles_with_wide_spaces_are_found_with_snippets() {
             }
         }
         let index = scratch.join(sub.replace('/', "-"));
-        let out = common::remedy(&[
-            "index",
-            "--content",
-            content.to_str().unwrap(),
-            "--index",
-            index.to_str().unwrap(),
-        ]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        common::build_index(&content, &index);
         for (locale, lines) in &queries {
             let file = scratch.join(format!("{}-{locale}.tsv", sub.replace('/', "-")));
             std::fs::write(&file, lines).unwrap();

@@ -36,13 +36,7 @@ fn indexed(name: &str) -> PathBuf {
 /// An index of `content` in a fresh temporary folder.
 fn index_of(content: &Path, name: &str) -> PathBuf {
     let index = temp(name);
-    common::remedy_ok(&[
-        "index",
-        "--content",
-        content.to_str().unwrap(),
-        "--index",
-        index.to_str().unwrap(),
-    ]);
+    common::build_index(content, &index);
     index
 }
 

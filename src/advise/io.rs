@@ -630,7 +630,8 @@ impl<F: FnMut(String)> Pass<'_, F> {
                     let rule = self.rule_advice(&record);
                     match &mut self.sarif {
                         Some(log) => {
-                            log.record(Origin::Line(n), n, &record, &resolved, rule.as_ref());
+                            let rule = rule.as_ref().and_then(|r| r.advice.as_ref());
+                            log.record(Origin::Line(n), n, &record, &resolved, rule);
                         }
                         None => {
                             write_with_advice(out, record, &resolved)?;
@@ -683,7 +684,8 @@ impl<F: FnMut(String)> Pass<'_, F> {
                 match &mut self.sarif {
                     Some(log) => {
                         let line = lines.get(i).copied().unwrap_or(1);
-                        log.record(Origin::Item(i + 1), line, item, &resolved, rule.as_ref());
+                        let rule = rule.as_ref().and_then(|r| r.advice.as_ref());
+                        log.record(Origin::Item(i + 1), line, item, &resolved, rule);
                     }
                     None => {
                         let advice = self.splicer.advice_placeholder(&resolved);
@@ -774,15 +776,12 @@ impl<F: FnMut(String)> Pass<'_, F> {
         )
     }
 
-    /// The generic advice of a record's finding (no parameters), for its SARIF rule;
-    /// `None` for a code the catalog lacks, or when no SARIF is written.
-    fn rule_advice(&mut self, record: &Value) -> Option<Advice> {
+    /// The generic advice of a record's finding (no parameters), for its SARIF rule:
+    /// resolved once per code and shared from the cache; `None` when no SARIF is written.
+    fn rule_advice(&mut self, record: &Value) -> Option<Rc<Resolved>> {
         self.sarif.as_ref()?;
         let code = record.get("code").and_then(Value::as_str)?;
-        self.cache
-            .for_code(self.advisor, self.locale, code, None)
-            .advice
-            .clone()
+        Some(self.cache.for_code(self.advisor, self.locale, code, None))
     }
 
     /// Input that is not a record: reported, and kept — as it came, or in the SARIF log.

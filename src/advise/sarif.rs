@@ -547,8 +547,7 @@ fn uri_reference(path: &str) -> String {
 }
 
 /// A finding's identity across runs: its code, its parameters and the object it is about
-/// ([`OBJECT_FIELDS`]), keys sorted, hashed with FNV-1a (stable across versions and
-/// machines, unlike the standard library's hasher).
+/// ([`OBJECT_FIELDS`]), keys sorted, hashed with [`crate::codec::fnv1a`].
 fn fingerprint(code: &str, record: &Value) -> u64 {
     let mut text = String::from(code);
     text.push('\0');
@@ -563,9 +562,7 @@ fn fingerprint(code: &str, record: &Value) -> u64 {
             canonical(v, &mut text);
         }
     }
-    text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+    crate::codec::fnv1a(text.as_bytes())
 }
 
 /// `v` as JSON with every object's keys sorted.

@@ -109,12 +109,7 @@ fn cached_index(content: &Path) -> Result<PathBuf, Failure> {
     let base = dirs::cache_dir()
         .unwrap_or_else(std::env::temp_dir)
         .join("remedy");
-    let name = canonical
-        .to_string_lossy()
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        });
+    let name = remedy::codec::fnv1a(canonical.to_string_lossy().as_bytes());
     let dir = base.join(format!("index-{name:016x}"));
     index::build(
         &canonical,

@@ -673,7 +673,5 @@ fn clear_dir(dir: &Path) -> Result<(), IndexError> {
 
 /// FNV-1a: names files by content, so a new commit never overwrites what the last one uses.
 fn fingerprint(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+    crate::codec::fnv1a(text.as_bytes())
 }

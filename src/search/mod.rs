@@ -902,8 +902,9 @@ mod tests {
     use super::*;
     use crate::index::BuildOptions;
 
-    /// A panic inside an isolated search is that search's error, with its message; the
-    /// engine answers the next query as before.
+    /// A panic inside an isolated call is that call's error, with its message; an
+    /// isolated search answers as a plain one, before and after a caught panic. (No query
+    /// panics today, so the panic is raised beside the engine, not inside it.)
     #[test]
     fn a_panic_in_one_search_is_its_error_and_the_engine_goes_on() {
         let caught = isolate::<()>(|| panic!("cut inside {}", '\u{202f}'));

@@ -56,6 +56,18 @@ pub fn piped(args: &[&str], input: &str) -> std::process::Output {
     child.wait_with_output().expect("the remedy binary ends")
 }
 
+/// `remedy index --content CONTENT --index INDEX` with the real binary, which must succeed.
+#[allow(dead_code)] // not every test crate builds an index
+pub fn build_index(content: &Path, index: &Path) {
+    remedy_ok(&[
+        "index",
+        "--content",
+        content.to_str().expect("UTF-8 path"),
+        "--index",
+        index.to_str().expect("UTF-8 path"),
+    ]);
+}
+
 /// Runs the real binary, requires it to succeed (its standard error is the message if
 /// not), and gives back its standard output.
 #[allow(dead_code)] // not every test crate runs the binary
