@@ -158,6 +158,25 @@ where
     (total, errors)
 }
 
+/// Writes a file in one step: the bytes go to a temporary file beside it, are synced, and
+/// the temporary file is renamed over `path`, so a reader (or a crash) never sees half of
+/// it.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let name = path
+        .file_name()
+        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    let partial = path.with_file_name(format!(".{name}.partial-{}", std::process::id()));
+    let write = || -> std::io::Result<()> {
+        let mut f = std::fs::File::create(&partial)?;
+        std::io::Write::write_all(&mut f, bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&partial, path)
+    };
+    write().inspect_err(|_| {
+        let _ = std::fs::remove_file(&partial);
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -40,6 +40,21 @@ const BUILTIN: &[(&str, &str, &str)] = &[
         "findings.ftl",
         include_str!("../locales/nl-NL/findings.ftl"),
     ),
+    (
+        "en-US",
+        "pages.ftl",
+        include_str!("../locales/en-US/pages.ftl"),
+    ),
+    (
+        "nb-NO",
+        "pages.ftl",
+        include_str!("../locales/nb-NO/pages.ftl"),
+    ),
+    (
+        "nl-NL",
+        "pages.ftl",
+        include_str!("../locales/nl-NL/pages.ftl"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -31,10 +31,13 @@ pub mod analysis;
 pub mod article;
 pub mod codec;
 pub mod content;
+pub mod guide;
 pub mod index;
 pub mod inspect;
 pub mod l10n;
 pub mod locale;
+pub mod render;
 pub mod search;
+pub mod site;
 
 pub use locale::Locale;

@@ -273,14 +273,32 @@ impl FileParam {
     }
 }
 
-#[derive(Deserialize)]
+/// A remediation target as files write it: `article` (an `ms.assetid` or a path below the
+/// locale folder) with a `section` anchor or `segments` keys, or neither (the whole).
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct FileTarget {
-    article: String,
+pub(crate) struct FileTarget {
+    pub article: String,
     #[serde(default)]
-    section: Option<String>,
+    pub section: Option<String>,
     #[serde(default)]
-    segments: Vec<String>,
+    pub segments: Vec<String>,
+}
+
+impl FileTarget {
+    pub(crate) fn target(&self) -> Result<Target, String> {
+        let article = match self.article.parse::<AssetId>() {
+            Ok(id) => ArticleRef::Asset(id),
+            Err(()) => ArticleRef::Path(self.article.trim_start_matches("./").to_owned()),
+        };
+        let place = match (&self.section, self.segments.is_empty()) {
+            (Some(_), false) => return Err("a target has a section or segments, not both".into()),
+            (Some(s), true) => Place::Section(s.clone()),
+            (None, false) => Place::Segments(self.segments.clone()),
+            (None, true) => Place::Whole,
+        };
+        Ok(Target { article, place })
+    }
 }
 
 /// The catalog, indexed for matching.
@@ -384,23 +402,7 @@ impl Catalog {
             let remediation = f
                 .remediation
                 .iter()
-                .map(|t| {
-                    let article = match t.article.parse::<AssetId>() {
-                        Ok(id) => ArticleRef::Asset(id),
-                        Err(()) => ArticleRef::Path(t.article.trim_start_matches("./").to_owned()),
-                    };
-                    let place = match (&t.section, t.segments.is_empty()) {
-                        (Some(_), false) => {
-                            return Err(entry(
-                                "a target has a section or segments, not both".into(),
-                            ));
-                        }
-                        (Some(s), true) => Place::Section(s.clone()),
-                        (None, false) => Place::Segments(t.segments.clone()),
-                        (None, true) => Place::Whole,
-                    };
-                    Ok(Target { article, place })
-                })
+                .map(|t| t.target().map_err(&entry))
                 .collect::<Result<Vec<_>, _>>()?;
             let index = catalog.findings.len();
             for name in std::iter::once(&f.code).chain(&f.aliases) {

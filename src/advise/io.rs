@@ -6,7 +6,7 @@
 
 use std::io::{BufRead, Write};
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use std::rc::Rc;
 
@@ -437,9 +437,67 @@ pub fn advise_with<R: BufRead, W: Write>(
     advisor: &Advisor,
     locale: &str,
     options: Options,
+    input: R,
+    out: W,
+    report: impl FnMut(String),
+) -> std::io::Result<Summary> {
+    pass(advisor, locale, options, input, out, report, None)
+}
+
+/// One finding as the readers of [`advise_with`] saw it: for output built from the typed
+/// advice rather than written around the input (guides).
+#[derive(Debug)]
+pub struct Observed<'a> {
+    /// The code or rule id the input named the finding by.
+    pub code: &'a str,
+    /// The finding record (JSON input) or the SARIF result.
+    pub record: &'a Map<String, Value>,
+    /// `None`: unknown, or not a problem (`reason`).
+    pub advice: Option<&'a Advice>,
+    pub reason: Option<&'static str>,
+    /// The tool that reported it (a record's `tool`, a SARIF run's driver name).
+    pub tool: Option<&'a str>,
+    /// When the tool ran (a record's `time`/`timestamp`, a SARIF invocation's start).
+    pub time: Option<&'a str>,
+}
+
+/// Receives each [`Observed`] finding.
+pub type Observer<'a> = dyn FnMut(Observed<'_>) + 'a;
+
+/// Reads findings as [`advise_with`] does (every input format, detected or given) and
+/// hands each to `observe` with its advice; writes nothing. The summary counts as
+/// `advise` does; `report` hears of input that is not a finding.
+pub fn observe_findings<R: BufRead>(
+    advisor: &Advisor,
+    locale: &str,
+    input_format: InputFormat,
+    input: R,
+    report: impl FnMut(String),
+    observe: &mut Observer<'_>,
+) -> std::io::Result<Summary> {
+    let options = Options {
+        input: input_format,
+        ..Options::default()
+    };
+    pass(
+        advisor,
+        locale,
+        options,
+        input,
+        std::io::sink(),
+        report,
+        Some(observe),
+    )
+}
+
+fn pass<'a, R: BufRead, W: Write>(
+    advisor: &'a Advisor,
+    locale: &'a str,
+    options: Options,
     mut input: R,
     mut out: W,
     report: impl FnMut(String),
+    observe: Option<&'a mut Observer<'a>>,
 ) -> std::io::Result<Summary> {
     // A byte-order mark (PowerShell and .NET tools write one) is not part of the JSON:
     // set aside, and written back in front of output in the input's format.
@@ -480,6 +538,7 @@ pub fn advise_with<R: BufRead, W: Write>(
             )
         }),
         splicer: Splicer::new(),
+        observe,
     };
     match sniffed.format {
         InputFormat::Lines | InputFormat::Auto => {
@@ -601,6 +660,8 @@ struct Pass<'a, F> {
     /// With SARIF output: the log being built; records go there instead of out.
     sarif: Option<SarifLog>,
     splicer: Splicer,
+    /// Told of every finding read, for output built from typed advice (guides).
+    observe: Option<&'a mut Observer<'a>>,
 }
 
 impl<F: FnMut(String)> Pass<'_, F> {
@@ -755,6 +816,7 @@ impl<F: FnMut(String)> Pass<'_, F> {
             &mut self.summary,
             &mut self.cache,
             &mut self.splicer,
+            self.observe.as_deref_mut(),
         );
         match &mut self.sarif {
             Some(log) => {
@@ -767,13 +829,25 @@ impl<F: FnMut(String)> Pass<'_, F> {
 
     /// The advice for one finding record; `None` when the record is not one.
     fn record(&mut self, record: &Value) -> Option<Rc<Resolved>> {
-        advise_record(
+        let resolved = advise_record(
             self.advisor,
             self.locale,
             record,
             &mut self.summary,
             &mut self.cache,
-        )
+        )?;
+        if let (Some(observe), Some(obj)) = (self.observe.as_mut(), record.as_object()) {
+            let text = |keys: &[&str]| keys.iter().find_map(|k| obj.get(*k)?.as_str());
+            observe(Observed {
+                code: text(&["code"]).unwrap_or_default(),
+                record: obj,
+                advice: resolved.advice.as_ref(),
+                reason: resolved.reason,
+                tool: text(&["tool", "source"]),
+                time: text(&["time", "timestamp", "@timestamp"]),
+            });
+        }
+        Some(resolved)
     }
 
     /// The generic advice of a record's finding (no parameters), for its SARIF rule:

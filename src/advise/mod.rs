@@ -13,8 +13,10 @@ pub mod resolve;
 pub mod sarif;
 
 pub use catalog::{ArticleRef, Catalog, CatalogError, Finding, Place, Severity, Target};
-pub use io::{Summary, advise_json};
-pub use resolve::{Advice, Advisor, ArticleLink, Knowledge, NoAdvice, StepSource, advise_code};
+pub use io::{InputFormat, Observed, Observer, Summary, advise_json, observe_findings};
+pub use resolve::{
+    Advice, Advisor, ArticleLink, Knowledge, NoAdvice, Passage, StepSource, advise_code,
+};
 
 /// The advisor over the seed content every unit test of this module uses; the seeds all
 /// load.

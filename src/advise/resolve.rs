@@ -8,8 +8,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::catalog::{ArticleRef, Catalog, Finding, Place, Severity};
+use super::catalog::{ArticleRef, Catalog, Finding, Place, Severity, Target};
 use crate::align::{ArticleInfo, ArticleSet, group};
+pub use crate::article::Original;
 use crate::article::{Article, ArticleForm, BlockKind, TranslationType};
 use crate::content::{LoadError, load_dir};
 use crate::l10n::{Arg, Messages};
@@ -24,9 +25,23 @@ pub struct Knowledge {
 impl Knowledge {
     pub fn load(content: &Path) -> (Knowledge, Vec<LoadError>) {
         let (articles, errors) = load_dir(content);
+        (Knowledge::from_articles(articles), errors)
+    }
+
+    /// Articles already read, grouped into sets.
+    pub fn from_articles(articles: Vec<Article>) -> Knowledge {
         let infos: Vec<ArticleInfo> = articles.iter().map(ArticleInfo::of).collect();
         let (sets, _) = group(&infos);
-        (Knowledge { articles, sets }, errors)
+        Knowledge { articles, sets }
+    }
+
+    pub fn articles(&self) -> &[Article] {
+        &self.articles
+    }
+
+    /// The sets, sorted by relative path; members index [`Knowledge::articles`].
+    pub fn sets(&self) -> &[ArticleSet] {
+        &self.sets
     }
 
     fn set_of(&self, r: &ArticleRef) -> Option<&ArticleSet> {
@@ -189,13 +204,7 @@ impl Advisor {
             unknown: Vec::new(),
         };
         let mut parts: Vec<String> = Vec::new();
-        for target in &finding.remediation {
-            let Some(set) = self.knowledge.set_of(&target.article) else {
-                continue;
-            };
-            let Some(found) = self.resolve(set, &target.place, &chain) else {
-                continue;
-            };
+        for found in self.parts(&finding.remediation, &chain, false) {
             if advice.article.is_none() {
                 advice.article = Some(found.link.clone());
                 advice.locale = found.locale.to_string();
@@ -230,6 +239,46 @@ impl Advisor {
         let mut advice = self.advise(finding, &finding.args(raw), locale);
         advice.unknown = finding.unknown_params(raw);
         Ok(advice)
+    }
+
+    /// The remediation of `finding` part by part, for a reader who asked for `locale`:
+    /// each part's Markdown, where it comes from, and (for translated span articles) the
+    /// English original of each segment in it. The steps do not depend on a finding's
+    /// parameters, so a guide asks once per finding.
+    pub fn passages(&self, finding: &Finding, locale: &str) -> Vec<Passage> {
+        self.passages_of(&finding.remediation, locale)
+    }
+
+    /// [`Advisor::passages`] of any targets (a guide definition names articles too).
+    pub fn passages_of(&self, targets: &[Target], locale: &str) -> Vec<Passage> {
+        let chain = self.messages.negotiate(locale);
+        self.parts(targets, &chain, true)
+            .into_iter()
+            .map(|f| Passage {
+                source: StepSource {
+                    article: f.link,
+                    locale: f.locale.to_string(),
+                    machine_translated: f.machine_translated,
+                    english_changed: f.english_changed,
+                },
+                markdown: f.markdown,
+                originals: f.originals,
+            })
+            .collect()
+    }
+
+    fn parts(&self, targets: &[Target], chain: &[Locale], originals: bool) -> Vec<Found> {
+        targets
+            .iter()
+            .filter_map(|target| {
+                let set = self.knowledge.set_of(&target.article)?;
+                let mut found = self.resolve(set, &target.place, chain)?;
+                if !originals {
+                    found.originals.clear();
+                }
+                Some(found)
+            })
+            .collect()
     }
 
     /// The place in the best locale of the chain that has it; then any other locale.
@@ -314,8 +363,18 @@ impl Advisor {
     }
 }
 
+/// One part of a finding's remediation, with its English originals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Passage {
+    pub markdown: String,
+    /// Sorted by place; empty for English and plain articles.
+    pub originals: Vec<Original>,
+    pub source: StepSource,
+}
+
 struct Found {
     markdown: String,
+    originals: Vec<Original>,
     link: ArticleLink,
     locale: Locale,
     machine_translated: bool,
@@ -326,20 +385,31 @@ struct Found {
 /// rebuilt from the spans. The caller sets the locale and the flags.
 fn extract(article: &Article, place: &Place, english: bool) -> Option<Found> {
     let mut title = article.title().unwrap_or_default().to_owned();
+    let mut originals = Vec::new();
     let markdown = match place {
         Place::Segments(keys) => {
-            let mut parts = Vec::new();
+            let mut text = String::new();
             for k in keys {
                 let s = article
                     .segments()
                     .iter()
                     .find(|s| s.key.to_string() == *k)?;
-                let text = if english {
+                let part = if english {
                     article.source_of(s)?
                 } else {
                     article.target_of(s)
                 };
-                parts.push(text.trim().to_owned());
+                if !text.is_empty() {
+                    text.push_str("\n\n");
+                }
+                let start = text.len();
+                text.push_str(part.trim());
+                if let (false, Some(en)) = (english, article.source_of(s)) {
+                    originals.push(Original {
+                        range: start..text.len(),
+                        english: en.to_owned(),
+                    });
+                }
             }
             if english
                 && let Some(h1) = article
@@ -348,32 +418,44 @@ fn extract(article: &Article, place: &Place, english: bool) -> Option<Found> {
             {
                 title = h1;
             }
-            parts.join("\n\n")
+            text
         }
         Place::Section(_) | Place::Whole => {
-            if english || article.form() == ArticleForm::Bilingual {
+            if english {
+                // The front matter's title is a translation with no English beside it;
+                // the English page's own first heading is what its reader sees.
+                let view = Article::parse(article.path(), article.source_markdown()?);
+                if let Some(h1) = first_heading(&view) {
+                    title = h1;
+                }
+                let range = section_range(&view, place)?;
+                view.original()[range].to_owned()
+            } else if article.form() == ArticleForm::Bilingual {
                 // Sections are found in the view the reader gets, spans resolved.
-                let text = if english {
-                    article.source_markdown()?
-                } else {
-                    article.target_markdown().into_owned()
-                };
+                let (text, map) = article.target_markdown_mapped();
                 let view = Article::parse(article.path(), text);
-                if english {
-                    // The front matter's title is a translation with no English beside
-                    // it; the English page's own first heading is what its reader sees.
-                    if let Some(h1) = first_heading(&view) {
-                        title = h1;
+                let range = section_range(&view, place)?;
+                for (i, r) in map {
+                    if r.start >= range.start && r.end <= range.end {
+                        let s = &article.segments()[i];
+                        if let Some(en) = article.source_of(s) {
+                            originals.push(Original {
+                                range: r.start - range.start..r.end - range.start,
+                                english: en.to_owned(),
+                            });
+                        }
                     }
                 }
-                section_markdown(&view, place)?
+                view.original()[range].to_owned()
             } else {
-                section_markdown(article, place)?
+                let range = section_range(article, place)?;
+                article.original()[range].to_owned()
             }
         }
     };
     Some(Found {
         markdown,
+        originals,
         link: ArticleLink {
             path: crate::align::relative_path(article.path()),
             title,
@@ -402,9 +484,9 @@ fn anchor_of(place: &Place) -> Option<String> {
     }
 }
 
-/// The Markdown of a section (from its heading to the next heading of the same or a
-/// higher level), without the heading line; or the whole body.
-fn section_markdown(article: &Article, place: &Place) -> Option<String> {
+/// Where a section is (from its heading to the next heading of the same or a higher
+/// level, without the heading line), or the whole body; trimmed, never empty.
+fn section_range(article: &Article, place: &Place) -> Option<std::ops::Range<usize>> {
     let text = article.original();
     let body_start = article.front_matter().map_or(0, |fm| fm.range.end);
     let (start, end) = match place {
@@ -427,8 +509,10 @@ fn section_markdown(article: &Article, place: &Place) -> Option<String> {
         }
         Place::Segments(_) => return None,
     };
-    let md = text[start..end].trim();
-    (!md.is_empty()).then(|| md.to_owned())
+    let md = &text[start..end];
+    let lead = md.len() - md.trim_start().len();
+    let trimmed = md.trim();
+    (!trimmed.is_empty()).then(|| start + lead..start + lead + trimmed.len())
 }
 
 /// Advice for a finding named by code (JSON records), with its parameters as JSON values.

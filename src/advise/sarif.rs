@@ -36,6 +36,7 @@ pub(super) fn advise_sarif(
     summary: &mut Summary,
     cache: &mut Cache,
     splicer: &mut Splicer,
+    mut observe: Option<&mut super::io::Observer<'_>>,
 ) {
     let language = advisor.messages.negotiate(locale)[0].to_string();
     let Some(runs) = doc.get_mut("runs").and_then(Value::as_array_mut) else {
@@ -46,6 +47,18 @@ pub(super) fn advise_sarif(
             continue;
         };
         run.insert("language".into(), Value::String(language.clone()));
+        let tool: Option<String> = run
+            .get("tool")
+            .and_then(|t| t.get("driver"))
+            .and_then(|d| d.get("name"))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let time: Option<String> = run
+            .get("invocations")
+            .and_then(|i| i.get(0))
+            .and_then(|i| i.get("startTimeUtc").or_else(|| i.get("endTimeUtc")))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         let mut helped: Vec<(String, Advice)> = Vec::new();
         // Results may name their rule only by its place in the driver's rules.
         let rule_ids: Vec<Option<String>> = run
@@ -95,6 +108,16 @@ pub(super) fn advise_sarif(
                 let Some(finding) = rule.as_deref().and_then(|r| advisor.catalog.by_rule(r)) else {
                     summary.unknown += 1;
                     props.insert("advice".into(), Value::Null);
+                    if let Some(observe) = observe.as_mut() {
+                        observe(super::io::Observed {
+                            code: rule.as_deref().unwrap_or_default(),
+                            record: result,
+                            advice: None,
+                            reason: None,
+                            tool: tool.as_deref(),
+                            time: time.as_deref(),
+                        });
+                    }
                     continue;
                 };
                 let params: Map<String, Value> = props
@@ -108,6 +131,16 @@ pub(super) fn advise_sarif(
                     props.insert(REASON.into(), Value::from(reason));
                 }
                 summary.outcome(&resolved);
+                if let Some(observe) = observe.as_mut() {
+                    observe(super::io::Observed {
+                        code: &finding.code,
+                        record: result,
+                        advice: resolved.advice.as_ref(),
+                        reason: resolved.reason,
+                        tool: tool.as_deref(),
+                        time: time.as_deref(),
+                    });
+                }
                 if let Some(rule) = rule
                     && !helped.iter().any(|(r, _)| *r == rule)
                     && let Some(advice) = &cache

@@ -27,7 +27,7 @@ pub mod source_map;
 pub mod spans;
 mod views;
 
-pub use views::{View, markdown_to_text};
+pub use views::{Original, View, markdown_to_text};
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};

@@ -9,6 +9,15 @@ use serde::Serialize;
 
 use super::{Article, ArticleForm};
 
+/// The English original of one translated segment: where its translation sits in some
+/// Markdown taken from the article (a section, a run of segments), and the English
+/// Markdown it was translated from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Original {
+    pub range: Range<usize>,
+    pub english: String,
+}
+
 /// Which text of an article to show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]

@@ -38,7 +38,7 @@ enum AdviseFormat {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Input {
+pub(super) enum Input {
     Auto,
     /// JSON lines: one record per line.
     #[value(alias = "jsonl", alias = "ndjson")]
@@ -48,6 +48,17 @@ enum Input {
     Array,
     /// A SARIF 2.1.0 log.
     Sarif,
+}
+
+impl Input {
+    pub(super) fn format(self) -> InputFormat {
+        match self {
+            Input::Auto => InputFormat::Auto,
+            Input::Lines => InputFormat::Lines,
+            Input::Array => InputFormat::Array,
+            Input::Sarif => InputFormat::Sarif,
+        }
+    }
 }
 
 pub fn run(args: AdviseArgs) -> Result<ExitCode, Failure> {
@@ -67,12 +78,7 @@ pub fn run(args: AdviseArgs) -> Result<ExitCode, Failure> {
         AdviseFormat::Md | AdviseFormat::Text => Box::new(&mut buffer),
     };
     let options = Options {
-        input: match args.input {
-            Input::Auto => InputFormat::Auto,
-            Input::Lines => InputFormat::Lines,
-            Input::Array => InputFormat::Array,
-            Input::Sarif => InputFormat::Sarif,
-        },
+        input: args.input.format(),
         output: match args.format {
             AdviseFormat::Sarif => OutputFormat::Sarif,
             _ => OutputFormat::Same,

@@ -4,9 +4,11 @@
 mod advise;
 mod align;
 mod annotate;
+mod guide;
 mod index;
 mod inspect;
 mod search;
+mod site;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -40,6 +42,12 @@ enum Command {
     /// Copy a tool's text output through unchanged, adding localized advice after each
     /// line that matches a known finding.
     Annotate(annotate::AnnotateArgs),
+    /// A troubleshooting guide for what a tool found (or a named guide), in the reader's
+    /// language: one self-contained HTML page or CommonMark.
+    Guide(guide::GuideArgs),
+    /// The knowledge base as a static multilingual site: a home page per locale, a page
+    /// per article and per named guide, a language switcher, sitemap.xml.
+    Site(site::SiteArgs),
 }
 
 /// Output format shared by the commands.
@@ -65,6 +73,8 @@ pub fn main() -> ExitCode {
         Command::Search(args) => search::run(args),
         Command::Advise(args) => advise::run(args),
         Command::Annotate(args) => annotate::run(args),
+        Command::Guide(args) => guide::run(args),
+        Command::Site(args) => site::run(args),
     };
     match result {
         Ok(code) => code,

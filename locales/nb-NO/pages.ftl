@@ -1,0 +1,54 @@
+# Sidetekst for veiledninger og nettstedet (remedy guide, remedy site).
+
+page-language = Språk
+page-home = Alle artikler
+page-english-original = Engelsk original
+page-machine-translated = Denne teksten er maskinoversatt.
+page-other-locale = Denne delen vises på { $language }: den finnes ikke på språket du ba om.
+page-english-changed = Den engelske originalen er endret etter at teksten ble oversatt; den kan være utdatert.
+page-generated = Laget av remedy { $version }
+page-skip = Gå til innholdet
+page-translations = Også på:
+
+site-home-title = Feilsøkingsartikler
+site-filter = Filtrer etter tittel
+site-articles = { $count ->
+    [one] { $shown } artikkel
+   *[other] { $shown } artikler
+}
+site-guides = Feilsøkingsveiledninger
+site-languages-title = Velg språk
+site-article-source = Kilde: { $path }
+
+guide-title = Feilsøkingsveiledning
+guide-source = Funnet av { $tool } { $time }.
+guide-source-tool = Funnet av { $tool }.
+guide-summary = Sammendrag
+guide-finding = Funn
+guide-severity = Alvorlighet
+guide-count = Antall
+guide-affected = Berørt:
+guide-and-more = og { $shown } til
+guide-steps = Slik løser du det
+guide-no-steps = Kunnskapsbasen har ennå ingen fremgangsmåte for dette funnet.
+guide-from = Fra «{ $title }»
+guide-locale = { $language }
+guide-flag-mt = maskinoversatt
+guide-flag-english-changed = den engelske teksten er endret siden
+guide-unknown = { $count ->
+    [one] { $shown } funn som remedy ikke kjenner:
+   *[other] { $shown } funn som remedy ikke kjenner:
+}
+guide-not-applicable = { $count ->
+    [one] { $shown } funn trengte ingen retting (verdiene var innenfor grensene).
+   *[other] { $shown } funn trengte ingen retting (verdiene var innenfor grensene).
+}
+guide-nothing = Ingenting å rette: inndataene hadde ingen funn som remedy kjenner.
+guide-occurrences = { $count ->
+    [one] funnet én gang
+   *[other] funnet { $shown } ganger
+}
+
+severity-error = Feil
+severity-warning = Advarsel
+severity-note = Merknad

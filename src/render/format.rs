@@ -1,0 +1,180 @@
+//! Numbers and dates in the reader's locale, through ICU4X (CLDR data compiled in):
+//! nb-NO writes 1 234 567 and "5. mars 2026", nl-NL 1.234.567 and "5 mrt 2026".
+
+use icu_datetime::DateTimeFormatter;
+use icu_datetime::fieldsets::YMD;
+use icu_datetime::input::{Date, DateTime, Time};
+use icu_decimal::DecimalFormatter;
+use icu_decimal::input::Decimal;
+
+use crate::locale::Locale;
+
+/// Formats numbers and dates for one locale; build once per page set, not per number.
+pub struct Formatter {
+    decimal: Option<DecimalFormatter>,
+    datetime: Option<DateTimeFormatter<icu_datetime::fieldsets::YMDT>>,
+}
+
+/// A point in time in UTC, as a tool reported it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timestamp {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+    pub hour: u8,
+    pub minute: u8,
+}
+
+impl Timestamp {
+    /// Reads the start of an RFC 3339 / ISO 8601 time (`2026-03-05T14:03:00Z`; a space for
+    /// the `T`, seconds and zone optional). The time is shown as written (tools write UTC).
+    pub fn parse(s: &str) -> Option<Timestamp> {
+        let s = s.trim();
+        let b = s.as_bytes();
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            let t = s.get(r)?;
+            t.bytes()
+                .all(|c| c.is_ascii_digit())
+                .then(|| t.parse().ok())?
+        };
+        if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let (year, month, day) = (num(0..4)? as i32, num(5..7)? as u8, num(8..10)? as u8);
+        let (hour, minute) =
+            if b.len() >= 16 && matches!(b[10], b'T' | b't' | b' ') && b[13] == b':' {
+                (num(11..13)? as u8, num(14..16)? as u8)
+            } else {
+                (0, 0)
+            };
+        let t = Timestamp {
+            year,
+            month,
+            day,
+            hour,
+            minute,
+        };
+        (Date::try_new_iso(year, month, day).is_ok() && Time::try_new(hour, minute, 0, 0).is_ok())
+            .then_some(t)
+    }
+
+    /// Now, from the system clock.
+    pub fn now() -> Timestamp {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Timestamp::from_unix(secs)
+    }
+
+    /// A Unix time (seconds) in UTC.
+    pub fn from_unix(secs: u64) -> Timestamp {
+        let days = (secs / 86_400) as i64;
+        let rem = secs % 86_400;
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Timestamp {
+            year,
+            month,
+            day,
+            hour: (rem / 3600) as u8,
+            minute: (rem % 3600 / 60) as u8,
+        }
+    }
+
+    /// `2026-03-05T14:03Z`, for machine-readable places (`<time datetime>`).
+    pub fn iso(&self) -> String {
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}Z",
+            self.year, self.month, self.day, self.hour, self.minute
+        )
+    }
+}
+
+impl Formatter {
+    pub fn new(locale: &Locale) -> Formatter {
+        let parsed = icu_locale_core::Locale::try_from_str(&locale.to_string()).ok();
+        let Some(loc) = parsed else {
+            return Formatter {
+                decimal: None,
+                datetime: None,
+            };
+        };
+        Formatter {
+            decimal: DecimalFormatter::try_new((&loc).into(), Default::default()).ok(),
+            datetime: DateTimeFormatter::try_new((&loc).into(), YMD::medium().with_time_hm()).ok(),
+        }
+    }
+
+    /// A count with the locale's digit grouping.
+    pub fn count(&self, n: u64) -> String {
+        match &self.decimal {
+            Some(f) => f.format(&Decimal::from(n)).to_string(),
+            None => n.to_string(),
+        }
+    }
+
+    /// A date and time, medium length, in the locale's words and order.
+    pub fn datetime(&self, t: &Timestamp) -> String {
+        let fallback = || format!("{} UTC", t.iso());
+        let (Ok(date), Ok(time)) = (
+            Date::try_new_iso(t.year, t.month, t.day),
+            Time::try_new(t.hour, t.minute, 0, 0),
+        ) else {
+            return fallback();
+        };
+        match &self.datetime {
+            Some(f) => format!("{} UTC", f.format(&DateTime { date, time })),
+            None => fallback(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(l: &str) -> Formatter {
+        Formatter::new(&l.parse().unwrap())
+    }
+
+    #[test]
+    fn counts_are_grouped_per_locale() {
+        assert_eq!(f("nb-NO").count(1_234_567), "1\u{a0}234\u{a0}567");
+        assert_eq!(f("nl-NL").count(1_234_567), "1.234.567");
+        assert_eq!(f("en-US").count(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn dates_are_written_the_locale_s_way() {
+        let t = Timestamp::parse("2026-03-05T14:03:09Z").unwrap();
+        let nb = f("nb-NO").datetime(&t);
+        assert!(nb.contains("5. mars 2026") && nb.contains("14:03"), "{nb}");
+        let nl = f("nl-NL").datetime(&t);
+        assert!(nl.contains("5 mrt 2026") && nl.contains("14:03"), "{nl}");
+        let en = f("en-US").datetime(&t);
+        assert!(en.contains("Mar 5, 2026"), "{en}");
+    }
+
+    #[test]
+    fn timestamps_parse_and_come_from_unix_time() {
+        assert_eq!(Timestamp::parse("2026-13-05"), None);
+        assert_eq!(Timestamp::parse("yesterday"), None);
+        assert_eq!(
+            Timestamp::parse("2026-03-05 14:03").unwrap().iso(),
+            "2026-03-05T14:03Z"
+        );
+        assert_eq!(Timestamp::from_unix(0).iso(), "1970-01-01T00:00Z");
+        assert_eq!(
+            Timestamp::from_unix(1_772_719_380).iso(),
+            "2026-03-05T14:03Z"
+        );
+    }
+}

@@ -1,0 +1,678 @@
+//! Markdown to safe HTML: pulldown-cmark's writer over an event stream that remedy edits
+//! (heading ids, links pointed at generated pages, the English original of each translated
+//! paragraph in a `<details>`, remote images as links), then ammonia over the result.
+//!
+//! Articles carry raw HTML written by others, so nothing reaches a page without the
+//! sanitizer: script, event handlers, `javascript:`/`data:` URLs, frames, objects, forms
+//! and `<base>` are removed whatever the Markdown or the HTML around them says.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd};
+
+pub use crate::article::Original;
+use crate::article::markdown::{heading_anchor, options};
+
+/// Decides where a link goes: called with its destination and its byte offset.
+pub type LinkResolver<'a> = dyn Fn(&str, usize) -> LinkTarget + 'a;
+
+/// The offset given to [`HtmlOptions::links`] for a link inside an English original.
+pub const ORIGINAL: usize = usize::MAX;
+
+/// What to do with one link or image destination found in the Markdown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// Leave it as written.
+    Keep,
+    /// Point it somewhere else (a generated page).
+    Replace(String),
+    /// The link resolves to nothing: keep its text, drop the link.
+    Drop,
+}
+
+/// Options of one rendering.
+pub struct HtmlOptions<'a> {
+    /// Sorted by start; each is shown after the paragraph or list item holding it.
+    pub originals: &'a [Original],
+    /// The `<summary>` of an English original (localized page chrome).
+    pub original_label: &'a str,
+    /// Called with each link destination and its byte offset in the Markdown
+    /// ([`ORIGINAL`] for a link in an English original, which the caller should resolve
+    /// but not report: the translation's link is reported already).
+    pub links: Option<&'a LinkResolver<'a>>,
+    /// Prefixed to every heading id, so that two rendered parts on one page keep apart.
+    pub id_prefix: &'a str,
+}
+
+impl Default for HtmlOptions<'_> {
+    fn default() -> Self {
+        HtmlOptions {
+            originals: &[],
+            original_label: "English original",
+            links: None,
+            id_prefix: "",
+        }
+    }
+}
+
+/// Markdown as sanitized HTML.
+///
+/// ```
+/// use remedy::render::{markdown_to_html, HtmlOptions};
+/// let html = markdown_to_html("Hi <img src=x onerror=alert(1)> [x](javascript:alert(1))",
+///     &HtmlOptions::default());
+/// assert!(!html.contains("onerror") && !html.contains("javascript"));
+/// ```
+pub fn markdown_to_html(markdown: &str, opts: &HtmlOptions) -> String {
+    let mut events: Vec<Event> = Vec::new();
+    // Open blocks that can receive an English original: (range, is a list item).
+    let mut open: Vec<(Range<usize>, bool)> = Vec::new();
+    let mut shown = vec![false; opts.originals.len()];
+    let mut closes: Vec<Close> = Vec::new();
+    let mut image: Option<(String, String)> = None; // (url, alt so far) of a linked image
+    let mut slugs: HashMap<String, usize> = HashMap::new();
+    let mut heading: Option<(usize, Range<usize>)> = None; // index of its Start event
+    let mut raw = false;
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        if let Some((_, alt)) = image.as_mut() {
+            match event {
+                Event::End(TagEnd::Image) => {
+                    let (url, alt) = image.take().expect("inside an image");
+                    let label = if alt.trim().is_empty() {
+                        url.clone()
+                    } else {
+                        alt
+                    };
+                    if url.is_empty() {
+                        events.push(Event::Text(label.into()));
+                        continue;
+                    }
+                    events.push(Event::InlineHtml(
+                        format!(
+                            "<a class=\"image\" href=\"{}\">{}</a>",
+                            escape_attr(&url),
+                            escape_text(&label)
+                        )
+                        .into(),
+                    ));
+                }
+                Event::Text(t) | Event::Code(t) => alt.push_str(&t),
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::Paragraph) => {
+                open.push((range, false));
+                events.push(Event::Start(Tag::Paragraph));
+            }
+            Event::Start(Tag::Item) => {
+                open.push((range, true));
+                events.push(Event::Start(Tag::Item));
+            }
+            Event::End(TagEnd::Paragraph) => {
+                events.push(Event::End(TagEnd::Paragraph));
+                if let Some((r, _)) = open.pop() {
+                    push_originals(&mut events, opts, &mut shown, r);
+                }
+            }
+            Event::Start(Tag::List(first)) => {
+                // A tight item's own text ends where its nested list starts.
+                if let Some((r, true)) = open.last() {
+                    let r = r.start..range.start;
+                    push_originals(&mut events, opts, &mut shown, r);
+                }
+                events.push(Event::Start(Tag::List(first)));
+            }
+            Event::End(TagEnd::Item) => {
+                if let Some((r, _)) = open.pop() {
+                    push_originals(&mut events, opts, &mut shown, r);
+                }
+                events.push(Event::End(TagEnd::Item));
+            }
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                heading = Some((events.len(), range.clone()));
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some((at, r)) = heading.take() {
+                    let source = &markdown[r];
+                    let id = heading_anchor(source)
+                        .unwrap_or_else(|| slug(&crate::article::markdown_to_text(source)));
+                    let n = slugs.entry(id.clone()).or_insert(0);
+                    let id = if *n == 0 { id } else { format!("{id}-{n}") };
+                    *n += 1;
+                    if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[at] {
+                        *slot = Some(format!("{}{id}", opts.id_prefix).into());
+                    }
+                }
+                events.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let target = resolve(opts, &dest_url, range.start, link_type);
+                match target {
+                    LinkTarget::Drop => closes.push(Close::Dropped),
+                    other => {
+                        let dest_url = match other {
+                            LinkTarget::Replace(u) => CowStr::from(u),
+                            _ => dest_url,
+                        };
+                        if is_remote(&dest_url) {
+                            // Written here so that a page the sanitizer skips still
+                            // opens other sites without handing them this one.
+                            closes.push(Close::Raw);
+                            let title = if title.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" title=\"{}\"", escape_attr(&title))
+                            };
+                            events.push(Event::InlineHtml(
+                                format!(
+                                    "<a href=\"{}\"{title} rel=\"noopener noreferrer\">",
+                                    escape_attr(&dest_url)
+                                )
+                                .into(),
+                            ));
+                        } else {
+                            closes.push(Close::Tag);
+                            events.push(Event::Start(Tag::Link {
+                                link_type,
+                                dest_url,
+                                title,
+                                id,
+                            }));
+                        }
+                    }
+                }
+            }
+            Event::End(TagEnd::Link) => match closes.pop() {
+                Some(Close::Tag) => events.push(Event::End(TagEnd::Link)),
+                Some(Close::Raw) => events.push(Event::InlineHtml("</a>".into())),
+                _ => {}
+            },
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                // Pages load nothing (their CSP says so, and a guide is one file): an
+                // image is a link to it, labelled with its alt text.
+                let _ = (title, id);
+                let dest_url = match resolve(opts, &dest_url, range.start, link_type) {
+                    LinkTarget::Replace(u) => u,
+                    LinkTarget::Drop => String::new(),
+                    LinkTarget::Keep => dest_url.to_string(),
+                };
+                image = Some((dest_url, String::new()));
+            }
+            Event::Html(h) | Event::InlineHtml(h) => {
+                raw = true;
+                events.push(Event::Html(h));
+            }
+            other => events.push(other),
+        }
+    }
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    // Markdown without raw HTML and with every URL checked is safe as pulldown-cmark
+    // writes it; the sanitizer (a full HTML parse, ~14 MB/s) runs where someone's HTML is.
+    if raw || !opts.originals.is_empty() || has_unsafe_url(&html) {
+        with_alt(sanitizer().clean(&html).to_string())
+    } else {
+        html
+    }
+}
+
+/// How an open link is closed.
+enum Close {
+    Tag,
+    Raw,
+    Dropped,
+}
+
+fn resolve(opts: &HtmlOptions, dest: &str, at: usize, kind: LinkType) -> LinkTarget {
+    if matches!(kind, LinkType::Email) {
+        return LinkTarget::Keep;
+    }
+    opts.links.map_or(LinkTarget::Keep, |f| f(dest, at))
+}
+
+fn is_remote(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    lower.starts_with("http:") || lower.starts_with("https:") || lower.starts_with("//")
+}
+
+/// Gives every `<img>` (the sanitizer has taken its `src`) an `alt`, so that it reads as
+/// text, or as nothing, never as a broken picture.
+fn with_alt(html: String) -> String {
+    if !html.contains("<img") {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len() + 16);
+    let mut rest = html.as_str();
+    while let Some(at) = rest.find("<img") {
+        let end = rest[at..].find('>').map_or(rest.len(), |e| at + e);
+        out.push_str(&rest[..at + 4]);
+        if !rest[at..end].contains(" alt=") {
+            out.push_str(" alt=\"\"");
+        }
+        rest = &rest[at + 4..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Any URL attribute that is not plainly relative, http(s), mailto or a fragment: the
+/// sanitizer decides about it.
+fn has_unsafe_url(html: &str) -> bool {
+    ["href=\"", "src=\""].iter().any(|attr| {
+        html.match_indices(attr).any(|(i, _)| {
+            let url = &html[i + attr.len()..];
+            let end = url.find('"').unwrap_or(url.len());
+            let url = url[..end].to_ascii_lowercase();
+            match url.find(':') {
+                None => false,
+                Some(colon) => {
+                    let scheme = &url[..colon];
+                    let slash = url.find(['/', '?', '#']).unwrap_or(usize::MAX);
+                    colon < slash && !matches!(scheme, "http" | "https" | "mailto")
+                }
+            }
+        })
+    })
+}
+
+/// Markdown for Markdown readers (GitHub, GitLab), with what a hostile article could do
+/// taken out: each raw HTML block and tag through the sanitizer, link and image
+/// destinations with a scheme other than http(s) and mailto replaced by `#`.
+///
+/// ```
+/// let md = remedy::render::sanitize_markdown("*a* <img src=x onerror=alert(1)> [b](javascript:x)");
+/// assert_eq!(md, "*a* <img alt=\"\"> [b](#)");
+/// ```
+pub fn sanitize_markdown(markdown: &str) -> String {
+    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    let mut block: Option<Range<usize>> = None;
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::HtmlBlock) => block = Some(range),
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some(r) = block.take() {
+                    let text = &markdown[r.clone()];
+                    let clean = with_alt(sanitizer().clean(text).to_string());
+                    let ends = text.len() - text.trim_end().len();
+                    edits.push((r.start..r.end - ends, clean));
+                }
+            }
+            Event::InlineHtml(tag) | Event::Html(tag) if block.is_none() => {
+                edits.push((range, clean_tag(&tag)));
+            }
+            Event::Start(Tag::Link { dest_url, .. })
+            | Event::Start(Tag::Image { dest_url, .. })
+                if block.is_none() && !safe_scheme(&dest_url) =>
+            {
+                let text = &markdown[range.clone()];
+                match text.rfind(dest_url.as_ref()) {
+                    Some(at) => {
+                        let start = range.start + at;
+                        edits.push((start..start + dest_url.len(), "#".to_owned()));
+                    }
+                    // An autolink or a destination written with escapes: the whole link
+                    // becomes its text.
+                    None => {
+                        edits.push((range, escape_text(&crate::article::markdown_to_text(text))))
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    // Edits may nest (an image inside a link): keep the outermost.
+    edits.sort_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
+    let mut out = String::with_capacity(markdown.len());
+    let mut at = 0;
+    for (r, text) in edits {
+        if r.start < at {
+            continue;
+        }
+        out.push_str(&markdown[at..r.start]);
+        out.push_str(&text);
+        at = r.end;
+    }
+    out.push_str(&markdown[at..]);
+    out
+}
+
+/// One inline tag through the sanitizer, left open when it was an opening tag (the
+/// sanitizer closes what it opens; Markdown's inline HTML opens and closes in two events).
+fn clean_tag(tag: &str) -> String {
+    let t = tag.trim();
+    if let Some(name) = t.strip_prefix("</").and_then(|n| n.strip_suffix('>')) {
+        let name = name.trim().to_ascii_lowercase();
+        let allowed = sanitizer().clone_tags().contains(name.as_str());
+        return if allowed {
+            format!("</{name}>")
+        } else {
+            String::new()
+        };
+    }
+    let clean = with_alt(sanitizer().clean(tag).to_string());
+    match clean.rfind("</") {
+        Some(at) if clean.ends_with('>') && !t.ends_with("/>") && !tag.contains("</") => {
+            clean[..at].to_owned()
+        }
+        _ => clean,
+    }
+}
+
+fn safe_scheme(url: &str) -> bool {
+    !has_unsafe_url(&format!("href=\"{}\"", url.replace('"', "")))
+}
+
+fn push_originals(
+    events: &mut Vec<Event>,
+    opts: &HtmlOptions,
+    shown: &mut [bool],
+    block: Range<usize>,
+) {
+    let from = opts
+        .originals
+        .partition_point(|o| o.range.start < block.start);
+    let mut english: Vec<&str> = Vec::new();
+    for (i, o) in opts.originals.iter().enumerate().skip(from) {
+        if o.range.start >= block.end {
+            break;
+        }
+        if shown[i] || o.range.end > block.end {
+            continue;
+        }
+        shown[i] = true;
+        english.push(o.english.trim());
+    }
+    if english.is_empty() {
+        return;
+    }
+    let mut inner = String::new();
+    let mut dropped: Vec<bool> = Vec::new();
+    let text = english.join(" ");
+    let events_en = Parser::new_ext(&text, options()).filter_map(|e| match e {
+        // The English stays inline text: its block structure is the translation's.
+        Event::Html(h) | Event::InlineHtml(h) => Some(Event::Text(h)),
+        // Its links go where the translation's go (`ORIGINAL`: not reported twice).
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => match resolve(opts, &dest_url, ORIGINAL, link_type) {
+            LinkTarget::Drop => {
+                dropped.push(true);
+                None
+            }
+            target => {
+                dropped.push(false);
+                let dest_url = match target {
+                    LinkTarget::Replace(u) => CowStr::from(u),
+                    _ => dest_url,
+                };
+                Some(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }))
+            }
+        },
+        Event::End(TagEnd::Link) => {
+            (dropped.pop() != Some(true)).then_some(Event::End(TagEnd::Link))
+        }
+        // An image in the English is its alt text: the translation's place shows the link.
+        Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => None,
+        other => Some(other),
+    });
+    pulldown_cmark::html::push_html(&mut inner, events_en);
+    events.push(Event::Html(
+        format!(
+            "<details class=\"original\" lang=\"en\"><summary>{}</summary>{}</details>\n",
+            escape_text(opts.original_label),
+            inner
+        )
+        .into(),
+    ));
+}
+
+/// A heading's id when the article gives none: lowercase words joined by hyphens, as
+/// Microsoft Docs and GitHub make them.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if (c.is_whitespace() || c == '-') && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_matches('-').to_owned();
+    if out.is_empty() {
+        "section".to_owned()
+    } else {
+        out
+    }
+}
+
+pub(crate) fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+pub(crate) fn escape_attr(s: &str) -> String {
+    escape_text(s).replace('"', "&quot;").replace('\'', "&#39;")
+}
+
+/// The one sanitizer: ammonia's defaults (which already drop script, styles, event
+/// handlers, frames, forms and unsafe URL schemes) plus what rendered articles need.
+pub fn sanitizer() -> &'static ammonia::Builder<'static> {
+    static BUILDER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    BUILDER.get_or_init(|| {
+        let mut b = ammonia::Builder::default();
+        b.add_tags(["details", "summary", "tfoot"])
+            .add_generic_attributes(["id", "lang", "dir"])
+            .add_tag_attributes("a", ["name"])
+            .add_tag_attributes("details", ["open"])
+            .add_tag_attributes("ol", ["start"])
+            .add_tag_attributes("th", ["align", "style"])
+            .add_tag_attributes("td", ["align", "style"])
+            .filter_style_properties(HashSet::from(["text-align"]))
+            .add_allowed_classes("details", ["original"])
+            .add_allowed_classes(
+                "blockquote",
+                [
+                    "markdown-alert-note",
+                    "markdown-alert-tip",
+                    "markdown-alert-important",
+                    "markdown-alert-warning",
+                    "markdown-alert-caution",
+                ],
+            )
+            .url_schemes(HashSet::from(["http", "https", "mailto"]))
+            .add_allowed_classes("a", ["image"])
+            // Pages load nothing: an image of the content keeps its alt text, not its src.
+            .attribute_filter(|element, attribute, value| {
+                (!(element == "img" && attribute == "src")).then(|| value.into())
+            });
+        b
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html(md: &str) -> String {
+        markdown_to_html(md, &HtmlOptions::default())
+    }
+
+    #[test]
+    fn headings_get_their_anchor_or_a_slug_as_id() {
+        let out =
+            html("# <a name=\"enable-sync\"></a>Enable sync\n\n## Two words\n\n## Two words\n");
+        assert!(out.contains("<h1 id=\"enable-sync\">"), "{out}");
+        assert!(out.contains("<h2 id=\"two-words\">"), "{out}");
+        assert!(out.contains("<h2 id=\"two-words-1\">"), "{out}");
+    }
+
+    #[test]
+    fn originals_follow_their_paragraph_and_tight_item() {
+        let md = "Hei verden.\n\n- Punkt en\n  - indre\n- Punkt to\n";
+        let at = |s: &str| {
+            let i = md.find(s).unwrap();
+            i..i + s.len()
+        };
+        let originals = vec![
+            Original {
+                range: at("Hei verden."),
+                english: "Hello **world**.".into(),
+            },
+            Original {
+                range: at("Punkt en"),
+                english: "Item one".into(),
+            },
+            Original {
+                range: at("indre"),
+                english: "inner".into(),
+            },
+        ];
+        let out = markdown_to_html(
+            md,
+            &HtmlOptions {
+                originals: &originals,
+                original_label: "Engelsk original",
+                ..HtmlOptions::default()
+            },
+        );
+        let p = out.find("Hei verden.</p>").unwrap();
+        let d = out.find("<strong>world</strong>").unwrap();
+        assert!(p < d, "{out}");
+        // The outer item's English comes before its nested list, not after it.
+        let one = out.find("Item one").unwrap();
+        let inner = out.find("<li>indre").unwrap();
+        assert!(one < inner, "{out}");
+        assert_eq!(
+            out.matches("<summary>Engelsk original</summary>").count(),
+            3
+        );
+        assert!(
+            out.contains("<details class=\"original\" lang=\"en\">"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn links_are_replaced_or_dropped_and_remote_images_linked() {
+        let md = "[a](a.md) [b](b.md#x) ![chart](https://example.com/c.png) ![local](m/c.png)";
+        let links = |d: &str, _at: usize| match d {
+            "a.md" => LinkTarget::Replace("a.html".into()),
+            "b.md#x" => LinkTarget::Drop,
+            _ => LinkTarget::Keep,
+        };
+        let out = markdown_to_html(
+            md,
+            &HtmlOptions {
+                links: Some(&links),
+                ..HtmlOptions::default()
+            },
+        );
+        assert!(out.contains("<a href=\"a.html\">a</a>"), "{out}");
+        assert!(out.contains(" b "), "{out}");
+        assert!(!out.contains("b.md"), "{out}");
+        assert!(out.contains("href=\"https://example.com/c.png\""), "{out}");
+        assert!(out.contains(">chart</a>"), "{out}");
+        assert!(
+            out.contains("<a class=\"image\" href=\"m/c.png\">local</a>"),
+            "{out}"
+        );
+        assert!(!out.contains("<img"), "{out}");
+        let raw = html("<img src=\"https://example.com/x.png\"> <img alt=\"A\" src=\"y.png\">");
+        assert!(
+            raw.contains("<img alt=\"\">") && raw.contains("<img alt=\"A\">"),
+            "{raw}"
+        );
+        assert!(!raw.contains("src="), "{raw}");
+    }
+
+    #[test]
+    fn hostile_markup_is_removed() {
+        for md in [
+            "<script>alert(1)</script>",
+            "<img src=x onerror=alert(1)>",
+            "[x](javascript:alert(1))",
+            "[x](JaVaScRiPt:alert(1))",
+            "[x](java&#09;script:alert(1))",
+            "![x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+            "<iframe src=\"https://evil\"></iframe>",
+            "<object data=x></object><embed src=x>",
+            "<form action=x><input name=q></form>",
+            "<base href=\"https://evil/\">",
+            "<svg onload=alert(1)>",
+            "<a href=\"vbscript:msgbox(1)\">x</a>",
+            "<div style=\"background:url(javascript:alert(1))\">x</div>",
+            "<table><tr><td><img src=x onerror=alert(1)></td></tr></table>",
+        ] {
+            let out = html(md).to_ascii_lowercase();
+            for bad in [
+                "<script",
+                "onerror",
+                "onload",
+                "javascript:",
+                "data:",
+                "vbscript:",
+                "<iframe",
+                "<object",
+                "<embed",
+                "<form",
+                "<base",
+                "style=",
+            ] {
+                assert!(!out.contains(bad), "{md:?} gave {out:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn safe_markdown_is_not_reparsed_but_still_safe() {
+        let out = html("*a* [b](https://x.test/?q=1) `<c>`");
+        assert_eq!(
+            out,
+            "<p><em>a</em> <a href=\"https://x.test/?q=1\" rel=\"noopener noreferrer\">b</a> \
+             <code>&lt;c&gt;</code></p>\n"
+        );
+        assert!(!has_unsafe_url("<a href=\"page.html#x:y\">"));
+        assert!(has_unsafe_url("<a href=\"javascript:x\">"));
+    }
+}

@@ -1,0 +1,1116 @@
+//! The knowledge base as a static, multilingual site: per locale a home page (articles
+//! filterable by title) and a page per article, a page per named guide, a language choice
+//! at the root, and `sitemap.xml` with the alternates.
+//!
+//! Pages link to each other relatively, so the site works from any folder, from `file://`
+//! and behind any path; absolute URLs (canonical, `hreflang`, the sitemap) use the base
+//! URL. Links between articles (relative `.md` links, Microsoft Docs paths) point at the
+//! generated pages; the ones that resolve to nothing are reported with file, line and
+//! column.
+//!
+//! The site is built in a folder beside the target and swapped in when complete: a failed
+//! or killed build leaves the previous site as it was.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::advise::{Advisor, StepSource};
+use crate::align::{ArticleSet, relative_path};
+use crate::article::{Article, ArticleForm, BlockKind, LineIndex, Original, TranslationType};
+use crate::guide::{Definition, Guide, GuidePage, GuideView};
+use crate::locale::Locale;
+use crate::render::{
+    Alternate, Chrome, HtmlOptions, LinkTarget, ORIGINAL, Page, TemplateError, Templates, autonym,
+    content_security_policy, markdown_to_html,
+};
+
+/// The file that marks a folder as a site remedy wrote, and so one it may replace.
+pub const MARKER: &str = ".remedy-site";
+
+/// The base URL when none is given: where `remedy serve` listens by default.
+pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8080/";
+
+/// Where Microsoft Docs paths (`/azure/...`) that are not in the content point.
+pub const DOCS_HOST: &str = "https://learn.microsoft.com";
+
+/// How to build a site.
+#[derive(Debug, Clone)]
+pub struct SiteOptions {
+    /// The site's folder; replaced as a whole when the build completes.
+    pub out: PathBuf,
+    /// Templates that replace the built-in ones file by file.
+    pub templates: Option<PathBuf>,
+    /// The site's public address, for canonical links, alternates and the sitemap.
+    pub base_url: String,
+    /// Show a progress bar (on a terminal).
+    pub progress: bool,
+}
+
+/// Why a site was not built.
+#[derive(Debug, thiserror::Error)]
+pub enum SiteError {
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error(
+        "{path}: the folder exists and holds files remedy did not write (no {MARKER}); \
+         choose another --out or empty it"
+    )]
+    NotASite { path: String },
+    #[error("--base-url {url:?}: expected an absolute http:// or https:// URL")]
+    BaseUrl { url: String },
+}
+
+/// A link in an article that does not lead to a page of the site.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct LinkDiagnostic {
+    /// The article's file.
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    /// `link-broken` (a relative link to an article that is not in the content: the link
+    /// is dropped, its text kept), `link-unsafe` (a scheme other than http, https and
+    /// mailto: dropped) or `link-outside-content` (a Microsoft Docs path that is not in
+    /// the content: sent to [`DOCS_HOST`]).
+    pub kind: &'static str,
+    pub target: String,
+}
+
+impl std::fmt::Display for LinkDiagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = match self.kind {
+            "link-broken" => "links to an article that is not in the content; the link is left out",
+            "link-unsafe" => "uses a scheme pages do not allow; the link is left out",
+            _ => {
+                "is a Microsoft Docs path that is not in the content; it points at learn.microsoft.com"
+            }
+        };
+        write!(
+            f,
+            "{}:{}:{}: {}: {:?} {what}",
+            self.file, self.line, self.column, self.kind, self.target
+        )
+    }
+}
+
+/// What a build made.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SiteReport {
+    /// Article pages by locale.
+    pub articles: BTreeMap<String, usize>,
+    /// Article pages that have at least one other language.
+    pub with_alternates: usize,
+    /// Guide pages (definitions × locales).
+    pub guides: usize,
+    /// Every file written, pages, sitemap and marker included.
+    pub files: usize,
+    pub bytes: u64,
+    /// Links between articles pointed at their pages.
+    pub links_resolved: usize,
+    pub links_broken: usize,
+    pub links_outside: usize,
+    /// Links with a scheme pages do not allow, left out.
+    pub links_unsafe: usize,
+    pub diagnostics: Vec<LinkDiagnostic>,
+    /// URLs in the sitemap.
+    pub sitemap_urls: usize,
+}
+
+/// What writing one article page found: links resolved, broken, outside the content and
+/// unsafe; where; whether the page has another language.
+struct PageOutcome {
+    counts: (usize, usize, usize, usize),
+    diagnostics: Vec<LinkDiagnostic>,
+    has_alternates: bool,
+}
+
+/// One page of the site: its path below the site root.
+struct Planned {
+    article: usize,
+    locale: Locale,
+    page: String,
+    set: usize,
+}
+
+/// Builds the site of `advisor`'s knowledge base (read from `content`) into `opts.out`.
+pub fn build(
+    advisor: &Advisor,
+    content: &Path,
+    opts: &SiteOptions,
+) -> Result<SiteReport, SiteError> {
+    let base = normalize_base(&opts.base_url)?;
+    // A broken template stops the build before anything is written.
+    let templates = Templates::new(opts.templates.as_deref())?;
+    check_target(&opts.out)?;
+    let staging = sibling(&opts.out, "partial");
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
+    }
+    std::fs::create_dir_all(&staging).map_err(io(&staging))?;
+    let result = write_site(advisor, content, opts, &base, &templates, &staging);
+    match result {
+        Ok(report) => {
+            swap_in(&staging, &opts.out)?;
+            Ok(report)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            Err(e)
+        }
+    }
+}
+
+fn write_site(
+    advisor: &Advisor,
+    content: &Path,
+    opts: &SiteOptions,
+    base: &str,
+    templates: &Templates,
+    root: &Path,
+) -> Result<SiteReport, SiteError> {
+    let knowledge = &advisor.knowledge;
+    let articles = knowledge.articles();
+    let sets = knowledge.sets();
+    let mut plan: Vec<Planned> = Vec::new();
+    for (s, set) in sets.iter().enumerate() {
+        for m in &set.members {
+            let rel = relative_path(articles[m.index].path());
+            plan.push(Planned {
+                article: m.index,
+                locale: m.locale.clone(),
+                page: format!("{}/{}", m.locale, page_name(&rel)),
+                set: s,
+            });
+        }
+    }
+    plan.sort_by(|a, b| a.page.cmp(&b.page));
+    let locales: Vec<Locale> = plan
+        .iter()
+        .map(|p| p.locale.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    // Page of each (locale, article path without `.md`, lower-cased), for links.
+    let mut by_path: HashMap<(String, String), usize> = HashMap::new();
+    for (i, p) in plan.iter().enumerate() {
+        let rel = relative_path(articles[p.article].path());
+        by_path.insert((p.locale.to_string(), link_key(&rel)), i);
+    }
+    // Pages of each set, by locale: the alternates.
+    let mut of_set: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (i, p) in plan.iter().enumerate() {
+        of_set.entry(p.set).or_default().push(i);
+    }
+    let changed = english_changed(articles, sets);
+    let (definitions, guide_errors) = Definition::load_dir(&content.join("guides"), advisor);
+    for e in guide_errors {
+        eprintln!("remedy: {e}");
+    }
+
+    let dirs: BTreeSet<PathBuf> = plan
+        .iter()
+        .filter_map(|p| root.join(&p.page).parent().map(Path::to_path_buf))
+        .chain(
+            locales
+                .iter()
+                .map(|l| root.join(l.to_string()).join("guides")),
+        )
+        .collect();
+    for d in &dirs {
+        std::fs::create_dir_all(d).map_err(io(d))?;
+    }
+    let chromes: HashMap<String, Chrome> = locales
+        .iter()
+        .map(|l| (l.to_string(), Chrome::new(&advisor.messages, l)))
+        .collect();
+    let strings: HashMap<String, _> = chromes
+        .iter()
+        .map(|(l, c)| (l.clone(), c.strings()))
+        .collect();
+    let bytes = AtomicU64::new(0);
+    let bar = progress(opts.progress, plan.len() as u64);
+    let article_csp = content_security_policy(None);
+
+    // Article pages, in parallel: each renders, resolves its links and writes its file.
+    let results: Vec<Result<PageOutcome, SiteError>> = plan
+        .par_iter()
+        .map(|p| {
+            let article = &articles[p.article];
+            let chrome = &chromes[&p.locale.to_string()];
+            let diagnostics = RefCell::new(Vec::new());
+            let counts = RefCell::new((0usize, 0usize, 0usize, 0usize));
+            let body = body_of(article);
+            let lines = LineIndex::new(article.original());
+            let from_dir = parent_of(&relative_path(article.path()));
+            let resolve = |dest: &str, at: usize| -> LinkTarget {
+                let found = resolve_link(dest, &from_dir, &p.locale, &by_path);
+                if at == ORIGINAL {
+                    return match found {
+                        Resolved::Page(i, fragment) => LinkTarget::Replace(format!(
+                            "{}{fragment}",
+                            href(&p.page, &plan[i].page)
+                        )),
+                        Resolved::Outside(url) => LinkTarget::Replace(url),
+                        Resolved::External => LinkTarget::Keep,
+                        Resolved::Broken | Resolved::Unsafe => LinkTarget::Drop,
+                    };
+                }
+                let place = |kind: &'static str| {
+                    let pos = lines.position(article.original(), to_original(&body, article, at));
+                    LinkDiagnostic {
+                        file: crate::content::display_path(&content.join(article.path())),
+                        line: pos.line,
+                        column: pos.column,
+                        kind,
+                        target: dest.to_owned(),
+                    }
+                };
+                match found {
+                    Resolved::Page(i, fragment) => {
+                        counts.borrow_mut().0 += 1;
+                        LinkTarget::Replace(format!("{}{fragment}", href(&p.page, &plan[i].page)))
+                    }
+                    Resolved::Broken => {
+                        counts.borrow_mut().1 += 1;
+                        diagnostics.borrow_mut().push(place("link-broken"));
+                        LinkTarget::Drop
+                    }
+                    Resolved::Outside(url) => {
+                        counts.borrow_mut().2 += 1;
+                        diagnostics.borrow_mut().push(place("link-outside-content"));
+                        LinkTarget::Replace(url)
+                    }
+                    Resolved::External => LinkTarget::Keep,
+                    Resolved::Unsafe => {
+                        counts.borrow_mut().3 += 1;
+                        diagnostics.borrow_mut().push(place("link-unsafe"));
+                        LinkTarget::Drop
+                    }
+                }
+            };
+            let html = markdown_to_html(
+                &body.markdown,
+                &HtmlOptions {
+                    originals: &body.originals,
+                    original_label: &strings[&p.locale.to_string()]["page-english-original"],
+                    links: Some(&resolve),
+                    id_prefix: "",
+                },
+            );
+            let siblings = &of_set[&p.set];
+            let alternates = alternates_of(&plan, siblings, &p.page, base);
+            let mut notices = Vec::new();
+            if matches!(
+                article
+                    .front_matter()
+                    .and_then(|fm| fm.translation_type.as_ref()),
+                Some(TranslationType::Machine)
+            ) {
+                notices.push(chrome.text("page-machine-translated", &[]));
+            }
+            if changed.contains(&p.article) {
+                notices.push(chrome.text("page-english-changed", &[]));
+            }
+            let title = title_of(article);
+            let mut page = Page::new(chrome, title.clone(), article_csp.clone());
+            page.canonical = Some(url(base, &p.page));
+            page.x_default = Some(url(base, "index.html"));
+            page.home = Some(href(&p.page, &format!("{}/index.html", p.locale)));
+            let has_alternates = alternates.len() > 1;
+            page.alternates = alternates;
+            let rel = relative_path(article.path());
+            let view = ArticlePage {
+                page,
+                article: ArticleView {
+                    title,
+                    html,
+                    notices,
+                    source: chrome.text(
+                        "site-article-source",
+                        &[("path", crate::l10n::Arg::Text(rel.clone()))],
+                    ),
+                    path: rel,
+                },
+            };
+            let text = templates.render("article.html.j2", &view)?;
+            let path = root.join(&p.page);
+            std::fs::write(&path, &text).map_err(io(&path))?;
+            bytes.fetch_add(text.len() as u64, Ordering::Relaxed);
+            bar.inc(1);
+            Ok(PageOutcome {
+                counts: *counts.borrow(),
+                diagnostics: diagnostics.into_inner(),
+                has_alternates,
+            })
+        })
+        .collect();
+    bar.finish_and_clear();
+    let mut report = SiteReport::default();
+    for r in results {
+        let PageOutcome {
+            counts: (resolved, broken, outside, unsafe_),
+            diagnostics,
+            has_alternates: alt,
+        } = r?;
+        report.links_resolved += resolved;
+        report.links_broken += broken;
+        report.links_outside += outside;
+        report.links_unsafe += unsafe_;
+        report.diagnostics.extend(diagnostics);
+        report.with_alternates += usize::from(alt);
+    }
+    report
+        .diagnostics
+        .sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    for p in &plan {
+        *report.articles.entry(p.locale.to_string()).or_insert(0) += 1;
+    }
+    let mut files = plan.len();
+    let mut write = |rel: &str, text: &str| -> Result<(), SiteError> {
+        let path = root.join(rel);
+        std::fs::write(&path, text).map_err(io(&path))?;
+        bytes.fetch_add(text.len() as u64, Ordering::Relaxed);
+        files += 1;
+        Ok(())
+    };
+
+    // Guide pages: each definition in each locale, its parts linked to their pages.
+    let mut guide_pages: Vec<(Locale, String, String)> = Vec::new(); // (locale, page, title)
+    for def in &definitions {
+        let pages: Vec<(Locale, String)> = locales
+            .iter()
+            .map(|l| {
+                (
+                    l.clone(),
+                    format!("{l}/guides/{}.html", page_stem(&def.name)),
+                )
+            })
+            .collect();
+        for (locale, page_path) in &pages {
+            let chrome = &chromes[&locale.to_string()];
+            let guide = Guide::from_definition(advisor, def, &locale.to_string());
+            let link = |s: &StepSource| -> Option<String> {
+                let i = by_path.get(&(s.locale.clone(), link_key(&s.article.path)))?;
+                Some(format!(
+                    "{}{}",
+                    href(page_path, &plan[*i].page),
+                    s.article.fragment()
+                ))
+            };
+            let view: GuideView = guide.view(chrome, &link);
+            let mut page = Page::new(chrome, view.title.clone(), article_csp.clone());
+            page.canonical = Some(url(base, page_path));
+            page.x_default = Some(url(base, "index.html"));
+            page.home = Some(href(page_path, &format!("{locale}/index.html")));
+            page.alternates = pages
+                .iter()
+                .map(|(l, p)| Alternate {
+                    lang: l.to_string(),
+                    name: autonym(l),
+                    href: href(page_path, p),
+                    url: Some(url(base, p)),
+                    current: p == page_path,
+                })
+                .collect();
+            guide_pages.push((locale.clone(), page_path.clone(), view.title.clone()));
+            let text = templates.render("guide.html.j2", &GuidePage { page, guide: view })?;
+            write(page_path, &text)?;
+            report.guides += 1;
+        }
+    }
+
+    // Home pages.
+    let script = templates.text("filter.js")?;
+    let home_csp = content_security_policy(Some(&script));
+    for locale in &locales {
+        let chrome = &chromes[&locale.to_string()];
+        let home_path = format!("{locale}/index.html");
+        let mut list: Vec<Listed> = plan
+            .iter()
+            .filter(|p| p.locale == *locale)
+            .map(|p| Listed {
+                title: title_of(&articles[p.article]),
+                href: href(&home_path, &p.page),
+            })
+            .collect();
+        list.sort_by_cached_key(|l| (l.title.to_lowercase(), l.href.clone()));
+        let guides: Vec<Listed> = guide_pages
+            .iter()
+            .filter(|(l, _, _)| l == locale)
+            .map(|(_, p, t)| Listed {
+                title: t.clone(),
+                href: href(&home_path, p),
+            })
+            .collect();
+        let title = chrome.text("site-home-title", &[]);
+        let mut page = Page::new(chrome, title.clone(), home_csp.clone());
+        page.canonical = Some(url(base, &home_path));
+        page.x_default = Some(url(base, "index.html"));
+        page.alternates = locales
+            .iter()
+            .map(|l| {
+                let p = format!("{l}/index.html");
+                Alternate {
+                    lang: l.to_string(),
+                    name: autonym(l),
+                    href: href(&home_path, &p),
+                    url: Some(url(base, &p)),
+                    current: l == locale,
+                }
+            })
+            .collect();
+        let view = HomePage {
+            page,
+            home: HomeView {
+                title,
+                count: chrome.count("site-articles", list.len()),
+                articles: list,
+                guides,
+                script: script.clone(),
+            },
+        };
+        write(&home_path, &templates.render("home.html.j2", &view)?)?;
+    }
+
+    // The root: a choice of language, the x-default of every page.
+    let first = locales.first().cloned().unwrap_or_else(Locale::en_us);
+    let chrome = Chrome::new(&advisor.messages, &first);
+    let title = locales
+        .iter()
+        .map(|l| chromes[&l.to_string()].text("site-languages-title", &[]))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let mut page = Page::new(&chrome, title, content_security_policy(None));
+    page.canonical = Some(url(base, "index.html"));
+    page.x_default = Some(url(base, "index.html"));
+    page.lang = "mul".into();
+    let languages: Vec<LanguageChoice> = locales
+        .iter()
+        .map(|l| LanguageChoice {
+            lang: l.to_string(),
+            name: autonym(l),
+            href: format!("{l}/index.html"),
+            count: chromes[&l.to_string()].count("site-articles", report.articles[&l.to_string()]),
+        })
+        .collect();
+    write(
+        "index.html",
+        &templates.render("languages.html.j2", &LanguagesPage { page, languages })?,
+    )?;
+
+    // The sitemap: every page, with the alternates that exist.
+    let mut urls = Vec::new();
+    for p in &plan {
+        urls.push(SitemapUrl {
+            loc: url(base, &p.page),
+            alternates: alternates_of(&plan, &of_set[&p.set], &p.page, base)
+                .into_iter()
+                .filter(|_| of_set[&p.set].len() > 1)
+                .map(|a| SitemapAlternate {
+                    lang: a.lang,
+                    url: a.url.unwrap_or_default(),
+                })
+                .chain((of_set[&p.set].len() > 1).then(|| SitemapAlternate {
+                    lang: "x-default".into(),
+                    url: url(base, "index.html"),
+                }))
+                .collect(),
+        });
+    }
+    for (_, p, _) in &guide_pages {
+        urls.push(SitemapUrl {
+            loc: url(base, p),
+            alternates: Vec::new(),
+        });
+    }
+    for l in &locales {
+        urls.push(SitemapUrl {
+            loc: url(base, &format!("{l}/index.html")),
+            alternates: Vec::new(),
+        });
+    }
+    urls.push(SitemapUrl {
+        loc: url(base, "index.html"),
+        alternates: Vec::new(),
+    });
+    report.sitemap_urls = urls.len();
+    write(
+        "sitemap.xml",
+        &templates.render("sitemap.xml.j2", &Sitemap { urls })?,
+    )?;
+    write(
+        MARKER,
+        "A site written by remedy (remedy site); replaced as a whole by the next build.\n",
+    )?;
+    report.files = files;
+    report.bytes = bytes.load(Ordering::Relaxed);
+    Ok(report)
+}
+
+/// The Markdown a page shows: the target view without the front matter, with the English
+/// original of each segment, and the map from the view back to the file.
+struct Body {
+    markdown: String,
+    originals: Vec<Original>,
+    /// Segment index and its target's place in `markdown`.
+    map: Vec<(usize, std::ops::Range<usize>)>,
+    /// Where `markdown` starts in the target view.
+    start: usize,
+}
+
+fn body_of(article: &Article) -> Body {
+    let (mut text, map) = article.target_markdown_mapped();
+    // The front matter is unchanged text at the start of the target view when no pair
+    // sits in it.
+    let start = article
+        .front_matter()
+        .filter(|fm| {
+            article
+                .segments()
+                .first()
+                .is_none_or(|s| s.range.start >= fm.range.end)
+        })
+        .map_or(0, |fm| fm.range.end);
+    let map: Vec<(usize, std::ops::Range<usize>)> = map
+        .into_iter()
+        .filter(|(_, r)| r.start >= start)
+        .map(|(i, r)| (i, r.start - start..r.end - start))
+        .collect();
+    let originals = map
+        .iter()
+        .filter_map(|(i, r)| {
+            let s = &article.segments()[*i];
+            let en = article.source_of(s)?;
+            (en.trim() != article.target_of(s).trim()).then(|| Original {
+                range: r.clone(),
+                english: en.to_owned(),
+            })
+        })
+        .collect();
+    text.replace_range(..start, "");
+    Body {
+        markdown: text,
+        originals,
+        map,
+        start,
+    }
+}
+
+/// Where a byte of the rendered body is in the article's file: inside a segment, at the
+/// same place in its target; between segments, the text was copied as it was.
+fn to_original(body: &Body, article: &Article, at: usize) -> usize {
+    let i = body.map.partition_point(|(_, r)| r.start <= at);
+    if i == 0 {
+        return at + body.start;
+    }
+    let (seg, r) = &body.map[i - 1];
+    let s = &article.segments()[*seg];
+    if at < r.end {
+        s.target.start + (at - r.start)
+    } else {
+        s.range.end + (at - r.end)
+    }
+}
+
+/// Articles whose English differs from another span member of their set for the same
+/// segment: translated from older (or newer) English.
+fn english_changed(articles: &[Article], sets: &[ArticleSet]) -> BTreeSet<usize> {
+    let mut out = BTreeSet::new();
+    for set in sets {
+        let members: Vec<usize> = set
+            .members
+            .iter()
+            .map(|m| m.index)
+            .filter(|&i| articles[i].form() == ArticleForm::Bilingual)
+            .collect();
+        if members.len() < 2 {
+            continue;
+        }
+        let english: Vec<HashMap<String, &str>> = members
+            .iter()
+            .map(|&i| {
+                let a = &articles[i];
+                a.segments()
+                    .iter()
+                    .filter_map(|s| Some((s.key.to_string(), a.source_of(s)?.trim())))
+                    .collect()
+            })
+            .collect();
+        for (x, mine) in english.iter().enumerate() {
+            let differs = english.iter().enumerate().any(|(y, theirs)| {
+                x != y
+                    && mine
+                        .iter()
+                        .any(|(k, e)| theirs.get(k).is_some_and(|t| t != e))
+            });
+            if differs {
+                out.insert(members[x]);
+            }
+        }
+    }
+    out
+}
+
+enum Resolved {
+    /// A page of the site (index into the plan) and the fragment to keep.
+    Page(usize, String),
+    Broken,
+    Outside(String),
+    External,
+    /// A scheme pages do not allow (`javascript:`, `java%09script:`): left out.
+    Unsafe,
+}
+
+fn resolve_link(
+    dest: &str,
+    from_dir: &str,
+    locale: &Locale,
+    by_path: &HashMap<(String, String), usize>,
+) -> Resolved {
+    let dest = dest.trim();
+    if dest.is_empty() || dest.starts_with('#') {
+        return Resolved::External;
+    }
+    let (path, fragment) = match dest.find(['#', '?']) {
+        Some(i) if dest[i..].starts_with('#') => (&dest[..i], dest[i..].to_owned()),
+        Some(i) => {
+            let frag = dest[i..]
+                .find('#')
+                .map_or(String::new(), |f| dest[i + f..].to_owned());
+            (&dest[..i], frag)
+        }
+        None => (dest, String::new()),
+    };
+    let lookup = |key: &str| by_path.get(&(locale.to_string(), key.to_owned())).copied();
+    let lower = path.to_ascii_lowercase();
+    if let Some(rest) = lower
+        .strip_prefix("https://docs.microsoft.com/")
+        .or_else(|| lower.strip_prefix("https://learn.microsoft.com/"))
+    {
+        let rest = strip_docs_locale(rest);
+        return match lookup(&link_key(rest)) {
+            Some(i) => Resolved::Page(i, fragment),
+            None => Resolved::External,
+        };
+    }
+    if let Some(colon) = lower.find(':')
+        && lower.find('/').is_none_or(|slash| colon < slash)
+    {
+        // A scheme: the web and mail are links; anything else a page does not allow.
+        let scheme = &lower[..colon];
+        return if matches!(scheme, "http" | "https" | "mailto") {
+            Resolved::External
+        } else {
+            Resolved::Unsafe
+        };
+    }
+    if lower.starts_with("//") {
+        return Resolved::External;
+    }
+    if let Some(rest) = path.strip_prefix('/') {
+        let rest = strip_docs_locale(rest);
+        return match lookup(&link_key(rest)) {
+            Some(i) => Resolved::Page(i, fragment),
+            None => Resolved::Outside(format!("{DOCS_HOST}{path}{fragment}")),
+        };
+    }
+    // Relative: an article (`x.md`, or a name without extension) or another file.
+    let ext = Path::new(path)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("");
+    if !ext.is_empty() && !ext.eq_ignore_ascii_case("md") {
+        return Resolved::External;
+    }
+    let joined = join(from_dir, path);
+    match joined.and_then(|j| lookup(&link_key(&j))) {
+        Some(i) => Resolved::Page(i, fragment),
+        None => Resolved::Broken,
+    }
+}
+
+/// `nb-no/alchemyinsights/x` → `alchemyinsights/x`: Docs URLs may carry a locale first.
+fn strip_docs_locale(path: &str) -> &str {
+    match path.split_once('/') {
+        Some((first, rest))
+            if first.len() == 5 && first.as_bytes()[2] == b'-' && first.is_ascii() =>
+        {
+            rest
+        }
+        _ => path,
+    }
+}
+
+/// The lookup key of an article path: lower case, without `.md`, without a trailing `/`.
+fn link_key(path: &str) -> String {
+    let p = path.trim_matches('/');
+    let p = p
+        .strip_suffix(".md")
+        .or_else(|| p.strip_suffix(".MD"))
+        .unwrap_or(p);
+    p.to_lowercase()
+}
+
+/// `dir` + a relative path, `.` and `..` resolved; `None` above the root.
+fn join(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn parent_of(rel: &str) -> String {
+    rel.rsplit_once('/')
+        .map_or(String::new(), |(d, _)| d.to_owned())
+}
+
+/// `AlchemyInsights/x.md` → `AlchemyInsights/x.html`.
+fn page_name(rel: &str) -> String {
+    format!("{}.html", rel.strip_suffix(".md").unwrap_or(rel))
+}
+
+fn page_stem(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+/// The relative link from page `from` to page `to` (both below the site root).
+pub fn href(from: &str, to: &str) -> String {
+    let from_dirs: Vec<&str> = from.split('/').collect();
+    let from_dirs = &from_dirs[..from_dirs.len().saturating_sub(1)];
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dirs
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count()
+        .min(to_parts.len().saturating_sub(1));
+    let mut out = "../".repeat(from_dirs.len() - common);
+    out.push_str(&to_parts[common..].join("/"));
+    encode_path(&out)
+}
+
+/// The absolute URL of a page.
+fn url(base: &str, page: &str) -> String {
+    format!("{base}{}", encode_path(page))
+}
+
+/// Percent-encodes what may not stand in a URL path as written.
+fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn normalize_base(base: &str) -> Result<String, SiteError> {
+    let lower = base.to_ascii_lowercase();
+    let ok = (lower.starts_with("http://") || lower.starts_with("https://"))
+        && base.len() > "https://".len()
+        && !base.contains(['"', '<', '>', ' ', '\'']);
+    if !ok {
+        return Err(SiteError::BaseUrl { url: base.into() });
+    }
+    Ok(if base.ends_with('/') {
+        base.to_owned()
+    } else {
+        format!("{base}/")
+    })
+}
+
+fn alternates_of(
+    plan: &[Planned],
+    siblings: &[usize],
+    current: &str,
+    base: &str,
+) -> Vec<Alternate> {
+    siblings
+        .iter()
+        .map(|&i| {
+            let p = &plan[i];
+            Alternate {
+                lang: p.locale.to_string(),
+                name: autonym(&p.locale),
+                href: href(current, &p.page),
+                url: Some(url(base, &p.page)),
+                current: p.page == current,
+            }
+        })
+        .collect()
+}
+
+/// The title: the front matter's, else the first heading's text, else the file name.
+fn title_of(article: &Article) -> String {
+    if let Some(t) = article.title().map(str::trim).filter(|t| !t.is_empty()) {
+        return t.to_owned();
+    }
+    let target = article.target_markdown();
+    let view = Article::parse(article.path(), target.as_ref());
+    if let Some(h) = view
+        .blocks()
+        .iter()
+        .find(|b| matches!(b.kind, BlockKind::Heading { .. }))
+    {
+        let text = crate::article::markdown_to_text(&view.original()[h.range.clone()]);
+        let text = text.trim().trim_start_matches('#').trim();
+        if !text.is_empty() {
+            return text.to_owned();
+        }
+    }
+    article
+        .path()
+        .file_stem()
+        .map_or_else(String::new, |s| s.to_string_lossy().into_owned())
+}
+
+/// The folder may be replaced: missing, empty, or a site remedy wrote. A build killed
+/// between its two renames left the previous site beside it: it is put back first.
+fn check_target(out: &Path) -> Result<(), SiteError> {
+    let old = sibling(out, "old");
+    if !out.exists() && old.join(MARKER).is_file() {
+        std::fs::rename(&old, out).map_err(io(out))?;
+    } else if old.exists() {
+        let _ = std::fs::remove_dir_all(&old);
+    }
+    if !out.exists() {
+        return Ok(());
+    }
+    let shown = crate::content::display_path(out);
+    if !out.is_dir() {
+        return Err(SiteError::NotASite { path: shown });
+    }
+    let empty = std::fs::read_dir(out).map_err(io(out))?.next().is_none();
+    if empty || out.join(MARKER).is_file() {
+        Ok(())
+    } else {
+        Err(SiteError::NotASite { path: shown })
+    }
+}
+
+/// `site` → `.site.partial` beside it.
+fn sibling(out: &Path, what: &str) -> PathBuf {
+    let name = out
+        .file_name()
+        .map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned());
+    out.with_file_name(format!(".{name}.{what}"))
+}
+
+/// Puts the finished build in place of the previous site: the old one is moved aside,
+/// the new one renamed in, the old one removed.
+fn swap_in(staging: &Path, out: &Path) -> Result<(), SiteError> {
+    let old = sibling(out, "old");
+    if out.exists() {
+        std::fs::rename(out, &old).map_err(io(out))?;
+    }
+    std::fs::rename(staging, out).map_err(io(out))?;
+    if old.exists() {
+        std::fs::remove_dir_all(&old).map_err(io(&old))?;
+    }
+    Ok(())
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> SiteError + '_ {
+    move |source| SiteError::Io {
+        path: crate::content::display_path(path),
+        source,
+    }
+}
+
+fn progress(show: bool, len: u64) -> indicatif::ProgressBar {
+    if !show {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} pages {eta}")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_prefix("remedy site");
+    bar
+}
+
+/// An article page, as `article.html.j2` receives it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticlePage {
+    pub page: Page,
+    pub article: ArticleView,
+}
+
+/// One article.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleView {
+    pub title: String,
+    /// The target view as sanitized HTML, each translated paragraph's English original in
+    /// a `<details>`.
+    pub html: String,
+    /// Machine translated; translated from English that has changed since.
+    pub notices: Vec<String>,
+    /// "Source: PATH", localized.
+    pub source: String,
+    /// The article's path below its locale folder.
+    pub path: String,
+}
+
+/// A locale's home page, as `home.html.j2` receives it.
+#[derive(Debug, Clone, Serialize)]
+pub struct HomePage {
+    pub page: Page,
+    pub home: HomeView,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HomeView {
+    pub title: String,
+    /// "2 910 articles", localized.
+    pub count: String,
+    /// Sorted by title.
+    pub articles: Vec<Listed>,
+    pub guides: Vec<Listed>,
+    /// The title filter, inlined; the page's CSP allows exactly this script.
+    pub script: String,
+}
+
+/// A link in a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Listed {
+    pub title: String,
+    pub href: String,
+}
+
+/// The root page, as `languages.html.j2` receives it.
+#[derive(Debug, Clone, Serialize)]
+pub struct LanguagesPage {
+    pub page: Page,
+    pub languages: Vec<LanguageChoice>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LanguageChoice {
+    pub lang: String,
+    pub name: String,
+    pub href: String,
+    /// "2 910 articles", in that language.
+    pub count: String,
+}
+
+/// `sitemap.xml.j2`'s view.
+#[derive(Debug, Clone, Serialize)]
+pub struct Sitemap {
+    pub urls: Vec<SitemapUrl>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SitemapUrl {
+    pub loc: String,
+    /// Every language the page exists in, itself and `x-default` included; empty when it
+    /// exists in one.
+    pub alternates: Vec<SitemapAlternate>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SitemapAlternate {
+    pub lang: String,
+    pub url: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_links_between_pages() {
+        assert_eq!(href("nb-NO/a/x.html", "nb-NO/a/y.html"), "y.html");
+        assert_eq!(
+            href("nb-NO/a/x.html", "nl-NL/a/x.html"),
+            "../../nl-NL/a/x.html"
+        );
+        assert_eq!(
+            href("nb-NO/index.html", "nb-NO/a/it's.html"),
+            "a/it%27s.html"
+        );
+        assert_eq!(href("index.html", "nb-NO/index.html"), "nb-NO/index.html");
+        assert_eq!(href("nb-NO/guides/g.html", "nb-NO/x.html"), "../x.html");
+    }
+
+    #[test]
+    fn links_resolve_to_pages_or_are_reported() {
+        let nb: Locale = "nb-NO".parse().unwrap();
+        let mut by_path = HashMap::new();
+        by_path.insert(
+            ("nb-NO".to_owned(), "alchemyinsights/reactivate".to_owned()),
+            0,
+        );
+        by_path.insert(
+            ("nb-NO".to_owned(), "alchemyinsights/sub/manage".to_owned()),
+            1,
+        );
+        let r = |d: &str| resolve_link(d, "AlchemyInsights", &nb, &by_path);
+        assert!(matches!(r("reactivate.md"), Resolved::Page(0, f) if f.is_empty()));
+        assert!(matches!(r("sub/manage.md#x"), Resolved::Page(1, f) if f == "#x"));
+        assert!(matches!(r("./Reactivate.md"), Resolved::Page(0, _)));
+        assert!(matches!(
+            r("https://docs.microsoft.com/alchemyinsights/reactivate"),
+            Resolved::Page(0, _)
+        ));
+        assert!(
+            matches!(r("https://docs.microsoft.com/nb-no/alchemyinsights/reactivate#y"), Resolved::Page(0, f) if f == "#y")
+        );
+        assert!(matches!(
+            r("/alchemyinsights/reactivate"),
+            Resolved::Page(0, _)
+        ));
+        assert!(matches!(r("missing.md"), Resolved::Broken));
+        assert!(matches!(r("../../../x.md"), Resolved::Broken));
+        assert!(
+            matches!(r("/azure/x"), Resolved::Outside(u) if u == "https://learn.microsoft.com/azure/x")
+        );
+        assert!(matches!(
+            r("https://docs.microsoft.com/azure/x"),
+            Resolved::External
+        ));
+        assert!(matches!(r("media/x.png"), Resolved::External));
+        assert!(matches!(r("#anchor"), Resolved::External));
+        assert!(matches!(r("mailto:a@b.c"), Resolved::External));
+        assert!(matches!(r("java%09script:alert(1)"), Resolved::Unsafe));
+        assert!(matches!(r("javascript:alert(1)"), Resolved::Unsafe));
+    }
+
+    #[test]
+    fn base_urls_must_be_absolute() {
+        assert_eq!(
+            normalize_base("https://kb.example.com").unwrap(),
+            "https://kb.example.com/"
+        );
+        assert!(normalize_base("kb.example.com").is_err());
+        assert!(normalize_base("javascript:alert(1)//").is_err());
+    }
+}
