@@ -21,7 +21,7 @@ use crate::advise::{
 use crate::l10n::Arg;
 use crate::locale::Locale;
 use crate::render::{
-    Chrome, HtmlOptions, LinkTarget, Page, TemplateError, Templates, Timestamp, autonym,
+    Chrome, HtmlOptions, LinkTarget, Page, SCHEMES, TemplateError, Templates, Timestamp, autonym,
     content_security_policy, markdown_to_html, sanitize_markdown, slug,
 };
 
@@ -234,7 +234,6 @@ impl Guide {
         let mut unread = Vec::new();
         // Entries by (code, title): the same finding with other values reads differently.
         let mut index: BTreeMap<(String, String), usize> = BTreeMap::new();
-        let mut first_seen: Vec<usize> = Vec::new();
         let mut observe = |o: Observed<'_>| {
             if guide.tool.is_none() {
                 guide.tool = o.tool.map(str::to_owned);
@@ -256,7 +255,6 @@ impl Guide {
             let key = (advice.code.clone(), advice.title.clone());
             let at = *index.entry(key).or_insert_with(|| {
                 guide.entries.push(entry_of(advisor, advice, locale));
-                first_seen.push(first_seen.len());
                 guide.entries.len() - 1
             });
             let entry = &mut guide.entries[at];
@@ -465,9 +463,9 @@ fn part_view(
         let lower = dest.trim().to_ascii_lowercase();
         if let Some(fragment) = dest.trim().strip_prefix('#') {
             LinkTarget::Replace(format!("#{id_prefix}{fragment}"))
-        } else if ["http:", "https:", "mailto:"]
+        } else if SCHEMES
             .iter()
-            .any(|s| lower.starts_with(s))
+            .any(|s| lower.strip_prefix(s).is_some_and(|r| r.starts_with(':')))
         {
             LinkTarget::Keep
         } else {

@@ -25,12 +25,15 @@ use crate::article::{Article, ArticleForm, BlockKind, LineIndex, Original, Trans
 use crate::guide::{Definition, Guide, GuidePage, GuideView};
 use crate::locale::Locale;
 use crate::render::{
-    Alternate, Chrome, HtmlOptions, LinkTarget, ORIGINAL, Page, TemplateError, Templates, autonym,
-    content_security_policy, markdown_to_html,
+    Alternate, Chrome, HtmlOptions, LinkTarget, ORIGINAL, Page, SCHEMES, TemplateError, Templates,
+    autonym, content_security_policy, markdown_to_html,
 };
 
 /// The file that marks a folder as a site remedy wrote, and so one it may replace.
 pub const MARKER: &str = ".remedy-site";
+
+/// The site's one style sheet (`templates/style.css`), which every page links.
+pub const STYLESHEET: &str = "style.css";
 
 /// The base URL when none is given: where `remedy serve` listens by default.
 pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8080/";
@@ -68,6 +71,8 @@ pub enum SiteError {
     NotASite { path: String },
     #[error("--base-url {url:?}: expected an absolute http:// or https:// URL")]
     BaseUrl { url: String },
+    #[error("--out {path}: {why}")]
+    Target { path: String, why: String },
 }
 
 /// A link in an article that does not lead to a page of the site.
@@ -78,8 +83,8 @@ pub struct LinkDiagnostic {
     pub line: u32,
     pub column: u32,
     /// `link-broken` (a relative link to an article that is not in the content: the link
-    /// is dropped, its text kept), `link-unsafe` (a scheme other than http, https and
-    /// mailto: dropped) or `link-outside-content` (a Microsoft Docs path that is not in
+    /// is dropped, its text kept), `link-unsafe` (a scheme other than
+    /// [`SCHEMES`](crate::render::SCHEMES): dropped) or `link-outside-content` (a Microsoft Docs path that is not in
     /// the content: sent to [`DOCS_HOST`]).
     pub kind: &'static str,
     pub target: String,
@@ -123,6 +128,9 @@ pub struct SiteReport {
     pub diagnostics: Vec<LinkDiagnostic>,
     /// URLs in the sitemap.
     pub sitemap_urls: usize,
+    /// Markdown files with no locale (no locale folder, no `ms.contentlocale`), or whose
+    /// page another article has: not published.
+    pub unplaced: Vec<String>,
 }
 
 /// What writing one article page found: links resolved, broken, outside the content and
@@ -150,23 +158,65 @@ pub fn build(
     let base = normalize_base(&opts.base_url)?;
     // A broken template stops the build before anything is written.
     let templates = Templates::new(opts.templates.as_deref())?;
-    check_target(&opts.out)?;
-    let staging = sibling(&opts.out, "partial");
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
-    }
+    let out = target_folder(&opts.out, content)?;
+    check_target(&out)?;
+    let staging = sibling(&out, "partial");
+    remove_ours(&staging)?;
     std::fs::create_dir_all(&staging).map_err(io(&staging))?;
-    let result = write_site(advisor, content, opts, &base, &templates, &staging);
-    match result {
-        Ok(report) => {
-            swap_in(&staging, &opts.out)?;
-            Ok(report)
-        }
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&staging);
-            Err(e)
+    // Marked first, so that a build killed at any point leaves a folder the next build
+    // knows it may remove.
+    std::fs::write(staging.join(MARKER), MARKER_TEXT).map_err(io(&staging))?;
+    let guard = Staging(&staging);
+    let report = write_site(advisor, content, opts, &base, &templates, &staging)?;
+    swap_in(&staging, &out)?;
+    std::mem::forget(guard);
+    Ok(report)
+}
+
+/// Removes the staging folder however the build ends (an error, a panic in a thread).
+struct Staging<'a>(&'a Path);
+
+impl Drop for Staging<'_> {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(self.0);
+    }
+}
+
+const MARKER_TEXT: &str =
+    "A site written by remedy (remedy site); replaced as a whole by the next build.\n";
+
+/// `--out` made absolute and checked: it must name a folder of its own (not `/`, `.` or a
+/// folder holding the content, which a swap would move away).
+fn target_folder(out: &Path, content: &Path) -> Result<PathBuf, SiteError> {
+    let bad = |why: &str| SiteError::Target {
+        path: crate::content::display_path(out),
+        why: why.to_owned(),
+    };
+    let absolute = std::path::absolute(out).map_err(io(out))?;
+    // `a/..` and `.` resolved by the path, not by following links.
+    let mut clean = PathBuf::new();
+    for c in absolute.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                clean.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => clean.push(other),
         }
     }
+    if clean.file_name().is_none() || clean.parent().is_none() {
+        return Err(bad("names no folder of its own"));
+    }
+    let real = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let content = real(content);
+    let target = real(&clean);
+    if content.starts_with(&target) {
+        return Err(bad("holds the content; the site would replace it"));
+    }
+    if std::fs::symlink_metadata(&clean).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(bad("is a symbolic link; name the folder itself"));
+    }
+    Ok(clean)
 }
 
 fn write_site(
@@ -181,18 +231,46 @@ fn write_site(
     let articles = knowledge.articles();
     let sets = knowledge.sets();
     let mut plan: Vec<Planned> = Vec::new();
+    let mut placed = vec![false; articles.len()];
     for (s, set) in sets.iter().enumerate() {
         for m in &set.members {
+            placed[m.index] = true;
             let rel = relative_path(articles[m.index].path());
+            let mut page = format!("{}/{}", m.locale, page_name(&rel));
+            // The locale's home page and guides folder are the site's own.
+            if page.eq_ignore_ascii_case(&format!("{}/index.html", m.locale))
+                || page.starts_with(&format!("{}/guides/", m.locale))
+            {
+                page = format!("{}/articles/{}", m.locale, page_name(&rel));
+            }
             plan.push(Planned {
                 article: m.index,
                 locale: m.locale.clone(),
-                page: format!("{}/{}", m.locale, page_name(&rel)),
+                page,
                 set: s,
             });
         }
     }
     plan.sort_by(|a, b| a.page.cmp(&b.page));
+    // Two articles on one page (a folder's and one placed by `ms.contentlocale`): the
+    // first keeps it, the other is reported as not published.
+    let mut duplicates: Vec<usize> = Vec::new();
+    plan.dedup_by(|b, a| {
+        let same = a.page == b.page;
+        if same {
+            duplicates.push(b.article);
+        }
+        same
+    });
+    for i in duplicates {
+        placed[i] = false;
+    }
+    let unplaced: Vec<String> = articles
+        .iter()
+        .zip(&placed)
+        .filter(|(_, p)| !**p)
+        .map(|(a, _)| crate::content::display_path(&content.join(a.path())))
+        .collect();
     let locales: Vec<Locale> = plan
         .iter()
         .map(|p| p.locale.clone())
@@ -322,6 +400,7 @@ fn write_site(
             }
             let title = title_of(article);
             let mut page = Page::new(chrome, title.clone(), article_csp.clone());
+            page.stylesheet = Some(href(&p.page, STYLESHEET));
             page.canonical = Some(url(base, &p.page));
             page.x_default = Some(url(base, "index.html"));
             page.home = Some(href(&p.page, &format!("{}/index.html", p.locale)));
@@ -354,7 +433,10 @@ fn write_site(
         })
         .collect();
     bar.finish_and_clear();
-    let mut report = SiteReport::default();
+    let mut report = SiteReport {
+        unplaced,
+        ..SiteReport::default()
+    };
     for r in results {
         let PageOutcome {
             counts: (resolved, broken, outside, unsafe_),
@@ -374,7 +456,7 @@ fn write_site(
     for p in &plan {
         *report.articles.entry(p.locale.to_string()).or_insert(0) += 1;
     }
-    let mut files = plan.len();
+    let mut files = plan.len() + 1; // and the marker
     let mut write = |rel: &str, text: &str| -> Result<(), SiteError> {
         let path = root.join(rel);
         std::fs::write(&path, text).map_err(io(&path))?;
@@ -408,6 +490,7 @@ fn write_site(
             };
             let view: GuideView = guide.view(chrome, &link);
             let mut page = Page::new(chrome, view.title.clone(), article_csp.clone());
+            page.stylesheet = Some(href(page_path, STYLESHEET));
             page.canonical = Some(url(base, page_path));
             page.x_default = Some(url(base, "index.html"));
             page.home = Some(href(page_path, &format!("{locale}/index.html")));
@@ -453,6 +536,7 @@ fn write_site(
             .collect();
         let title = chrome.text("site-home-title", &[]);
         let mut page = Page::new(chrome, title.clone(), home_csp.clone());
+        page.stylesheet = Some(href(&home_path, STYLESHEET));
         page.canonical = Some(url(base, &home_path));
         page.x_default = Some(url(base, "index.html"));
         page.alternates = locales
@@ -490,6 +574,7 @@ fn write_site(
         .collect::<Vec<_>>()
         .join(" · ");
     let mut page = Page::new(&chrome, title, content_security_policy(None));
+    page.stylesheet = Some(STYLESHEET.to_owned());
     page.canonical = Some(url(base, "index.html"));
     page.x_default = Some(url(base, "index.html"));
     page.lang = "mul".into();
@@ -547,10 +632,7 @@ fn write_site(
         "sitemap.xml",
         &templates.render("sitemap.xml.j2", &Sitemap { urls })?,
     )?;
-    write(
-        MARKER,
-        "A site written by remedy (remedy site); replaced as a whole by the next build.\n",
-    )?;
+    write(STYLESHEET, &templates.text("style.css")?)?;
     report.files = files;
     report.bytes = bytes.load(Ordering::Relaxed);
     Ok(report)
@@ -705,9 +787,9 @@ fn resolve_link(
     if let Some(colon) = lower.find(':')
         && lower.find('/').is_none_or(|slash| colon < slash)
     {
-        // A scheme: the web and mail are links; anything else a page does not allow.
+        // A scheme: the ones pages allow are links; anything else is left out.
         let scheme = &lower[..colon];
-        return if matches!(scheme, "http" | "https" | "mailto") {
+        return if SCHEMES.contains(&scheme) {
             Resolved::External
         } else {
             Resolved::Unsafe
@@ -750,14 +832,38 @@ fn strip_docs_locale(path: &str) -> &str {
     }
 }
 
-/// The lookup key of an article path: lower case, without `.md`, without a trailing `/`.
+/// The lookup key of an article path: lower case, percent escapes decoded, without `.md`
+/// and without a trailing `/`.
 fn link_key(path: &str) -> String {
-    let p = path.trim_matches('/');
-    let p = p
-        .strip_suffix(".md")
-        .or_else(|| p.strip_suffix(".MD"))
-        .unwrap_or(p);
-    p.to_lowercase()
+    let p = percent_decode(path.trim_matches('/')).to_lowercase();
+    match p.strip_suffix(".md") {
+        Some(stem) => stem.to_owned(),
+        None => p,
+    }
+}
+
+/// `%20` → ` `; an escape that is not one, or bytes that are not UTF-8, stay as written.
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_owned();
+    }
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && let Some(v) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
 }
 
 /// `dir` + a relative path, `.` and `..` resolved; `None` above the root.
@@ -895,10 +1001,10 @@ fn title_of(article: &Article) -> String {
 /// between its two renames left the previous site beside it: it is put back first.
 fn check_target(out: &Path) -> Result<(), SiteError> {
     let old = sibling(out, "old");
-    if !out.exists() && old.join(MARKER).is_file() {
+    if !out.exists() && is_ours(&old) {
         std::fs::rename(&old, out).map_err(io(out))?;
-    } else if old.exists() {
-        let _ = std::fs::remove_dir_all(&old);
+    } else {
+        remove_ours(&old)?;
     }
     if !out.exists() {
         return Ok(());
@@ -908,11 +1014,30 @@ fn check_target(out: &Path) -> Result<(), SiteError> {
         return Err(SiteError::NotASite { path: shown });
     }
     let empty = std::fs::read_dir(out).map_err(io(out))?.next().is_none();
-    if empty || out.join(MARKER).is_file() {
+    if empty || is_ours(out) {
         Ok(())
     } else {
         Err(SiteError::NotASite { path: shown })
     }
+}
+
+/// A real folder (not a link) that remedy marked as a site.
+fn is_ours(dir: &Path) -> bool {
+    std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) && dir.join(MARKER).is_file()
+}
+
+/// Removes a folder remedy left beside the site (a staging or an old site); anything else
+/// by that name is someone's and stops the build.
+fn remove_ours(dir: &Path) -> Result<(), SiteError> {
+    if std::fs::symlink_metadata(dir).is_err() {
+        return Ok(());
+    }
+    if !is_ours(dir) {
+        return Err(SiteError::NotASite {
+            path: crate::content::display_path(dir),
+        });
+    }
+    std::fs::remove_dir_all(dir).map_err(io(dir))
 }
 
 /// `site` → `.site.partial` beside it.
@@ -924,16 +1049,20 @@ fn sibling(out: &Path, what: &str) -> PathBuf {
 }
 
 /// Puts the finished build in place of the previous site: the old one is moved aside,
-/// the new one renamed in, the old one removed.
+/// the new one renamed in, the old one removed (if that fails, the next build does it).
 fn swap_in(staging: &Path, out: &Path) -> Result<(), SiteError> {
     let old = sibling(out, "old");
     if out.exists() {
         std::fs::rename(out, &old).map_err(io(out))?;
     }
-    std::fs::rename(staging, out).map_err(io(out))?;
-    if old.exists() {
-        std::fs::remove_dir_all(&old).map_err(io(&old))?;
+    if let Err(e) = std::fs::rename(staging, out) {
+        // Put the previous site back before saying so.
+        if old.exists() {
+            let _ = std::fs::rename(&old, out);
+        }
+        return Err(io(out)(e));
     }
+    let _ = std::fs::remove_dir_all(&old);
     Ok(())
 }
 

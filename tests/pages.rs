@@ -373,46 +373,91 @@ fn a_hostile_article_reaches_no_page_as_markup() {
         ]);
         pages.push((format!("guide.{format}"), out));
     }
-    let scripts = Selector::parse("script").unwrap();
     for (name, text) in &pages {
-        // Markdown goes through a renderer that keeps raw HTML: judge what it would make.
-        let html = if name.ends_with(".md") {
-            pulldown_html(text)
-        } else {
-            text.clone()
-        };
-        let doc = Html::parse_document(&html);
-        for s in doc.select(&scripts) {
-            // Only the home page's own filter, allowed by its hash.
-            assert!(
-                name.ends_with("/index.html"),
-                "{name}: a script: {}",
-                s.html()
-            );
-            assert!(
-                s.inner_html().contains("getElementById(\"filter\")"),
-                "{name}"
-            );
-        }
-        let bad = select(
-            &doc,
-            "iframe, object, embed, form, base, input:not(#filter), button, svg, math, style:not(head style), link[rel=stylesheet], meta[http-equiv=refresh]",
+        assert_inert(name, text);
+    }
+}
+
+/// Nothing in a page (or, for a `.md` name, in what a Markdown renderer makes of it) can
+/// run or load: no script but the home page's filter, no handler, no unsafe URL, no
+/// frame, object, form or base, no style sheet but the site's.
+fn assert_inert(name: &str, text: &str) {
+    // Markdown goes through a renderer that keeps raw HTML: judge what it would make.
+    let html = if name.ends_with(".md") {
+        pulldown_html(text)
+    } else {
+        text.to_owned()
+    };
+    let doc = Html::parse_document(&html);
+    for s in select(&doc, "script") {
+        // Only the home page's own filter, allowed by its hash.
+        assert!(
+            name.ends_with("/index.html"),
+            "{name}: a script: {}",
+            s.html()
         );
-        assert!(bad.is_empty(), "{name}: {}", bad[0].html());
-        for el in select(&doc, "*") {
-            for (attr, value) in el.value().attrs() {
-                assert!(!attr.starts_with("on"), "{name}: {}", el.html());
-                let v = value.trim().to_ascii_lowercase();
-                if matches!(
-                    attr,
-                    "href" | "src" | "action" | "formaction" | "data" | "style"
-                ) {
-                    for scheme in ["javascript:", "vbscript:", "data:"] {
-                        assert!(!v.contains(scheme), "{name}: {}", el.html());
-                    }
+        assert!(
+            s.inner_html().contains("getElementById(\"filter\")"),
+            "{name}"
+        );
+    }
+    let bad = select(
+        &doc,
+        "iframe, object, embed, form, base, input:not(#filter), button, svg, math, style:not(head style), meta[http-equiv=refresh]",
+    );
+    assert!(bad.is_empty(), "{name}: {}", bad[0].html());
+    for link in select(&doc, "link[rel=stylesheet]") {
+        let href = link.value().attr("href").unwrap_or_default();
+        assert_eq!(
+            href.trim_start_matches("../"),
+            "style.css",
+            "{name}: {}",
+            link.html()
+        );
+    }
+    // Pages load nothing; a Markdown guide's images are its renderer's to fetch.
+    if !name.ends_with(".md") {
+        assert!(select(&doc, "img[src]").is_empty(), "{name}");
+    }
+    for el in select(&doc, "*") {
+        for (attr, value) in el.value().attrs() {
+            assert!(!attr.starts_with("on"), "{name}: {}", el.html());
+            let v = value.trim().to_ascii_lowercase();
+            if matches!(
+                attr,
+                "href" | "src" | "action" | "formaction" | "data" | "style"
+            ) {
+                for scheme in ["javascript:", "vbscript:", "data:"] {
+                    assert!(!v.contains(scheme), "{name}: {}", el.html());
                 }
             }
         }
+    }
+}
+
+#[test]
+fn hostile_findings_reach_no_guide_as_markup() {
+    let input = concat!(
+        r#"{"code":"phs.stale","params":{"days":6},"user":"<img src=x onerror=alert(1)>","tool":"<script>alert(2)</script>","time":"2026-03-05T14:03:00Z"}"#,
+        "\n",
+        r#"{"code":"x`\n\n<img src=x onerror=alert(3)>\n[a](javascript:alert(4))`"}"#,
+        "\n",
+        r#"{"code":"y``` <script>alert(5)</script> | col |"}"#,
+        "\n",
+    );
+    for format in ["html", "md"] {
+        let out = piped(&["guide", "--locale", "nb-NO", "--format", format], input);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).expect("UTF-8");
+        assert_inert(&format!("findings.{format}"), &text);
+        assert!(
+            text.contains("alert(3)"),
+            "the unknown code is shown, as text: {text}"
+        );
     }
 }
 
@@ -490,6 +535,33 @@ fn a_failed_build_leaves_the_previous_site_and_a_foreign_folder_is_never_replace
         .filter(|e| e.file_name().to_string_lossy().starts_with(".swap."))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+
+    // A folder beside the site by the name remedy uses, that remedy did not write.
+    let theirs = site.with_file_name(".swap.old");
+    std::fs::create_dir_all(&theirs).unwrap();
+    std::fs::write(theirs.join("keep.txt"), "theirs").unwrap();
+    let out = remedy(&["site", "--out", site.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(theirs.join("keep.txt")).unwrap(),
+        "theirs"
+    );
+    std::fs::remove_dir_all(&theirs).unwrap();
+    // No folder of its own, or one that holds the content.
+    for bad in [".", "/", "content/.."] {
+        let out = remedy(&["site", "--out", bad]);
+        assert_eq!(out.status.code(), Some(2), "--out {bad}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("names no folder") || err.contains("holds the content"),
+            "{err}"
+        );
+    }
 
     let foreign = scratch("foreign");
     std::fs::create_dir_all(&foreign).unwrap();

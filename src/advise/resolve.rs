@@ -272,17 +272,19 @@ impl Advisor {
             .iter()
             .filter_map(|target| {
                 let set = self.knowledge.set_of(&target.article)?;
-                let mut found = self.resolve(set, &target.place, chain)?;
-                if !originals {
-                    found.originals.clear();
-                }
-                Some(found)
+                self.resolve(set, &target.place, chain, originals)
             })
             .collect()
     }
 
     /// The place in the best locale of the chain that has it; then any other locale.
-    fn resolve(&self, set: &ArticleSet, place: &Place, chain: &[Locale]) -> Option<Found> {
+    fn resolve(
+        &self,
+        set: &ArticleSet,
+        place: &Place,
+        chain: &[Locale],
+        originals: bool,
+    ) -> Option<Found> {
         let mut order: Vec<Locale> = chain.to_vec();
         for l in set.locales() {
             if !order.contains(l) {
@@ -304,7 +306,7 @@ impl Advisor {
                 else {
                     continue;
                 };
-                if let Some(found) = extract(source, place, true) {
+                if let Some(found) = extract(source, place, true, originals) {
                     return Some(Found {
                         locale: en.clone(),
                         machine_translated: false,
@@ -318,7 +320,7 @@ impl Advisor {
                 continue;
             };
             let article = &self.knowledge.articles[member.index];
-            if let Some(mut found) = extract(article, place, false) {
+            if let Some(mut found) = extract(article, place, false, originals) {
                 found.locale = locale.clone();
                 found.machine_translated = matches!(
                     article
@@ -383,13 +385,13 @@ struct Found {
 
 /// The Markdown of a place in an article: its translation, or with `english` the English
 /// rebuilt from the spans. The caller sets the locale and the flags.
-fn extract(article: &Article, place: &Place, english: bool) -> Option<Found> {
+fn extract(article: &Article, place: &Place, english: bool, with_originals: bool) -> Option<Found> {
     let mut title = article.title().unwrap_or_default().to_owned();
     let mut originals = Vec::new();
     let markdown = match place {
         Place::Segments(keys) => {
             let mut text = String::new();
-            for k in keys {
+            for (n, k) in keys.iter().enumerate() {
                 let s = article
                     .segments()
                     .iter()
@@ -399,12 +401,14 @@ fn extract(article: &Article, place: &Place, english: bool) -> Option<Found> {
                 } else {
                     article.target_of(s)
                 };
-                if !text.is_empty() {
+                if n > 0 {
                     text.push_str("\n\n");
                 }
                 let start = text.len();
                 text.push_str(part.trim());
-                if let (false, Some(en)) = (english, article.source_of(s)) {
+                if let (true, false, Some(en)) = (with_originals, english, article.source_of(s))
+                    && en.trim() != part.trim()
+                {
                     originals.push(Original {
                         range: start..text.len(),
                         english: en.to_owned(),
@@ -435,10 +439,12 @@ fn extract(article: &Article, place: &Place, english: bool) -> Option<Found> {
                 let (text, map) = article.target_markdown_mapped();
                 let view = Article::parse(article.path(), text);
                 let range = section_range(&view, place)?;
-                for (i, r) in map {
+                for (i, r) in map.into_iter().filter(|_| with_originals) {
                     if r.start >= range.start && r.end <= range.end {
                         let s = &article.segments()[i];
-                        if let Some(en) = article.source_of(s) {
+                        if let Some(en) = article.source_of(s)
+                            && en.trim() != article.target_of(s).trim()
+                        {
                             originals.push(Original {
                                 range: r.start - range.start..r.end - range.start,
                                 english: en.to_owned(),

@@ -53,6 +53,11 @@ pub fn run(args: SiteArgs) -> Result<ExitCode, Failure> {
     for d in &report.diagnostics {
         eprintln!("remedy: {d}");
     }
+    for path in &report.unplaced {
+        eprintln!(
+            "remedy: {path}: no locale (neither a locale folder nor ms.contentlocale); not published"
+        );
+    }
     if args.json {
         let json = serde_json::to_string_pretty(&report).map_err(|e| Failure::Usage(anyhow!(e)))?;
         super::print(&format!("{json}\n"))?;

@@ -26,8 +26,9 @@ pub struct Timestamp {
 }
 
 impl Timestamp {
-    /// Reads the start of an RFC 3339 / ISO 8601 time (`2026-03-05T14:03:00Z`; a space for
-    /// the `T`, seconds and zone optional). The time is shown as written (tools write UTC).
+    /// Reads an RFC 3339 / ISO 8601 time (`2026-03-05T14:03:00Z`, `…+02:00`; a space for
+    /// the `T`; seconds, fraction and zone optional) as UTC: an offset is applied, a time
+    /// without a zone is taken as UTC (tools write UTC).
     pub fn parse(s: &str) -> Option<Timestamp> {
         let s = s.trim();
         let b = s.as_bytes();
@@ -41,21 +42,50 @@ impl Timestamp {
             return None;
         }
         let (year, month, day) = (num(0..4)? as i32, num(5..7)? as u8, num(8..10)? as u8);
-        let (hour, minute) =
-            if b.len() >= 16 && matches!(b[10], b'T' | b't' | b' ') && b[13] == b':' {
-                (num(11..13)? as u8, num(14..16)? as u8)
-            } else {
-                (0, 0)
-            };
-        let t = Timestamp {
-            year,
-            month,
-            day,
-            hour,
-            minute,
+        let mut at = 10;
+        let (mut hour, mut minute) = (0u8, 0u8);
+        if b.len() >= 16 && matches!(b[10], b'T' | b't' | b' ') && b[13] == b':' {
+            hour = num(11..13)? as u8;
+            minute = num(14..16)? as u8;
+            at = 16;
+            if b.get(at) == Some(&b':') {
+                num(at + 1..at + 3)?;
+                at += 3;
+                if b.get(at) == Some(&b'.') {
+                    at += 1;
+                    while b.get(at).is_some_and(u8::is_ascii_digit) {
+                        at += 1;
+                    }
+                }
+            }
+        }
+        // The zone: none or `Z` is UTC; `+HH:MM` / `-HHMM` is an offset from it.
+        let offset_minutes: i64 = match b.get(at) {
+            None | Some(b'Z' | b'z') => 0,
+            Some(sign @ (b'+' | b'-')) => {
+                let h = i64::from(num(at + 1..at + 3)?);
+                let m_at = if b.get(at + 3) == Some(&b':') {
+                    at + 4
+                } else {
+                    at + 3
+                };
+                let m = i64::from(num(m_at..m_at + 2)?);
+                let total = h * 60 + m;
+                if *sign == b'+' { total } else { -total }
+            }
+            Some(_) => return None,
         };
-        (Date::try_new_iso(year, month, day).is_ok() && Time::try_new(hour, minute, 0, 0).is_ok())
-            .then_some(t)
+        if Date::try_new_iso(year, month, day).is_err()
+            || Time::try_new(hour, minute, 0, 0).is_err()
+        {
+            return None;
+        }
+        let local = days_from_civil(year, month, day) * 86_400
+            + i64::from(hour) * 3600
+            + i64::from(minute) * 60;
+        Some(Timestamp::from_unix(
+            u64::try_from(local - offset_minutes * 60).ok()?,
+        ))
     }
 
     /// Now, from the system clock.
@@ -96,6 +126,17 @@ impl Timestamp {
             self.year, self.month, self.day, self.hour, self.minute
         )
     }
+}
+
+/// Days since 1970-01-01 of a date (Howard Hinnant's days_from_civil).
+fn days_from_civil(year: i32, month: u8, day: u8) -> i64 {
+    let y = i64::from(year) - i64::from(month <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 impl Formatter {
@@ -172,6 +213,22 @@ mod tests {
             "2026-03-05T14:03Z"
         );
         assert_eq!(Timestamp::from_unix(0).iso(), "1970-01-01T00:00Z");
+        // Offsets are applied: the page says UTC.
+        assert_eq!(
+            Timestamp::parse("2026-03-05T16:03:09.123+02:00")
+                .unwrap()
+                .iso(),
+            "2026-03-05T14:03Z"
+        );
+        assert_eq!(
+            Timestamp::parse("2026-03-01T01:30-0100").unwrap().iso(),
+            "2026-03-01T02:30Z"
+        );
+        assert_eq!(
+            Timestamp::parse("2026-03-01T00:30+01:00").unwrap().iso(),
+            "2026-02-28T23:30Z"
+        );
+        assert_eq!(Timestamp::parse("2026-03-01T00:30 CET"), None);
         assert_eq!(
             Timestamp::from_unix(1_772_719_380).iso(),
             "2026-03-05T14:03Z"

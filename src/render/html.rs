@@ -15,6 +15,10 @@ use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd};
 pub use crate::article::Original;
 use crate::article::markdown::{heading_anchor, options};
 
+/// The URL schemes a page may link to: the web, mail, and Windows Settings pages
+/// (`ms-settings:windowsupdate`, which support articles open for the reader).
+pub const SCHEMES: [&str; 4] = ["http", "https", "mailto", "ms-settings"];
+
 /// Decides where a link goes: called with its destination and its byte offset.
 pub type LinkResolver<'a> = dyn Fn(&str, usize) -> LinkTarget + 'a;
 
@@ -293,7 +297,7 @@ fn has_unsafe_url(html: &str) -> bool {
                 Some(colon) => {
                     let scheme = &url[..colon];
                     let slash = url.find(['/', '?', '#']).unwrap_or(usize::MAX);
-                    colon < slash && !matches!(scheme, "http" | "https" | "mailto")
+                    colon < slash && !SCHEMES.contains(&scheme)
                 }
             }
         })
@@ -301,17 +305,33 @@ fn has_unsafe_url(html: &str) -> bool {
 }
 
 /// Markdown for Markdown readers (GitHub, GitLab), with what a hostile article could do
-/// taken out: each raw HTML block and tag through the sanitizer, link and image
-/// destinations with a scheme other than http(s) and mailto replaced by `#`.
+/// taken out: each raw HTML block and tag through the sanitizer, a link or image whose
+/// destination has a scheme pages do not allow replaced by its text, and such link
+/// definitions removed. Sanitizing can turn text into Markdown (a tag the sanitizer drops
+/// leaves the text around it), so the result is sanitized again until nothing changes.
 ///
 /// ```
 /// let md = remedy::render::sanitize_markdown("*a* <img src=x onerror=alert(1)> [b](javascript:x)");
-/// assert_eq!(md, "*a* <img alt=\"\"> [b](#)");
+/// assert_eq!(md, "*a* <img alt=\"\"> b");
 /// ```
 pub fn sanitize_markdown(markdown: &str) -> String {
+    let mut text = markdown.to_owned();
+    for _ in 0..4 {
+        let next = sanitize_markdown_once(&text);
+        if next == text {
+            return text;
+        }
+        text = next;
+    }
+    // Still changing: give the words, not the markup.
+    escape_markdown(&crate::article::markdown_to_text(&text))
+}
+
+fn sanitize_markdown_once(markdown: &str) -> String {
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
     let mut block: Option<Range<usize>> = None;
-    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+    let mut parser = Parser::new_ext(markdown, options()).into_offset_iter();
+    for (event, range) in parser.by_ref() {
         match event {
             Event::Start(Tag::HtmlBlock) => block = Some(range),
             Event::End(TagEnd::HtmlBlock) => {
@@ -329,20 +349,17 @@ pub fn sanitize_markdown(markdown: &str) -> String {
             | Event::Start(Tag::Image { dest_url, .. })
                 if block.is_none() && !safe_scheme(&dest_url) =>
             {
-                let text = &markdown[range.clone()];
-                match text.rfind(dest_url.as_ref()) {
-                    Some(at) => {
-                        let start = range.start + at;
-                        edits.push((start..start + dest_url.len(), "#".to_owned()));
-                    }
-                    // An autolink or a destination written with escapes: the whole link
-                    // becomes its text.
-                    None => {
-                        edits.push((range, escape_text(&crate::article::markdown_to_text(text))))
-                    }
-                }
+                // The whole link becomes its words: where its destination is written
+                // (entities, a reference, a title repeating it) does not matter.
+                let words = crate::article::markdown_to_text(&markdown[range.clone()]);
+                edits.push((range, escape_markdown(words.trim())));
             }
             _ => {}
+        }
+    }
+    for (_, def) in parser.reference_definitions().iter() {
+        if !safe_scheme(&def.dest) {
+            edits.push((def.span.clone(), String::new()));
         }
     }
     // Edits may nest (an image inside a link): keep the outermost.
@@ -359,6 +376,37 @@ pub fn sanitize_markdown(markdown: &str) -> String {
     }
     out.push_str(&markdown[at..]);
     out
+}
+
+/// Text that a Markdown renderer shows as written: the characters that open markup are
+/// escaped with a backslash (`|` too, for tables), `&` as an entity, lines joined.
+pub fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '!' | '(' | ')' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '&' => out.push_str("&amp;"),
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text as a Markdown code span: a backtick fence longer than any run inside it.
+pub fn markdown_code(text: &str) -> String {
+    let text = text.replace(['\n', '\r'], " ");
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    format!("{fence} {text} {fence}")
 }
 
 /// One inline tag through the sanitizer, left open when it was an opening tag (the
@@ -520,7 +568,7 @@ pub fn sanitizer() -> &'static ammonia::Builder<'static> {
                     "markdown-alert-caution",
                 ],
             )
-            .url_schemes(HashSet::from(["http", "https", "mailto"]))
+            .url_schemes(HashSet::from(SCHEMES))
             .add_allowed_classes("a", ["image"])
             // Pages load nothing: an image of the content keeps its alt text, not its src.
             .attribute_filter(|element, attribute, value| {
@@ -662,6 +710,47 @@ mod tests {
                 assert!(!out.contains(bad), "{md:?} gave {out:?}");
             }
         }
+    }
+
+    /// What a Markdown renderer makes of sanitized Markdown: no live unsafe link, no tag
+    /// with a handler.
+    fn assert_inert(md: &str) {
+        let clean = sanitize_markdown(md);
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, Parser::new_ext(&clean, options()));
+        let lower = html.to_ascii_lowercase();
+        for bad in [
+            "href=\"javascript",
+            "src=\"javascript",
+            "onerror",
+            "<script",
+            "href=\"data:",
+        ] {
+            assert!(!lower.contains(bad), "{md:?} → {clean:?} → {html}");
+        }
+    }
+
+    #[test]
+    fn markdown_keeps_no_way_to_a_script() {
+        for md in [
+            "[javascript:x](javascript&#58;x)",
+            "[a](javascript:x \"javascript:x\")",
+            "[javascript:x]\n\n[javascript:x]: javascript:alert(1)",
+            "[#]\n\n[#]: javascript:alert(1)",
+            "[\\[x\\](javascript:alert\\(1\\))][r]\n\n[r]: javascript:alert(2)",
+            "<foo>\n[x](javascript:alert(1))",
+            "<textarea>\n[x](javascript:alert(1))\n</textarea>",
+            "<JaVaScRiPt:alert(1)>",
+            "![a](data:image/svg+xml,<svg onload=alert(1)>)",
+            "<img src=x onerror=alert(1)>",
+            "<div>\n<script>alert(1)</script>\n</div>",
+        ] {
+            assert_inert(md);
+        }
+        assert_eq!(
+            sanitize_markdown("[a](https://x.test/) `<b>`"),
+            "[a](https://x.test/) `<b>`"
+        );
     }
 
     #[test]

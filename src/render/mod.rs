@@ -16,8 +16,8 @@ use serde::Serialize;
 
 pub use format::{Formatter, Timestamp};
 pub use html::{
-    HtmlOptions, LinkResolver, LinkTarget, ORIGINAL, Original, markdown_to_html, sanitize_markdown,
-    sanitizer, slug,
+    HtmlOptions, LinkResolver, LinkTarget, ORIGINAL, Original, SCHEMES, markdown_to_html,
+    sanitize_markdown, sanitizer, slug,
 };
 pub use templates::{BUILTIN as BUILTIN_TEMPLATES, TemplateError, Templates};
 
@@ -144,15 +144,16 @@ pub fn direction(locale: &Locale) -> &'static str {
     }
 }
 
-/// The Content-Security-Policy of a page: nothing may load or run but the page's own
-/// inline styles (and, on pages that filter a list, the one script whose hash is given).
+/// The Content-Security-Policy of a page: nothing may load or run but its styles (inline,
+/// or the site's style sheet) and, on pages that filter a list, the one script whose
+/// hash is given.
 pub fn content_security_policy(script: Option<&str>) -> String {
     let scripts = match script {
         Some(s) => format!("'{}'", script_hash(s)),
         None => "'none'".to_owned(),
     };
     format!(
-        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; script-src {scripts}; \
+        "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self'; script-src {scripts}; \
          base-uri 'none'; form-action 'none'"
     )
 }
@@ -187,6 +188,9 @@ pub struct Page {
     pub home: Option<String>,
     /// The Content-Security-Policy, also set as a `<meta>`.
     pub csp: String,
+    /// Relative link to the site's style sheet; `None`: the styles are inline (a guide is
+    /// one file).
+    pub stylesheet: Option<String>,
     /// The chrome strings ([`CHROME`]) in the page's language.
     pub t: BTreeMap<String, String>,
     /// "Made by remedy 0.1.0", localized.
@@ -207,6 +211,7 @@ impl Page {
             x_default: None,
             home: None,
             csp,
+            stylesheet: None,
             t: chrome.strings(),
             generated: chrome.generated(),
             generator: concat!("remedy ", env!("CARGO_PKG_VERSION")).to_owned(),

@@ -75,6 +75,7 @@ impl Templates {
         env.set_auto_reload(false);
         env.set_auto_escape_callback(escape_for);
         env.add_filter("md", markdown_text);
+        env.add_filter("md_code", markdown_code);
         // minijinja's HTML escaping also writes `/` as `&#x2f;`, which is valid but makes
         // every URL of a page (and the sitemap) three times longer; text and attribute
         // values need only `& < > " '`.
@@ -154,21 +155,12 @@ impl Templates {
     }
 }
 
-/// Escapes text for Markdown: the characters that would start markup, and `|` for tables.
 fn markdown_text(s: String) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '&' => out.push_str("&amp;"),
-            '\n' | '\r' => out.push(' '),
-            _ => out.push(c),
-        }
-    }
-    out
+    super::html::escape_markdown(&s)
+}
+
+fn markdown_code(s: String) -> String {
+    super::html::markdown_code(&s)
 }
 
 /// Auto-escaping by name (`x.html.j2`, `x.xml.j2` escape; `x.md.j2` does not), as minijinja
@@ -209,5 +201,6 @@ mod tests {
     #[test]
     fn markdown_text_cannot_open_markup() {
         assert_eq!(markdown_text("a|b <x> *y*".into()), "a\\|b \\<x\\> \\*y\\*");
+        assert_eq!(markdown_code("a``b\n".into()), "``` a``b  ```");
     }
 }
