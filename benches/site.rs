@@ -152,14 +152,7 @@ fn export_for_hugo(content: &Path, dir: &Path) -> usize {
         let text = a.target_markdown();
         // Hugo stops at front matter YAML that remedy reads with a diagnostic, and at a
         // file that opens with an HTML comment: each gets a title of its own instead.
-        let body_start = a
-            .front_matter()
-            .filter(|fm| {
-                a.segments()
-                    .first()
-                    .is_none_or(|s| s.range.start >= fm.range.end)
-            })
-            .map_or(0, |fm| fm.range.end);
+        let body_start = a.target_body_start();
         let title = serde_json::to_string(a.title().unwrap_or_default()).expect("JSON");
         let front = format!("---\ntitle: {title}\n---\n");
         std::fs::write(&path, format!("{front}{}", &text[body_start..])).expect("written");

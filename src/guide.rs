@@ -254,7 +254,15 @@ impl Guide {
             };
             let key = (advice.code.clone(), advice.title.clone());
             let at = *index.entry(key).or_insert_with(|| {
-                guide.entries.push(entry_of(advisor, advice, locale));
+                // The steps depend on the finding, not its values: resolved once per code.
+                let entry = match guide.entries.iter().find(|e| e.code == advice.code) {
+                    Some(same) => Entry {
+                        passages: same.passages.clone(),
+                        ..entry_without_steps(advice)
+                    },
+                    None => entry_of(advisor, advice, locale),
+                };
+                guide.entries.push(entry);
                 guide.entries.len() - 1
             });
             let entry = &mut guide.entries[at];
@@ -411,11 +419,17 @@ impl Guide {
 }
 
 fn entry_of(advisor: &Advisor, advice: &Advice, locale: &str) -> Entry {
-    let passages = advisor
-        .catalog
-        .by_code(&advice.code)
-        .map(|f| advisor.passages(f, locale))
-        .unwrap_or_default();
+    Entry {
+        passages: advisor
+            .catalog
+            .by_code(&advice.code)
+            .map(|f| advisor.passages(f, locale))
+            .unwrap_or_default(),
+        ..entry_without_steps(advice)
+    }
+}
+
+fn entry_without_steps(advice: &Advice) -> Entry {
     Entry {
         code: advice.code.clone(),
         title: advice.title.clone(),
@@ -423,7 +437,7 @@ fn entry_of(advisor: &Advisor, advice: &Advice, locale: &str) -> Entry {
         severity: Some(advice.severity),
         count: None,
         affected: Vec::new(),
-        passages,
+        passages: Vec::new(),
     }
 }
 

@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use crate::advise::{Advisor, StepSource};
 use crate::align::{ArticleSet, relative_path};
-use crate::article::{Article, ArticleForm, BlockKind, LineIndex, Original, TranslationType};
+use crate::article::{Article, ArticleForm, BlockKind, LineIndex, Original};
 use crate::guide::{Definition, Guide, GuidePage, GuideView};
 use crate::locale::Locale;
 use crate::render::{
@@ -387,12 +387,7 @@ fn write_site(
             let siblings = &of_set[&p.set];
             let alternates = alternates_of(&plan, siblings, &p.page, base);
             let mut notices = Vec::new();
-            if matches!(
-                article
-                    .front_matter()
-                    .and_then(|fm| fm.translation_type.as_ref()),
-                Some(TranslationType::Machine)
-            ) {
+            if article.machine_translated() {
                 notices.push(chrome.text("page-machine-translated", &[]));
             }
             if changed.contains(&p.article) {
@@ -651,17 +646,7 @@ struct Body {
 
 fn body_of(article: &Article) -> Body {
     let (mut text, map) = article.target_markdown_mapped();
-    // The front matter is unchanged text at the start of the target view when no pair
-    // sits in it.
-    let start = article
-        .front_matter()
-        .filter(|fm| {
-            article
-                .segments()
-                .first()
-                .is_none_or(|s| s.range.start >= fm.range.end)
-        })
-        .map_or(0, |fm| fm.range.end);
+    let start = article.target_body_start();
     let map: Vec<(usize, std::ops::Range<usize>)> = map
         .into_iter()
         .filter(|(_, r)| r.start >= start)

@@ -360,17 +360,7 @@ fn a_hostile_article_reaches_no_page_as_markup() {
         })
         .collect();
     for format in ["html", "md"] {
-        let out = remedy_ok(&[
-            "guide",
-            "--content",
-            HOSTILE,
-            "--definition",
-            "tests/fixtures/hostile/guides/hostile.yaml",
-            "--locale",
-            "nb-NO",
-            "--format",
-            format,
-        ]);
+        let out = hostile_guide(&["--format", format]);
         pages.push((format!("guide.{format}"), out));
     }
     for (name, text) in &pages {
@@ -459,6 +449,21 @@ fn hostile_findings_reach_no_guide_as_markup() {
             "the unknown code is shown, as text: {text}"
         );
     }
+}
+
+/// The hostile fixture's named guide in nb-NO, with `extra` arguments.
+fn hostile_guide(extra: &[&str]) -> String {
+    let mut args = vec![
+        "guide",
+        "--content",
+        HOSTILE,
+        "--definition",
+        "tests/fixtures/hostile/guides/hostile.yaml",
+        "--locale",
+        "nb-NO",
+    ];
+    args.extend_from_slice(extra);
+    remedy_ok(&args)
 }
 
 fn pulldown_html(md: &str) -> String {
@@ -638,19 +643,9 @@ fn pages_work_in_a_real_browser() {
         std::fs::write(&path, guide(locale, "html")).unwrap();
         pages.push(path);
     }
-    let hostile_guide = dir.join("guide-hostile.html");
-    remedy_ok(&[
-        "guide",
-        "--content",
-        HOSTILE,
-        "--definition",
-        "tests/fixtures/hostile/guides/hostile.yaml",
-        "--locale",
-        "nb-NO",
-        "--out",
-        hostile_guide.to_str().unwrap(),
-    ]);
-    pages.push(hostile_guide);
+    let hostile_path = dir.join("guide-hostile.html");
+    hostile_guide(&["--out", hostile_path.to_str().unwrap()]);
+    pages.push(hostile_path);
     let site = dir.join("site");
     build_site(HOSTILE, &site);
     pages.extend(

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::catalog::{ArticleRef, Catalog, Finding, Place, Severity, Target};
 use crate::align::{ArticleInfo, ArticleSet, group};
 pub use crate::article::Original;
-use crate::article::{Article, ArticleForm, BlockKind, TranslationType};
+use crate::article::{Article, ArticleForm, BlockKind};
 use crate::content::{LoadError, load_dir};
 use crate::l10n::{Arg, Messages};
 use crate::locale::Locale;
@@ -322,12 +322,7 @@ impl Advisor {
             let article = &self.knowledge.articles[member.index];
             if let Some(mut found) = extract(article, place, false, originals) {
                 found.locale = locale.clone();
-                found.machine_translated = matches!(
-                    article
-                        .front_matter()
-                        .and_then(|fm| fm.translation_type.as_ref()),
-                    Some(TranslationType::Machine)
-                );
+                found.machine_translated = article.machine_translated();
                 found.english_changed = self.english_changed(set, article, place);
                 return Some(found);
             }

@@ -132,6 +132,16 @@ impl Article {
         self.front_matter.as_ref()?.title.as_deref()
     }
 
+    /// `ms.translationtype: MT`: the text is machine translated.
+    pub fn machine_translated(&self) -> bool {
+        matches!(
+            self.front_matter
+                .as_ref()
+                .and_then(|fm| fm.translation_type.as_ref()),
+            Some(TranslationType::Machine)
+        )
+    }
+
     pub fn asset_id(&self) -> Option<AssetId> {
         self.front_matter.as_ref()?.asset_id
     }

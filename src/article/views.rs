@@ -95,16 +95,20 @@ impl Article {
     /// entities decoded, one block per line; no front matter.
     pub fn plain_text(&self) -> String {
         let target = self.target_markdown();
-        let body_start = self
-            .front_matter
+        markdown_to_text(&target[self.target_body_start()..])
+    }
+
+    /// Where the body starts in the target view: after the front matter, which is the
+    /// article's own text at the start of that view when no pair sits in it (else 0).
+    pub fn target_body_start(&self) -> usize {
+        self.front_matter
             .as_ref()
             .filter(|fm| {
                 self.segments
                     .first()
                     .is_none_or(|s| s.range.start >= fm.range.end)
             })
-            .map_or(0, |fm| fm.range.end);
-        markdown_to_text(&target[body_start..])
+            .map_or(0, |fm| fm.range.end)
     }
 
     /// The target Markdown and, for each span pair (by segment index), the byte range its

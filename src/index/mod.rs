@@ -611,14 +611,7 @@ fn write_new(path: &Path, text: &str) -> Result<(), IndexError> {
     if path.is_file() {
         return Ok(());
     }
-    let partial = path.with_extension("partial");
-    let write = || -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&partial)?;
-        std::io::Write::write_all(&mut f, text.as_bytes())?;
-        f.sync_all()?;
-        std::fs::rename(&partial, path)
-    };
-    write().map_err(io_err(path))
+    crate::content::write_atomic(path, text.as_bytes()).map_err(io_err(path))
 }
 
 /// Parallel text as `file<TAB>english<TAB>target` lines (tabs and line breaks in the text

@@ -88,14 +88,6 @@ impl Timestamp {
         ))
     }
 
-    /// Now, from the system clock.
-    pub fn now() -> Timestamp {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        Timestamp::from_unix(secs)
-    }
-
     /// A Unix time (seconds) in UTC.
     pub fn from_unix(secs: u64) -> Timestamp {
         let days = (secs / 86_400) as i64;

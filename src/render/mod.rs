@@ -19,7 +19,7 @@ pub use html::{
     HtmlOptions, LinkResolver, LinkTarget, ORIGINAL, Original, SCHEMES, markdown_to_html,
     sanitize_markdown, sanitizer, slug,
 };
-pub use templates::{BUILTIN as BUILTIN_TEMPLATES, TemplateError, Templates};
+pub use templates::{TemplateError, Templates};
 
 pub(crate) use html::escape_text;
 
