@@ -12,7 +12,7 @@ use remedy::article::Article;
 use serde_json::Value;
 
 fn content() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content"))
+    common::seeds()
 }
 
 fn seed(rel: &str) -> Article {
@@ -80,7 +80,13 @@ fn seed_sets_group_by_path_and_pick_the_newest_english() {
 
 #[test]
 fn cli_align_json_names_the_flagged_segment() {
-    let out = remedy(&["align", "--format", "json"]);
+    let out = remedy(&[
+        "align",
+        "--content",
+        content().to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     assert!(
         out.status.success(),
         "{}",

@@ -338,10 +338,7 @@ fn batch_mode_answers_each_line_with_its_time() {
 #[test]
 fn rebuilds_read_only_what_changed_and_fallback_fills_gaps() {
     let content = temp("search-incremental-content");
-    copy_dir(
-        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content")),
-        &content,
-    );
+    copy_dir(common::seeds(), &content);
     let index = temp("search-incremental-index");
     let build = || {
         let out = remedy(&[

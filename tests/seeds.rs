@@ -9,7 +9,7 @@ use std::path::Path;
 use remedy::article::{Article, ArticleForm, SegmentKey};
 
 fn content() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content"))
+    common::seeds()
 }
 
 fn seed(rel: &str) -> Article {
@@ -201,7 +201,7 @@ fn cli_summary_of_content() {
     let out = remedy(&[
         "inspect",
         "--content",
-        "content",
+        content().to_str().unwrap(),
         "--summary",
         "--format",
         "json",

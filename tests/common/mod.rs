@@ -81,3 +81,28 @@ pub fn remedy_ok(args: &[&str]) -> String {
     );
     String::from_utf8(out.stdout).expect("UTF-8 output")
 }
+
+/// The five seed articles alone (`content/*/*.md`, without the Alchemy slice beside them),
+/// copied once per test process: the tests that state facts about the seeds read these.
+#[allow(dead_code)] // not every test crate reads the seeds
+pub fn seeds() -> &'static Path {
+    static SEEDS: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    SEEDS.get_or_init(|| {
+        let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        let dir =
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("seeds-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for locale in ["nb-NO", "nl-NL"] {
+            std::fs::create_dir_all(dir.join(locale)).expect("seeds folder");
+            for e in std::fs::read_dir(content.join(locale))
+                .expect("content")
+                .flatten()
+            {
+                if e.path().extension().is_some_and(|x| x == "md") {
+                    std::fs::copy(e.path(), dir.join(locale).join(e.file_name())).expect("copied");
+                }
+            }
+        }
+        dir
+    })
+}
