@@ -295,6 +295,29 @@ impl Guide {
         Ok(guide)
     }
 
+    /// A guide for a tool's plain text output (a log): each line that matches a pattern
+    /// of the catalog is a finding with the values the pattern captured, read as
+    /// `remedy annotate` reads lines.
+    pub fn from_log(advisor: &Advisor, locale: &str, log: &str) -> std::io::Result<Guide> {
+        let mut records = String::new();
+        for line in log.lines() {
+            if let Some((finding, params)) = advisor.catalog.match_line(line.trim_end()) {
+                let params: serde_json::Map<String, serde_json::Value> = params
+                    .into_iter()
+                    .map(|(k, v)| (k, serde_json::Value::from(v)))
+                    .collect();
+                let record = serde_json::json!({
+                    "code": finding.code,
+                    "params": params,
+                    "message": line.trim_end(),
+                });
+                records.push_str(&record.to_string());
+                records.push('\n');
+            }
+        }
+        Guide::from_findings(advisor, locale, InputFormat::Lines, records.as_bytes())
+    }
+
     /// A named guide, its steps in the definition's order.
     pub fn from_definition(advisor: &Advisor, def: &Definition, locale: &str) -> Guide {
         let chain = advisor.messages.negotiate(locale);

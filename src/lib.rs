@@ -38,6 +38,7 @@ pub mod l10n;
 pub mod locale;
 pub mod render;
 pub mod search;
+pub mod serve;
 pub mod site;
 
 pub use locale::Locale;

@@ -25,8 +25,8 @@ use crate::article::{Article, ArticleForm, BlockKind, LineIndex, Original};
 use crate::guide::{Definition, Guide, GuidePage, GuideView};
 use crate::locale::Locale;
 use crate::render::{
-    Alternate, Chrome, HtmlOptions, LinkTarget, ORIGINAL, Page, SCHEMES, TemplateError, Templates,
-    autonym, content_security_policy, markdown_to_html,
+    Alternate, Chrome, HtmlOptions, LinkTarget, ORIGINAL, Page, SCHEMES, SearchForm, TemplateError,
+    Templates, autonym, content_security_policy, markdown_to_html,
 };
 
 /// The file that marks a folder as a site remedy wrote, and so one it may replace.
@@ -133,7 +133,7 @@ pub struct SiteReport {
     pub unplaced: Vec<String>,
 }
 
-/// What writing one article page found: links resolved, broken, outside the content and
+/// What rendering one article page found: links resolved, broken, outside the content and
 /// unsafe; where; whether the page has another language.
 struct PageOutcome {
     counts: (usize, usize, usize, usize),
@@ -141,12 +141,603 @@ struct PageOutcome {
     has_alternates: bool,
 }
 
-/// One page of the site: its path below the site root.
+/// One article's page: its path below the site root.
 struct Planned {
     article: usize,
     locale: Locale,
     page: String,
     set: usize,
+}
+
+/// What a path of the site shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    /// An article (index into the plan).
+    Article(usize),
+    /// A guide definition in a locale (indexes into the definitions and the locales).
+    Guide(usize, usize),
+    /// A locale's home page (index into the locales).
+    Home(usize),
+    /// The language choice at the root.
+    Languages,
+    Sitemap,
+    Style,
+}
+
+/// The site of a knowledge base: which page each article, guide and locale has, and how
+/// they link to each other. It holds no text; a [`Renderer`] makes the pages, which
+/// [`build`] writes to a folder and `remedy serve` serves one by one.
+pub struct Site {
+    content: PathBuf,
+    base: String,
+    plan: Vec<Planned>,
+    /// Every page by its path below the site root.
+    kinds: HashMap<String, Kind>,
+    /// Page of each (locale, article path without `.md`, lower-cased), for links.
+    by_path: HashMap<(String, String), usize>,
+    /// Pages of each set, by locale: the alternates.
+    of_set: HashMap<usize, Vec<usize>>,
+    locales: Vec<Locale>,
+    /// Articles translated from English that changed since.
+    changed: BTreeSet<usize>,
+    definitions: Vec<Definition>,
+    /// Guide definitions (`content/guides/*.yaml`) that could not be read, with why.
+    pub guide_errors: Vec<String>,
+    /// Markdown files with no locale, or whose page another article has: not published.
+    pub unplaced: Vec<String>,
+}
+
+impl Site {
+    /// Plans the site of `advisor`'s knowledge base, read from `content` (guide
+    /// definitions from its `guides/` folder), published at `base_url`.
+    pub fn new(advisor: &Advisor, content: &Path, base_url: &str) -> Result<Site, SiteError> {
+        let base = normalize_base(base_url)?;
+        let knowledge = &advisor.knowledge;
+        let articles = knowledge.articles();
+        let sets = knowledge.sets();
+        let mut plan: Vec<Planned> = Vec::new();
+        let mut placed = vec![false; articles.len()];
+        for (s, set) in sets.iter().enumerate() {
+            for m in &set.members {
+                placed[m.index] = true;
+                let rel = relative_path(articles[m.index].path());
+                let mut page = format!("{}/{}", m.locale, page_name(&rel));
+                // The locale's home page and guides folder are the site's own.
+                if page.eq_ignore_ascii_case(&format!("{}/index.html", m.locale))
+                    || page.starts_with(&format!("{}/guides/", m.locale))
+                {
+                    page = format!("{}/articles/{}", m.locale, page_name(&rel));
+                }
+                plan.push(Planned {
+                    article: m.index,
+                    locale: m.locale.clone(),
+                    page,
+                    set: s,
+                });
+            }
+        }
+        plan.sort_by(|a, b| a.page.cmp(&b.page));
+        // Two articles on one page (a folder's and one placed by `ms.contentlocale`): the
+        // first keeps it, the other is reported as not published.
+        let mut duplicates: Vec<usize> = Vec::new();
+        plan.dedup_by(|b, a| {
+            let same = a.page == b.page;
+            if same {
+                duplicates.push(b.article);
+            }
+            same
+        });
+        for i in duplicates {
+            placed[i] = false;
+        }
+        let unplaced: Vec<String> = articles
+            .iter()
+            .zip(&placed)
+            .filter(|(_, p)| !**p)
+            .map(|(a, _)| crate::content::display_path(&content.join(a.path())))
+            .collect();
+        let locales: Vec<Locale> = plan
+            .iter()
+            .map(|p| p.locale.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let mut by_path: HashMap<(String, String), usize> = HashMap::new();
+        let mut of_set: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut kinds: HashMap<String, Kind> = HashMap::new();
+        for (i, p) in plan.iter().enumerate() {
+            let rel = relative_path(articles[p.article].path());
+            by_path.insert((p.locale.to_string(), link_key(&rel)), i);
+            of_set.entry(p.set).or_default().push(i);
+            kinds.insert(p.page.clone(), Kind::Article(i));
+        }
+        let (definitions, guide_errors) = Definition::load_dir(&content.join("guides"), advisor);
+        for (d, def) in definitions.iter().enumerate() {
+            for (l, locale) in locales.iter().enumerate() {
+                kinds.insert(
+                    format!("{locale}/guides/{}.html", page_stem(&def.name)),
+                    Kind::Guide(d, l),
+                );
+            }
+        }
+        for (l, locale) in locales.iter().enumerate() {
+            kinds.insert(format!("{locale}/index.html"), Kind::Home(l));
+        }
+        kinds.insert("index.html".into(), Kind::Languages);
+        kinds.insert("sitemap.xml".into(), Kind::Sitemap);
+        kinds.insert(STYLESHEET.into(), Kind::Style);
+        Ok(Site {
+            content: content.to_path_buf(),
+            base,
+            changed: english_changed(articles, sets),
+            plan,
+            kinds,
+            by_path,
+            of_set,
+            locales,
+            definitions,
+            guide_errors: guide_errors.iter().map(ToString::to_string).collect(),
+            unplaced,
+        })
+    }
+
+    /// The locales that have pages, in order.
+    pub fn locales(&self) -> &[Locale] {
+        &self.locales
+    }
+
+    /// Every path of the site: article pages in order, then guides, homes, the language
+    /// choice, the sitemap and the style sheet.
+    pub fn paths(&self) -> Vec<&str> {
+        let mut rest: Vec<(&String, &Kind)> = self
+            .kinds
+            .iter()
+            .filter(|(_, k)| !matches!(k, Kind::Article(_)))
+            .collect();
+        rest.sort();
+        self.plan
+            .iter()
+            .map(|p| p.page.as_str())
+            .chain(rest.into_iter().map(|(p, _)| p.as_str()))
+            .collect()
+    }
+
+    /// Whether `path` is a page of the site.
+    pub fn contains(&self, path: &str) -> bool {
+        self.kinds.contains_key(path)
+    }
+
+    /// The page of an article of `locale` by its path below the locale folder (a search
+    /// hit's `path`), if it is published.
+    pub fn article_page(&self, locale: &str, path: &str) -> Option<&str> {
+        let i = self.by_path.get(&(locale.to_owned(), link_key(path)))?;
+        Some(&self.plan[*i].page)
+    }
+
+    /// Article pages by locale.
+    pub fn articles_by_locale(&self) -> BTreeMap<String, usize> {
+        let mut out = BTreeMap::new();
+        for p in &self.plan {
+            *out.entry(p.locale.to_string()).or_insert(0) += 1;
+        }
+        out
+    }
+}
+
+/// How pages are made: for a folder of files, or served by `remedy serve` (a search box
+/// on every page, a page to paste findings, forms allowed by the CSP).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Static,
+    Served,
+}
+
+/// A rendered file of the site.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub body: String,
+    /// The HTTP `Content-Type`.
+    pub content_type: &'static str,
+    /// The page's Content-Security-Policy (HTML pages).
+    pub csp: Option<String>,
+}
+
+/// Renders the pages of a [`Site`] with the templates, in each page's language.
+pub struct Renderer<'a> {
+    site: &'a Site,
+    advisor: &'a Advisor,
+    templates: &'a Templates,
+    chromes: HashMap<String, Chrome<'a>>,
+    mode: Mode,
+    /// The home page's title filter.
+    script: String,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(
+        site: &'a Site,
+        advisor: &'a Advisor,
+        templates: &'a Templates,
+        mode: Mode,
+    ) -> Result<Renderer<'a>, SiteError> {
+        let chromes = site
+            .locales
+            .iter()
+            .map(|l| (l.to_string(), Chrome::new(&advisor.messages, l)))
+            .collect();
+        Ok(Renderer {
+            site,
+            advisor,
+            templates,
+            chromes,
+            mode,
+            script: templates.text("filter.js")?,
+        })
+    }
+
+    /// The file at `path` (below the site root), or `None` when the site has no such page.
+    pub fn render(&self, path: &str) -> Result<Option<Rendered>, SiteError> {
+        let Some(kind) = self.site.kinds.get(path) else {
+            return Ok(None);
+        };
+        let html = |body: String, csp: String| Rendered {
+            body,
+            content_type: "text/html; charset=utf-8",
+            csp: Some(csp),
+        };
+        Ok(Some(match *kind {
+            Kind::Article(i) => html(self.article(i)?.0, self.csp(None)),
+            Kind::Guide(d, l) => html(self.guide(d, l)?.0, self.csp(None)),
+            Kind::Home(l) => html(self.home(l)?, self.csp(Some(&self.script))),
+            Kind::Languages => html(self.languages()?, self.csp(None)),
+            Kind::Sitemap => Rendered {
+                body: self.sitemap()?.0,
+                content_type: "application/xml; charset=utf-8",
+                csp: None,
+            },
+            Kind::Style => Rendered {
+                body: self.templates.text("style.css")?,
+                content_type: "text/css; charset=utf-8",
+                csp: None,
+            },
+        }))
+    }
+
+    /// The Content-Security-Policy of a page: served pages may submit their forms.
+    pub fn csp(&self, script: Option<&str>) -> String {
+        let csp = content_security_policy(script);
+        match self.mode {
+            Mode::Static => csp,
+            Mode::Served => csp.replace("form-action 'none'", "form-action 'self'"),
+        }
+    }
+
+    /// The chrome of a locale of the site (the first locale's for any other).
+    pub fn chrome(&self, locale: &Locale) -> &Chrome<'a> {
+        self.chromes
+            .get(&locale.to_string())
+            .or_else(|| self.chromes.values().next())
+            .expect("a site has at least one locale")
+    }
+
+    /// The frame of a page at `path` in `locale`: style sheet, canonical URL, the way
+    /// home, and when served the search box and the link to the findings page.
+    pub fn frame(&self, locale: &Locale, path: &str, title: String, csp: String) -> Page {
+        let chrome = self.chrome(locale);
+        let base = &self.site.base;
+        let home_path = format!("{locale}/index.html");
+        let mut page = Page::new(chrome, title, csp);
+        page.stylesheet = Some(href(path, STYLESHEET));
+        page.canonical = Some(url(base, path));
+        page.x_default = Some(url(base, "index.html"));
+        if path != home_path {
+            page.home = Some(href(path, &home_path));
+        }
+        if self.mode == Mode::Served {
+            page.search = Some(SearchForm {
+                action: href(path, &format!("{locale}/search")),
+                query: String::new(),
+                prominent: path == home_path,
+            });
+            page.findings = Some(href(path, &format!("{locale}/findings")));
+        }
+        page
+    }
+
+    /// The links of a guide's parts to their article pages, from a page at `from`.
+    pub fn step_link(&self, from: &str, source: &StepSource) -> Option<String> {
+        let i = self
+            .site
+            .by_path
+            .get(&(source.locale.clone(), link_key(&source.article.path)))?;
+        Some(format!(
+            "{}{}",
+            href(from, &self.site.plan[*i].page),
+            source.article.fragment()
+        ))
+    }
+
+    fn article(&self, i: usize) -> Result<(String, PageOutcome), TemplateError> {
+        let site = self.site;
+        let p = &site.plan[i];
+        let articles = self.advisor.knowledge.articles();
+        let article = &articles[p.article];
+        let chrome = self.chrome(&p.locale);
+        let diagnostics = RefCell::new(Vec::new());
+        let counts = RefCell::new((0usize, 0usize, 0usize, 0usize));
+        let body = body_of(article);
+        let lines = LineIndex::new(article.original());
+        let from_dir = parent_of(&relative_path(article.path()));
+        let resolve = |dest: &str, at: usize| -> LinkTarget {
+            let found = resolve_link(dest, &from_dir, &p.locale, &site.by_path);
+            if at == ORIGINAL {
+                return match found {
+                    Resolved::Page(i, fragment) => LinkTarget::Replace(format!(
+                        "{}{fragment}",
+                        href(&p.page, &site.plan[i].page)
+                    )),
+                    Resolved::Outside(url) => LinkTarget::Replace(url),
+                    Resolved::External => LinkTarget::Keep,
+                    Resolved::Broken | Resolved::Unsafe => LinkTarget::Drop,
+                };
+            }
+            let place = |kind: &'static str| {
+                let pos = lines.position(article.original(), to_original(&body, article, at));
+                LinkDiagnostic {
+                    file: crate::content::display_path(&site.content.join(article.path())),
+                    line: pos.line,
+                    column: pos.column,
+                    kind,
+                    target: dest.to_owned(),
+                }
+            };
+            match found {
+                Resolved::Page(i, fragment) => {
+                    counts.borrow_mut().0 += 1;
+                    LinkTarget::Replace(format!("{}{fragment}", href(&p.page, &site.plan[i].page)))
+                }
+                Resolved::Broken => {
+                    counts.borrow_mut().1 += 1;
+                    diagnostics.borrow_mut().push(place("link-broken"));
+                    LinkTarget::Drop
+                }
+                Resolved::Outside(url) => {
+                    counts.borrow_mut().2 += 1;
+                    diagnostics.borrow_mut().push(place("link-outside-content"));
+                    LinkTarget::Replace(url)
+                }
+                Resolved::External => LinkTarget::Keep,
+                Resolved::Unsafe => {
+                    counts.borrow_mut().3 += 1;
+                    diagnostics.borrow_mut().push(place("link-unsafe"));
+                    LinkTarget::Drop
+                }
+            }
+        };
+        let original_label = chrome.text("page-english-original", &[]);
+        let html = markdown_to_html(
+            &body.markdown,
+            &HtmlOptions {
+                originals: &body.originals,
+                original_label: &original_label,
+                links: Some(&resolve),
+                id_prefix: "",
+            },
+        );
+        let siblings = &site.of_set[&p.set];
+        let alternates = alternates_of(&site.plan, siblings, &p.page, &site.base);
+        let mut notices = Vec::new();
+        if article.machine_translated() {
+            notices.push(chrome.text("page-machine-translated", &[]));
+        }
+        if site.changed.contains(&p.article) {
+            notices.push(chrome.text("page-english-changed", &[]));
+        }
+        let title = title_of(article);
+        let mut page = self.frame(&p.locale, &p.page, title.clone(), self.csp(None));
+        let has_alternates = alternates.len() > 1;
+        page.alternates = alternates;
+        let rel = relative_path(article.path());
+        let view = ArticlePage {
+            page,
+            article: ArticleView {
+                title,
+                html,
+                notices,
+                source: chrome.text(
+                    "site-article-source",
+                    &[("path", crate::l10n::Arg::Text(rel.clone()))],
+                ),
+                path: rel,
+            },
+        };
+        let text = self.templates.render("article.html.j2", &view)?;
+        Ok((
+            text,
+            PageOutcome {
+                counts: *counts.borrow(),
+                diagnostics: diagnostics.into_inner(),
+                has_alternates,
+            },
+        ))
+    }
+
+    fn guide_path(&self, d: usize, l: usize) -> String {
+        format!(
+            "{}/guides/{}.html",
+            self.site.locales[l],
+            page_stem(&self.site.definitions[d].name)
+        )
+    }
+
+    /// A guide page and its title.
+    fn guide(&self, d: usize, l: usize) -> Result<(String, String), TemplateError> {
+        let site = self.site;
+        let locale = &site.locales[l];
+        let page_path = self.guide_path(d, l);
+        let chrome = self.chrome(locale);
+        let guide = Guide::from_definition(self.advisor, &site.definitions[d], &locale.to_string());
+        let link = |s: &StepSource| self.step_link(&page_path, s);
+        let view: GuideView = guide.view(chrome, &link);
+        let mut page = self.frame(locale, &page_path, view.title.clone(), self.csp(None));
+        page.alternates = (0..site.locales.len())
+            .map(|other| {
+                let p = self.guide_path(d, other);
+                Alternate {
+                    lang: site.locales[other].to_string(),
+                    name: autonym(&site.locales[other]),
+                    href: href(&page_path, &p),
+                    url: Some(url(&site.base, &p)),
+                    current: other == l,
+                }
+            })
+            .collect();
+        let title = view.title.clone();
+        let text = self
+            .templates
+            .render("guide.html.j2", &GuidePage { page, guide: view })?;
+        Ok((text, title))
+    }
+
+    fn home(&self, l: usize) -> Result<String, TemplateError> {
+        let site = self.site;
+        let locale = &site.locales[l];
+        let chrome = self.chrome(locale);
+        let articles = self.advisor.knowledge.articles();
+        let home_path = format!("{locale}/index.html");
+        let mut list: Vec<Listed> = site
+            .plan
+            .iter()
+            .filter(|p| p.locale == *locale)
+            .map(|p| Listed {
+                title: title_of(&articles[p.article]),
+                href: href(&home_path, &p.page),
+            })
+            .collect();
+        list.sort_by_cached_key(|l| (l.title.to_lowercase(), l.href.clone()));
+        let mut guides = Vec::new();
+        for d in 0..site.definitions.len() {
+            let guide =
+                Guide::from_definition(self.advisor, &site.definitions[d], &locale.to_string());
+            guides.push(Listed {
+                title: guide.view(chrome, &|_| None).title,
+                href: href(&home_path, &self.guide_path(d, l)),
+            });
+        }
+        let title = chrome.text("site-home-title", &[]);
+        let mut page = self.frame(
+            locale,
+            &home_path,
+            title.clone(),
+            self.csp(Some(&self.script)),
+        );
+        page.alternates = site
+            .locales
+            .iter()
+            .map(|other| {
+                let p = format!("{other}/index.html");
+                Alternate {
+                    lang: other.to_string(),
+                    name: autonym(other),
+                    href: href(&home_path, &p),
+                    url: Some(url(&site.base, &p)),
+                    current: other == locale,
+                }
+            })
+            .collect();
+        let view = HomePage {
+            page,
+            home: HomeView {
+                title,
+                count: chrome.count("site-articles", list.len()),
+                articles: list,
+                guides,
+                script: self.script.clone(),
+            },
+        };
+        self.templates.render("home.html.j2", &view)
+    }
+
+    fn languages(&self) -> Result<String, TemplateError> {
+        let site = self.site;
+        let first = site.locales.first().cloned().unwrap_or_else(Locale::en_us);
+        let chrome = Chrome::new(&self.advisor.messages, &first);
+        let title = site
+            .locales
+            .iter()
+            .map(|l| self.chrome(l).text("site-languages-title", &[]))
+            .collect::<Vec<_>>()
+            .join(" · ");
+        let mut page = Page::new(&chrome, title, self.csp(None));
+        page.stylesheet = Some(STYLESHEET.to_owned());
+        page.canonical = Some(url(&site.base, "index.html"));
+        page.x_default = Some(url(&site.base, "index.html"));
+        page.lang = "mul".into();
+        let counts = site.articles_by_locale();
+        let languages: Vec<LanguageChoice> = site
+            .locales
+            .iter()
+            .map(|l| LanguageChoice {
+                lang: l.to_string(),
+                name: autonym(l),
+                href: format!("{l}/index.html"),
+                count: self
+                    .chrome(l)
+                    .count("site-articles", counts[&l.to_string()]),
+            })
+            .collect();
+        self.templates
+            .render("languages.html.j2", &LanguagesPage { page, languages })
+    }
+
+    /// The sitemap, and how many URLs it lists.
+    fn sitemap(&self) -> Result<(String, usize), TemplateError> {
+        let site = self.site;
+        let base = &site.base;
+        let mut urls = Vec::new();
+        for p in &site.plan {
+            let siblings = &site.of_set[&p.set];
+            let several = siblings.len() > 1;
+            urls.push(SitemapUrl {
+                loc: url(base, &p.page),
+                alternates: alternates_of(&site.plan, siblings, &p.page, base)
+                    .into_iter()
+                    .filter(|_| several)
+                    .map(|a| SitemapAlternate {
+                        lang: a.lang,
+                        url: a.url.unwrap_or_default(),
+                    })
+                    .chain(several.then(|| SitemapAlternate {
+                        lang: "x-default".into(),
+                        url: url(base, "index.html"),
+                    }))
+                    .collect(),
+            });
+        }
+        for d in 0..site.definitions.len() {
+            for l in 0..site.locales.len() {
+                urls.push(SitemapUrl {
+                    loc: url(base, &self.guide_path(d, l)),
+                    alternates: Vec::new(),
+                });
+            }
+        }
+        for l in &site.locales {
+            urls.push(SitemapUrl {
+                loc: url(base, &format!("{l}/index.html")),
+                alternates: Vec::new(),
+            });
+        }
+        urls.push(SitemapUrl {
+            loc: url(base, "index.html"),
+            alternates: Vec::new(),
+        });
+        let n = urls.len();
+        Ok((
+            self.templates.render("sitemap.xml.j2", &Sitemap { urls })?,
+            n,
+        ))
+    }
 }
 
 /// Builds the site of `advisor`'s knowledge base (read from `content`) into `opts.out`.
@@ -155,10 +746,15 @@ pub fn build(
     content: &Path,
     opts: &SiteOptions,
 ) -> Result<SiteReport, SiteError> {
-    let base = normalize_base(&opts.base_url)?;
+    normalize_base(&opts.base_url)?;
     // A broken template stops the build before anything is written.
     let templates = Templates::new(opts.templates.as_deref())?;
     let out = target_folder(&opts.out, content)?;
+    let site = Site::new(advisor, content, &opts.base_url)?;
+    for e in &site.guide_errors {
+        eprintln!("remedy: {e}");
+    }
+    let renderer = Renderer::new(&site, advisor, &templates, Mode::Static)?;
     check_target(&out)?;
     let staging = sibling(&out, "partial");
     remove_ours(&staging)?;
@@ -167,7 +763,7 @@ pub fn build(
     // knows it may remove.
     std::fs::write(staging.join(MARKER), MARKER_TEXT).map_err(io(&staging))?;
     let guard = Staging(&staging);
-    let report = write_site(advisor, content, opts, &base, &templates, &staging)?;
+    let report = write_site(&renderer, &staging, opts.progress)?;
     swap_in(&staging, &out)?;
     std::mem::forget(guard);
     Ok(report)
@@ -219,86 +815,19 @@ fn target_folder(out: &Path, content: &Path) -> Result<PathBuf, SiteError> {
     Ok(clean)
 }
 
+/// Writes every file of the site below `root`: article pages in parallel, then the rest.
 fn write_site(
-    advisor: &Advisor,
-    content: &Path,
-    opts: &SiteOptions,
-    base: &str,
-    templates: &Templates,
+    renderer: &Renderer,
     root: &Path,
+    progress_bar: bool,
 ) -> Result<SiteReport, SiteError> {
-    let knowledge = &advisor.knowledge;
-    let articles = knowledge.articles();
-    let sets = knowledge.sets();
-    let mut plan: Vec<Planned> = Vec::new();
-    let mut placed = vec![false; articles.len()];
-    for (s, set) in sets.iter().enumerate() {
-        for m in &set.members {
-            placed[m.index] = true;
-            let rel = relative_path(articles[m.index].path());
-            let mut page = format!("{}/{}", m.locale, page_name(&rel));
-            // The locale's home page and guides folder are the site's own.
-            if page.eq_ignore_ascii_case(&format!("{}/index.html", m.locale))
-                || page.starts_with(&format!("{}/guides/", m.locale))
-            {
-                page = format!("{}/articles/{}", m.locale, page_name(&rel));
-            }
-            plan.push(Planned {
-                article: m.index,
-                locale: m.locale.clone(),
-                page,
-                set: s,
-            });
-        }
-    }
-    plan.sort_by(|a, b| a.page.cmp(&b.page));
-    // Two articles on one page (a folder's and one placed by `ms.contentlocale`): the
-    // first keeps it, the other is reported as not published.
-    let mut duplicates: Vec<usize> = Vec::new();
-    plan.dedup_by(|b, a| {
-        let same = a.page == b.page;
-        if same {
-            duplicates.push(b.article);
-        }
-        same
-    });
-    for i in duplicates {
-        placed[i] = false;
-    }
-    let unplaced: Vec<String> = articles
-        .iter()
-        .zip(&placed)
-        .filter(|(_, p)| !**p)
-        .map(|(a, _)| crate::content::display_path(&content.join(a.path())))
-        .collect();
-    let locales: Vec<Locale> = plan
-        .iter()
-        .map(|p| p.locale.clone())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    // Page of each (locale, article path without `.md`, lower-cased), for links.
-    let mut by_path: HashMap<(String, String), usize> = HashMap::new();
-    for (i, p) in plan.iter().enumerate() {
-        let rel = relative_path(articles[p.article].path());
-        by_path.insert((p.locale.to_string(), link_key(&rel)), i);
-    }
-    // Pages of each set, by locale: the alternates.
-    let mut of_set: HashMap<usize, Vec<usize>> = HashMap::new();
-    for (i, p) in plan.iter().enumerate() {
-        of_set.entry(p.set).or_default().push(i);
-    }
-    let changed = english_changed(articles, sets);
-    let (definitions, guide_errors) = Definition::load_dir(&content.join("guides"), advisor);
-    for e in guide_errors {
-        eprintln!("remedy: {e}");
-    }
-
-    let dirs: BTreeSet<PathBuf> = plan
+    let site = renderer.site;
+    let dirs: BTreeSet<PathBuf> = site
+        .plan
         .iter()
         .filter_map(|p| root.join(&p.page).parent().map(Path::to_path_buf))
         .chain(
-            locales
+            site.locales
                 .iter()
                 .map(|l| root.join(l.to_string()).join("guides")),
         )
@@ -306,130 +835,28 @@ fn write_site(
     for d in &dirs {
         std::fs::create_dir_all(d).map_err(io(d))?;
     }
-    let chromes: HashMap<String, Chrome> = locales
-        .iter()
-        .map(|l| (l.to_string(), Chrome::new(&advisor.messages, l)))
-        .collect();
-    let strings: HashMap<String, _> = chromes
-        .iter()
-        .map(|(l, c)| (l.clone(), c.strings()))
-        .collect();
     let bytes = AtomicU64::new(0);
-    let bar = progress(opts.progress, plan.len() as u64);
-    let article_csp = content_security_policy(None);
-
+    let bar = progress(progress_bar, site.plan.len() as u64);
+    let write = |rel: &str, text: &str| -> Result<(), SiteError> {
+        let path = root.join(rel);
+        std::fs::write(&path, text).map_err(io(&path))?;
+        bytes.fetch_add(text.len() as u64, Ordering::Relaxed);
+        Ok(())
+    };
     // Article pages, in parallel: each renders, resolves its links and writes its file.
-    let results: Vec<Result<PageOutcome, SiteError>> = plan
-        .par_iter()
-        .map(|p| {
-            let article = &articles[p.article];
-            let chrome = &chromes[&p.locale.to_string()];
-            let diagnostics = RefCell::new(Vec::new());
-            let counts = RefCell::new((0usize, 0usize, 0usize, 0usize));
-            let body = body_of(article);
-            let lines = LineIndex::new(article.original());
-            let from_dir = parent_of(&relative_path(article.path()));
-            let resolve = |dest: &str, at: usize| -> LinkTarget {
-                let found = resolve_link(dest, &from_dir, &p.locale, &by_path);
-                if at == ORIGINAL {
-                    return match found {
-                        Resolved::Page(i, fragment) => LinkTarget::Replace(format!(
-                            "{}{fragment}",
-                            href(&p.page, &plan[i].page)
-                        )),
-                        Resolved::Outside(url) => LinkTarget::Replace(url),
-                        Resolved::External => LinkTarget::Keep,
-                        Resolved::Broken | Resolved::Unsafe => LinkTarget::Drop,
-                    };
-                }
-                let place = |kind: &'static str| {
-                    let pos = lines.position(article.original(), to_original(&body, article, at));
-                    LinkDiagnostic {
-                        file: crate::content::display_path(&content.join(article.path())),
-                        line: pos.line,
-                        column: pos.column,
-                        kind,
-                        target: dest.to_owned(),
-                    }
-                };
-                match found {
-                    Resolved::Page(i, fragment) => {
-                        counts.borrow_mut().0 += 1;
-                        LinkTarget::Replace(format!("{}{fragment}", href(&p.page, &plan[i].page)))
-                    }
-                    Resolved::Broken => {
-                        counts.borrow_mut().1 += 1;
-                        diagnostics.borrow_mut().push(place("link-broken"));
-                        LinkTarget::Drop
-                    }
-                    Resolved::Outside(url) => {
-                        counts.borrow_mut().2 += 1;
-                        diagnostics.borrow_mut().push(place("link-outside-content"));
-                        LinkTarget::Replace(url)
-                    }
-                    Resolved::External => LinkTarget::Keep,
-                    Resolved::Unsafe => {
-                        counts.borrow_mut().3 += 1;
-                        diagnostics.borrow_mut().push(place("link-unsafe"));
-                        LinkTarget::Drop
-                    }
-                }
-            };
-            let html = markdown_to_html(
-                &body.markdown,
-                &HtmlOptions {
-                    originals: &body.originals,
-                    original_label: &strings[&p.locale.to_string()]["page-english-original"],
-                    links: Some(&resolve),
-                    id_prefix: "",
-                },
-            );
-            let siblings = &of_set[&p.set];
-            let alternates = alternates_of(&plan, siblings, &p.page, base);
-            let mut notices = Vec::new();
-            if article.machine_translated() {
-                notices.push(chrome.text("page-machine-translated", &[]));
-            }
-            if changed.contains(&p.article) {
-                notices.push(chrome.text("page-english-changed", &[]));
-            }
-            let title = title_of(article);
-            let mut page = Page::new(chrome, title.clone(), article_csp.clone());
-            page.stylesheet = Some(href(&p.page, STYLESHEET));
-            page.canonical = Some(url(base, &p.page));
-            page.x_default = Some(url(base, "index.html"));
-            page.home = Some(href(&p.page, &format!("{}/index.html", p.locale)));
-            let has_alternates = alternates.len() > 1;
-            page.alternates = alternates;
-            let rel = relative_path(article.path());
-            let view = ArticlePage {
-                page,
-                article: ArticleView {
-                    title,
-                    html,
-                    notices,
-                    source: chrome.text(
-                        "site-article-source",
-                        &[("path", crate::l10n::Arg::Text(rel.clone()))],
-                    ),
-                    path: rel,
-                },
-            };
-            let text = templates.render("article.html.j2", &view)?;
-            let path = root.join(&p.page);
-            std::fs::write(&path, &text).map_err(io(&path))?;
-            bytes.fetch_add(text.len() as u64, Ordering::Relaxed);
+    let results: Vec<Result<PageOutcome, SiteError>> = (0..site.plan.len())
+        .into_par_iter()
+        .map(|i| {
+            let (text, outcome) = renderer.article(i)?;
+            write(&site.plan[i].page, &text)?;
             bar.inc(1);
-            Ok(PageOutcome {
-                counts: *counts.borrow(),
-                diagnostics: diagnostics.into_inner(),
-                has_alternates,
-            })
+            Ok(outcome)
         })
         .collect();
     bar.finish_and_clear();
     let mut report = SiteReport {
-        unplaced,
+        unplaced: site.unplaced.clone(),
+        articles: site.articles_by_locale(),
         ..SiteReport::default()
     };
     for r in results {
@@ -448,187 +875,23 @@ fn write_site(
     report
         .diagnostics
         .sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
-    for p in &plan {
-        *report.articles.entry(p.locale.to_string()).or_insert(0) += 1;
-    }
-    let mut files = plan.len() + 1; // and the marker
-    let mut write = |rel: &str, text: &str| -> Result<(), SiteError> {
-        let path = root.join(rel);
-        std::fs::write(&path, text).map_err(io(&path))?;
-        bytes.fetch_add(text.len() as u64, Ordering::Relaxed);
-        files += 1;
-        Ok(())
-    };
-
-    // Guide pages: each definition in each locale, its parts linked to their pages.
-    let mut guide_pages: Vec<(Locale, String, String)> = Vec::new(); // (locale, page, title)
-    for def in &definitions {
-        let pages: Vec<(Locale, String)> = locales
-            .iter()
-            .map(|l| {
-                (
-                    l.clone(),
-                    format!("{l}/guides/{}.html", page_stem(&def.name)),
-                )
-            })
-            .collect();
-        for (locale, page_path) in &pages {
-            let chrome = &chromes[&locale.to_string()];
-            let guide = Guide::from_definition(advisor, def, &locale.to_string());
-            let link = |s: &StepSource| -> Option<String> {
-                let i = by_path.get(&(s.locale.clone(), link_key(&s.article.path)))?;
-                Some(format!(
-                    "{}{}",
-                    href(page_path, &plan[*i].page),
-                    s.article.fragment()
-                ))
-            };
-            let view: GuideView = guide.view(chrome, &link);
-            let mut page = Page::new(chrome, view.title.clone(), article_csp.clone());
-            page.stylesheet = Some(href(page_path, STYLESHEET));
-            page.canonical = Some(url(base, page_path));
-            page.x_default = Some(url(base, "index.html"));
-            page.home = Some(href(page_path, &format!("{locale}/index.html")));
-            page.alternates = pages
-                .iter()
-                .map(|(l, p)| Alternate {
-                    lang: l.to_string(),
-                    name: autonym(l),
-                    href: href(page_path, p),
-                    url: Some(url(base, p)),
-                    current: p == page_path,
-                })
-                .collect();
-            guide_pages.push((locale.clone(), page_path.clone(), view.title.clone()));
-            let text = templates.render("guide.html.j2", &GuidePage { page, guide: view })?;
-            write(page_path, &text)?;
-            report.guides += 1;
-        }
-    }
-
-    // Home pages.
-    let script = templates.text("filter.js")?;
-    let home_csp = content_security_policy(Some(&script));
-    for locale in &locales {
-        let chrome = &chromes[&locale.to_string()];
-        let home_path = format!("{locale}/index.html");
-        let mut list: Vec<Listed> = plan
-            .iter()
-            .filter(|p| p.locale == *locale)
-            .map(|p| Listed {
-                title: title_of(&articles[p.article]),
-                href: href(&home_path, &p.page),
-            })
-            .collect();
-        list.sort_by_cached_key(|l| (l.title.to_lowercase(), l.href.clone()));
-        let guides: Vec<Listed> = guide_pages
-            .iter()
-            .filter(|(l, _, _)| l == locale)
-            .map(|(_, p, t)| Listed {
-                title: t.clone(),
-                href: href(&home_path, p),
-            })
-            .collect();
-        let title = chrome.text("site-home-title", &[]);
-        let mut page = Page::new(chrome, title.clone(), home_csp.clone());
-        page.stylesheet = Some(href(&home_path, STYLESHEET));
-        page.canonical = Some(url(base, &home_path));
-        page.x_default = Some(url(base, "index.html"));
-        page.alternates = locales
-            .iter()
-            .map(|l| {
-                let p = format!("{l}/index.html");
-                Alternate {
-                    lang: l.to_string(),
-                    name: autonym(l),
-                    href: href(&home_path, &p),
-                    url: Some(url(base, &p)),
-                    current: l == locale,
-                }
-            })
-            .collect();
-        let view = HomePage {
-            page,
-            home: HomeView {
-                title,
-                count: chrome.count("site-articles", list.len()),
-                articles: list,
-                guides,
-                script: script.clone(),
-            },
+    report.files = site.plan.len() + 1; // and the marker
+    for path in site.paths().into_iter().skip(site.plan.len()) {
+        let text = match site.kinds[path] {
+            Kind::Sitemap => {
+                let (text, n) = renderer.sitemap()?;
+                report.sitemap_urls = n;
+                text
+            }
+            Kind::Guide(..) => {
+                report.guides += 1;
+                renderer.render(path)?.map(|r| r.body).unwrap_or_default()
+            }
+            _ => renderer.render(path)?.map(|r| r.body).unwrap_or_default(),
         };
-        write(&home_path, &templates.render("home.html.j2", &view)?)?;
+        write(path, &text)?;
+        report.files += 1;
     }
-
-    // The root: a choice of language, the x-default of every page.
-    let first = locales.first().cloned().unwrap_or_else(Locale::en_us);
-    let chrome = Chrome::new(&advisor.messages, &first);
-    let title = locales
-        .iter()
-        .map(|l| chromes[&l.to_string()].text("site-languages-title", &[]))
-        .collect::<Vec<_>>()
-        .join(" · ");
-    let mut page = Page::new(&chrome, title, content_security_policy(None));
-    page.stylesheet = Some(STYLESHEET.to_owned());
-    page.canonical = Some(url(base, "index.html"));
-    page.x_default = Some(url(base, "index.html"));
-    page.lang = "mul".into();
-    let languages: Vec<LanguageChoice> = locales
-        .iter()
-        .map(|l| LanguageChoice {
-            lang: l.to_string(),
-            name: autonym(l),
-            href: format!("{l}/index.html"),
-            count: chromes[&l.to_string()].count("site-articles", report.articles[&l.to_string()]),
-        })
-        .collect();
-    write(
-        "index.html",
-        &templates.render("languages.html.j2", &LanguagesPage { page, languages })?,
-    )?;
-
-    // The sitemap: every page, with the alternates that exist.
-    let mut urls = Vec::new();
-    for p in &plan {
-        urls.push(SitemapUrl {
-            loc: url(base, &p.page),
-            alternates: alternates_of(&plan, &of_set[&p.set], &p.page, base)
-                .into_iter()
-                .filter(|_| of_set[&p.set].len() > 1)
-                .map(|a| SitemapAlternate {
-                    lang: a.lang,
-                    url: a.url.unwrap_or_default(),
-                })
-                .chain((of_set[&p.set].len() > 1).then(|| SitemapAlternate {
-                    lang: "x-default".into(),
-                    url: url(base, "index.html"),
-                }))
-                .collect(),
-        });
-    }
-    for (_, p, _) in &guide_pages {
-        urls.push(SitemapUrl {
-            loc: url(base, p),
-            alternates: Vec::new(),
-        });
-    }
-    for l in &locales {
-        urls.push(SitemapUrl {
-            loc: url(base, &format!("{l}/index.html")),
-            alternates: Vec::new(),
-        });
-    }
-    urls.push(SitemapUrl {
-        loc: url(base, "index.html"),
-        alternates: Vec::new(),
-    });
-    report.sitemap_urls = urls.len();
-    write(
-        "sitemap.xml",
-        &templates.render("sitemap.xml.j2", &Sitemap { urls })?,
-    )?;
-    write(STYLESHEET, &templates.text("style.css")?)?;
-    report.files = files;
     report.bytes = bytes.load(Ordering::Relaxed);
     Ok(report)
 }
@@ -828,10 +1091,15 @@ fn link_key(path: &str) -> String {
 }
 
 /// `%20` → ` `; an escape that is not one, or bytes that are not UTF-8, stay as written.
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
         return s.to_owned();
     }
+    String::from_utf8(percent_decode_bytes(s)).unwrap_or_else(|_| s.to_owned())
+}
+
+/// The bytes `%XX` escapes stand for; an escape that is not one stays as written.
+pub(crate) fn percent_decode_bytes(s: &str) -> Vec<u8> {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
@@ -848,7 +1116,7 @@ fn percent_decode(s: &str) -> String {
         out.push(b[i]);
         i += 1;
     }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
+    out
 }
 
 /// `dir` + a relative path, `.` and `..` resolved; `None` above the root.

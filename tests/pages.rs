@@ -630,6 +630,36 @@ fn chromium() -> Option<PathBuf> {
     None
 }
 
+/// Runs a browser session (screenshots into `target/screenshots`) on a runtime of its own
+/// for at most 4 minutes; what it saw, which must hold no console message, uncaught
+/// exception or logged error (a CSP violation, a failed load).
+fn in_browser<F>(session: impl FnOnce(PathBuf) -> F) -> browse::Seen
+where
+    F: std::future::Future<Output = Result<browse::Seen, Box<dyn std::error::Error>>>,
+{
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let seen = runtime.block_on(async {
+        tokio::time::timeout(std::time::Duration::from_secs(240), session(shots))
+            .await
+            .expect("the browser test finishes in 4 minutes")
+    });
+    let seen = seen.unwrap_or_else(|e| panic!("the browser: {e}"));
+    assert!(seen.console.is_empty(), "console: {:?}", seen.console);
+    assert!(
+        seen.exceptions.is_empty(),
+        "exceptions: {:?}",
+        seen.exceptions
+    );
+    assert!(seen.errors.is_empty(), "log errors: {:?}", seen.errors);
+    seen
+}
+
 #[test]
 fn pages_work_in_a_real_browser() {
     let Some(browser) = chromium() else {
@@ -653,30 +683,9 @@ fn pages_work_in_a_real_browser() {
             .into_iter()
             .filter(|p| p.extension().is_some_and(|e| e == "html")),
     );
-    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let seen = runtime.block_on(async {
-        tokio::time::timeout(
-            std::time::Duration::from_secs(240),
-            browse::visit(&browser, &pages, &shots, &dir),
-        )
-        .await
-        .expect("the browser test finishes in 4 minutes")
-    });
-    let seen = seen.unwrap_or_else(|e| panic!("the browser: {e}"));
+    let seen =
+        in_browser(|shots| async move { browse::visit(&browser, &pages, &shots, &dir).await });
     assert!(seen.dialogs.is_empty(), "dialogs: {:?}", seen.dialogs);
-    assert!(
-        seen.exceptions.is_empty(),
-        "exceptions: {:?}",
-        seen.exceptions
-    );
-    assert!(seen.console.is_empty(), "console: {:?}", seen.console);
-    assert!(seen.errors.is_empty(), "log errors: {:?}", seen.errors);
     let remote: Vec<&String> = seen
         .requests
         .iter()
@@ -760,99 +769,151 @@ mod browse {
 
     type Sink = Arc<Mutex<Vec<String>>>;
 
+    /// A headless Chromium with one page, and what the page reports while it is driven.
+    struct Session {
+        browser: Browser,
+        handler: tokio::task::JoinHandle<()>,
+        page: chromiumoxide::Page,
+        listeners: Vec<tokio::task::JoinHandle<()>>,
+        dialogs: Sink,
+        console: Sink,
+        exceptions: Sink,
+        errors: Sink,
+        requests: Sink,
+    }
+
+    impl Session {
+        async fn open(
+            chromium: &Path,
+            scratch: &Path,
+        ) -> Result<Session, Box<dyn std::error::Error>> {
+            let profile = scratch.join("chromium-profile");
+            let config = BrowserConfig::builder()
+                .chrome_executable(chromium)
+                .new_headless_mode()
+                .no_sandbox()
+                .arg("disable-gpu")
+                .arg("disable-quic")
+                .arg("disable-component-update")
+                .arg("disable-background-networking")
+                .arg("disable-dev-shm-usage")
+                .user_data_dir(&profile)
+                .window_size(1100, 900)
+                .viewport(Viewport {
+                    width: 1100,
+                    height: 900,
+                    ..Viewport::default()
+                })
+                .launch_timeout(Duration::from_secs(60))
+                .request_timeout(Duration::from_secs(30))
+                .build()?;
+            let (browser, mut handler) = Browser::launch(config).await?;
+            let handler_task = tokio::spawn(async move {
+                while let Some(r) = handler.next().await {
+                    if let Err(chromiumoxide::error::CdpError::Ws(_)) = r {
+                        break;
+                    }
+                }
+            });
+            let page = browser.new_page("about:blank").await?;
+            let (dialogs, console, exceptions, errors, requests): (Sink, Sink, Sink, Sink, Sink) =
+                Default::default();
+            let mut tasks = Vec::new();
+            {
+                let mut events = page
+                    .event_listener::<EventJavascriptDialogOpening>()
+                    .await?;
+                let (p, sink) = (page.clone(), dialogs.clone());
+                tasks.push(tokio::spawn(async move {
+                    while let Some(e) = events.next().await {
+                        sink.lock().unwrap().push(e.message.clone());
+                        let _ = p.execute(HandleJavaScriptDialogParams::new(true)).await;
+                    }
+                }));
+            }
+            {
+                let mut events = page.event_listener::<EventConsoleApiCalled>().await?;
+                let sink = console.clone();
+                tasks.push(tokio::spawn(async move {
+                    while let Some(e) = events.next().await {
+                        sink.lock().unwrap().push(format!(
+                            "{:?} {:?}",
+                            e.r#type,
+                            e.args.iter().map(|a| a.value.clone()).collect::<Vec<_>>()
+                        ));
+                    }
+                }));
+            }
+            {
+                let mut events = page.event_listener::<EventExceptionThrown>().await?;
+                let sink = exceptions.clone();
+                tasks.push(tokio::spawn(async move {
+                    while let Some(e) = events.next().await {
+                        sink.lock().unwrap().push(e.exception_details.text.clone());
+                    }
+                }));
+            }
+            {
+                let mut events = page.event_listener::<EventEntryAdded>().await?;
+                let sink = errors.clone();
+                tasks.push(tokio::spawn(async move {
+                    while let Some(e) = events.next().await {
+                        if matches!(e.entry.level, LogEntryLevel::Error | LogEntryLevel::Warning) {
+                            sink.lock().unwrap().push(e.entry.text.clone());
+                        }
+                    }
+                }));
+            }
+            {
+                let mut events = page.event_listener::<EventRequestWillBeSent>().await?;
+                let sink = requests.clone();
+                tasks.push(tokio::spawn(async move {
+                    while let Some(e) = events.next().await {
+                        sink.lock().unwrap().push(e.request.url.clone());
+                    }
+                }));
+            }
+
+            Ok(Session {
+                browser,
+                handler: handler_task,
+                page,
+                listeners: tasks,
+                dialogs,
+                console,
+                exceptions,
+                errors,
+                requests,
+            })
+        }
+
+        /// Closes the browser; `seen` gets what the page reported.
+        async fn close(mut self, mut seen: Seen) -> Seen {
+            let _ = tokio::time::timeout(Duration::from_secs(15), self.browser.close()).await;
+            let _ = tokio::time::timeout(Duration::from_secs(15), self.browser.wait()).await;
+            self.handler.abort();
+            for t in self.listeners {
+                t.abort();
+            }
+            seen.dialogs = self.dialogs.lock().unwrap().clone();
+            seen.console = self.console.lock().unwrap().clone();
+            seen.exceptions = self.exceptions.lock().unwrap().clone();
+            seen.errors = self.errors.lock().unwrap().clone();
+            seen.requests
+                .extend(self.requests.lock().unwrap().iter().cloned());
+            seen
+        }
+    }
+
     pub async fn visit(
         chromium: &Path,
         pages: &[PathBuf],
         shots: &Path,
         scratch: &Path,
     ) -> Result<Seen, Box<dyn std::error::Error>> {
-        let profile = scratch.join("chromium-profile");
-        let config = BrowserConfig::builder()
-            .chrome_executable(chromium)
-            .new_headless_mode()
-            .no_sandbox()
-            .arg("disable-gpu")
-            .arg("disable-quic")
-            .arg("disable-component-update")
-            .arg("disable-background-networking")
-            .arg("disable-dev-shm-usage")
-            .user_data_dir(&profile)
-            .window_size(1100, 900)
-            .viewport(Viewport {
-                width: 1100,
-                height: 900,
-                ..Viewport::default()
-            })
-            .launch_timeout(Duration::from_secs(60))
-            .request_timeout(Duration::from_secs(30))
-            .build()?;
-        let (mut browser, mut handler) = Browser::launch(config).await?;
-        let handler_task = tokio::spawn(async move {
-            while let Some(r) = handler.next().await {
-                if let Err(chromiumoxide::error::CdpError::Ws(_)) = r {
-                    break;
-                }
-            }
-        });
-        let page = browser.new_page("about:blank").await?;
-        let (dialogs, console, exceptions, errors, requests): (Sink, Sink, Sink, Sink, Sink) =
-            Default::default();
-        let mut tasks = Vec::new();
-        {
-            let mut events = page
-                .event_listener::<EventJavascriptDialogOpening>()
-                .await?;
-            let (p, sink) = (page.clone(), dialogs.clone());
-            tasks.push(tokio::spawn(async move {
-                while let Some(e) = events.next().await {
-                    sink.lock().unwrap().push(e.message.clone());
-                    let _ = p.execute(HandleJavaScriptDialogParams::new(true)).await;
-                }
-            }));
-        }
-        {
-            let mut events = page.event_listener::<EventConsoleApiCalled>().await?;
-            let sink = console.clone();
-            tasks.push(tokio::spawn(async move {
-                while let Some(e) = events.next().await {
-                    sink.lock().unwrap().push(format!(
-                        "{:?} {:?}",
-                        e.r#type,
-                        e.args.iter().map(|a| a.value.clone()).collect::<Vec<_>>()
-                    ));
-                }
-            }));
-        }
-        {
-            let mut events = page.event_listener::<EventExceptionThrown>().await?;
-            let sink = exceptions.clone();
-            tasks.push(tokio::spawn(async move {
-                while let Some(e) = events.next().await {
-                    sink.lock().unwrap().push(e.exception_details.text.clone());
-                }
-            }));
-        }
-        {
-            let mut events = page.event_listener::<EventEntryAdded>().await?;
-            let sink = errors.clone();
-            tasks.push(tokio::spawn(async move {
-                while let Some(e) = events.next().await {
-                    if matches!(e.entry.level, LogEntryLevel::Error | LogEntryLevel::Warning) {
-                        sink.lock().unwrap().push(e.entry.text.clone());
-                    }
-                }
-            }));
-        }
-        {
-            let mut events = page.event_listener::<EventRequestWillBeSent>().await?;
-            let sink = requests.clone();
-            tasks.push(tokio::spawn(async move {
-                while let Some(e) = events.next().await {
-                    sink.lock().unwrap().push(e.request.url.clone());
-                }
-            }));
-        }
-
+        let session = Session::open(chromium, scratch).await?;
+        let page = session.page.clone();
+        let requests = session.requests.clone();
         let mut seen = Seen::default();
         for path in pages {
             let url = format!("file://{}", path.display());
@@ -932,17 +993,205 @@ mod browse {
             .await?;
             seen.pages.push(p);
         }
-        let _ = tokio::time::timeout(Duration::from_secs(15), browser.close()).await;
-        let _ = tokio::time::timeout(Duration::from_secs(15), browser.wait()).await;
-        handler_task.abort();
-        for t in tasks {
-            t.abort();
-        }
-        seen.dialogs = dialogs.lock().unwrap().clone();
-        seen.console = console.lock().unwrap().clone();
-        seen.exceptions = exceptions.lock().unwrap().clone();
-        seen.errors = errors.lock().unwrap().clone();
-        seen.requests = requests.lock().unwrap().clone();
-        Ok(seen)
+        Ok(session.close(seen).await)
     }
+
+    pub async fn served(
+        chromium: &Path,
+        base: &str,
+        shots: &Path,
+        scratch: &Path,
+    ) -> Result<Seen, Box<dyn std::error::Error>> {
+        let session = Session::open(chromium, scratch).await?;
+        let page = session.page.clone();
+        let mut seen = Seen::default();
+        let origin = base.trim_end_matches('/').to_owned();
+        async fn look(
+            page: &chromiumoxide::Page,
+            origin: &str,
+            shots: &Path,
+            name: &str,
+        ) -> Result<PageSeen, Box<dyn std::error::Error>> {
+            let url: String = page.evaluate("location.href").await?.into_value()?;
+            let p = PageSeen {
+                path: url.strip_prefix(origin).unwrap_or(&url).to_owned(),
+                lang: page
+                    .evaluate("document.documentElement.lang")
+                    .await?
+                    .into_value()?,
+                title: page.evaluate("document.title").await?.into_value()?,
+                filtered: Some(
+                    page.evaluate("document.querySelectorAll('ol.hits mark').length")
+                        .await?
+                        .into_value()?,
+                ),
+                ..PageSeen::default()
+            };
+            page.save_screenshot(
+                ScreenshotParams::builder()
+                    .format(CaptureScreenshotFormat::Png)
+                    .full_page(false)
+                    .build(),
+                shots.join(name),
+            )
+            .await?;
+            Ok(p)
+        }
+        /// Waits until `js` is true on the page, through the navigations that make it so
+        /// (an evaluation during one fails; it is tried again).
+        async fn until(
+            page: &chromiumoxide::Page,
+            js: &str,
+        ) -> Result<(), Box<dyn std::error::Error>> {
+            let deadline = std::time::Instant::now() + Duration::from_secs(30);
+            loop {
+                let done = page
+                    .evaluate(js)
+                    .await
+                    .ok()
+                    .and_then(|v| v.into_value::<bool>().ok())
+                    .unwrap_or(false);
+                if done {
+                    return Ok(());
+                }
+                if std::time::Instant::now() > deadline {
+                    return Err(format!("waited 30 s for {js}").into());
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+        page.goto(format!("{base}?lang=nb-NO").as_str()).await?;
+        until(
+            &page,
+            "location.pathname === '/nb-NO/' && document.readyState === 'complete'",
+        )
+        .await?;
+        seen.pages
+            .push(look(&page, &origin, shots, "serve-home-nb-NO.png").await?);
+        page.find_element("input#q")
+            .await?
+            .click()
+            .await?
+            .type_str("passord synkroniseres ikke")
+            .await?
+            .press_key("Enter")
+            .await?;
+        until(
+            &page,
+            "location.pathname === '/nb-NO/search' && document.readyState === 'complete'",
+        )
+        .await?;
+        seen.pages
+            .push(look(&page, &origin, shots, "serve-search-nb-NO.png").await?);
+        // The first hit that exists in Dutch too (the seeds beside the Alchemy slice are
+        // mostly Norwegian only), followed by the page itself.
+        page.evaluate(
+            "Array.from(document.querySelectorAll('ol.hits li h2 a')).find(a => a.href.includes('/AlchemyInsights/')).click()",
+        )
+        .await?;
+        until(
+            &page,
+            "location.pathname.endsWith('.html') && document.readyState === 'complete'",
+        )
+        .await?;
+        seen.pages
+            .push(look(&page, &origin, shots, "serve-article-nb-NO.png").await?);
+        // The link is followed by the page itself (the element handle of a page met
+        // after a navigation can be stale in CDP's DOM agent).
+        page.evaluate("document.querySelector('nav.languages a[hreflang=nl-NL]').click()")
+            .await?;
+        until(
+            &page,
+            "location.pathname.startsWith('/nl-NL/') && document.readyState === 'complete'",
+        )
+        .await?;
+        seen.pages
+            .push(look(&page, &origin, shots, "serve-article-nl-NL.png").await?);
+        Ok(session.close(seen).await)
+    }
+}
+
+/// `remedy serve` on the default content, in Chromium: open `/`, type a symptom, read the
+/// localized results with their highlights, open a hit, switch language onto the same
+/// article.
+#[test]
+fn the_server_in_a_real_browser() {
+    let Some(browser) = chromium() else {
+        return;
+    };
+    let dir = scratch("serve-browser");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_remedy"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--no-watch", "--index"])
+        .arg(dir.join("index"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::fs::File::create(dir.join("serve.log")).unwrap())
+        .spawn()
+        .expect("remedy serve starts");
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let base = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_owned();
+    let seen = in_browser(|shots| {
+        let base = base.clone();
+        async move { browse::served(&browser, &base, &shots, &dir).await }
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    let remote: Vec<&String> = seen
+        .requests
+        .iter()
+        .filter(|u| !u.starts_with(&base))
+        .collect();
+    assert!(remote.is_empty(), "requests elsewhere: {remote:?}");
+    let [home, results, article, other] = &seen.pages[..] else {
+        panic!("four pages: {:?}", seen.pages);
+    };
+    assert_eq!(
+        (home.lang.as_str(), home.path.as_str()),
+        ("nb-NO", "/nb-NO/")
+    );
+    assert_eq!(results.lang, "nb-NO");
+    assert!(
+        results.path.starts_with("/nb-NO/search?q="),
+        "{}",
+        results.path
+    );
+    assert!(results.title.contains("passord"), "{}", results.title);
+    assert!(
+        results.filtered.is_some_and(|marks| marks >= 3),
+        "highlights: {:?}",
+        results.filtered
+    );
+    assert_eq!(article.lang, "nb-NO");
+    let page = article.path.split('#').next().unwrap_or_default();
+    assert!(
+        page.starts_with("/nb-NO/") && page.ends_with(".html"),
+        "{}",
+        article.path
+    );
+    assert_eq!(other.lang, "nl-NL");
+    let file = |p: &str| {
+        p.rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .split('#')
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(
+        file(&other.path),
+        file(&article.path),
+        "the same article in Dutch"
+    );
+    assert!(other.path.starts_with("/nl-NL/"), "{}", other.path);
 }

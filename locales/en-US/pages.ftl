@@ -53,3 +53,29 @@ guide-occurrences = { $count ->
 severity-error = Error
 severity-warning = Warning
 severity-note = Note
+
+search-label = Search the articles
+search-placeholder = Describe the problem
+search-button = Search
+search-title = Search: “{ $query }”
+search-empty-title = Search
+search-results = { $count ->
+    [one] One article matches.
+   *[other] The { $shown } articles that match best.
+}
+search-none = No article matches “{ $query }”. Try other words, or fewer.
+search-fallback = in { $language }
+search-error-empty = Type what is wrong, for example “password sync does not work”.
+search-error-long = The query is too long: at most { $shown } characters.
+
+findings-link = Paste findings
+findings-title = Findings to a guide
+findings-help = Paste what a tool found (JSON lines, a JSON array or a SARIF log): you get a troubleshooting guide in your language.
+findings-label = Findings
+findings-submit = Make the guide
+findings-error-empty = Paste at least one finding.
+findings-error-unread = These findings could not be read: { $why }
+
+error-title = Something went wrong
+error-not-found = There is no page at this address.
+error-request = Request id:

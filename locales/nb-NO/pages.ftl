@@ -52,3 +52,29 @@ guide-occurrences = { $count ->
 severity-error = Feil
 severity-warning = Advarsel
 severity-note = Merknad
+
+search-label = Søk i artiklene
+search-placeholder = Beskriv problemet
+search-button = Søk
+search-title = Søk: «{ $query }»
+search-empty-title = Søk
+search-results = { $count ->
+    [one] Én artikkel passer.
+   *[other] De { $shown } artiklene som passer best.
+}
+search-none = Ingen artikler passer til «{ $query }». Prøv andre eller færre ord.
+search-fallback = på { $language }
+search-error-empty = Skriv hva som er galt, for eksempel «passordsynkronisering virker ikke».
+search-error-long = Søket er for langt: høyst { $shown } tegn.
+
+findings-link = Lim inn funn
+findings-title = Fra funn til veiledning
+findings-help = Lim inn det et verktøy fant (JSON-linjer, en JSON-matrise eller en SARIF-logg): du får en feilsøkingsveiledning på ditt språk.
+findings-label = Funn
+findings-submit = Lag veiledningen
+findings-error-empty = Lim inn minst ett funn.
+findings-error-unread = Disse funnene kunne ikke leses: { $why }
+
+error-title = Noe gikk galt
+error-not-found = Det finnes ingen side på denne adressen.
+error-request = Forespørsels-ID:

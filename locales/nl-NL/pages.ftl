@@ -52,3 +52,29 @@ guide-occurrences = { $count ->
 severity-error = Fout
 severity-warning = Waarschuwing
 severity-note = Opmerking
+
+search-label = Zoeken in de artikelen
+search-placeholder = Beschrijf het probleem
+search-button = Zoeken
+search-title = Zoeken: ‘{ $query }’
+search-empty-title = Zoeken
+search-results = { $count ->
+    [one] Eén artikel past.
+   *[other] De { $shown } artikelen die het best passen.
+}
+search-none = Geen artikel past bij ‘{ $query }’. Probeer andere of minder woorden.
+search-fallback = in het { $language }
+search-error-empty = Typ wat er mis is, bijvoorbeeld ‘wachtwoordsynchronisatie werkt niet’.
+search-error-long = De zoekopdracht is te lang: hoogstens { $shown } tekens.
+
+findings-link = Bevindingen plakken
+findings-title = Van bevindingen naar een handleiding
+findings-help = Plak wat een hulpprogramma vond (JSON-regels, een JSON-array of een SARIF-logboek): u krijgt een handleiding voor probleemoplossing in uw taal.
+findings-label = Bevindingen
+findings-submit = Handleiding maken
+findings-error-empty = Plak ten minste één bevinding.
+findings-error-unread = Deze bevindingen konden niet worden gelezen: { $why }
+
+error-title = Er ging iets mis
+error-not-found = Op dit adres staat geen pagina.
+error-request = Aanvraag-ID:

@@ -8,6 +8,7 @@ mod guide;
 mod index;
 mod inspect;
 mod search;
+mod serve;
 mod site;
 
 use std::io::Write;
@@ -48,6 +49,9 @@ enum Command {
     /// The knowledge base as a static multilingual site: a home page per locale, a page
     /// per article and per named guide, a language switcher, sitemap.xml.
     Site(site::SiteArgs),
+    /// Serve the knowledge base over HTTP: pages in the reader's language, search, a page
+    /// that turns pasted findings into a guide, a JSON API, /healthz and /metrics.
+    Serve(serve::ServeArgs),
 }
 
 /// Output format shared by the commands.
@@ -75,6 +79,7 @@ pub fn main() -> ExitCode {
         Command::Annotate(args) => annotate::run(args),
         Command::Guide(args) => guide::run(args),
         Command::Site(args) => site::run(args),
+        Command::Serve(args) => serve::run_serve(args),
     };
     match result {
         Ok(code) => code,

@@ -102,17 +102,9 @@ fn cached_index(content: &Path) -> Result<PathBuf, Failure> {
             content.display()
         )));
     };
-    let canonical = content
-        .canonicalize()
-        .with_context(|| format!("cannot read {}", content.display()))
-        .map_err(Failure::Usage)?;
-    let base = dirs::cache_dir()
-        .unwrap_or_else(std::env::temp_dir)
-        .join("remedy");
-    let name = remedy::codec::fnv1a(canonical.to_string_lossy().as_bytes());
-    let dir = base.join(format!("index-{name:016x}"));
+    let dir = index::cache_dir(&content).map_err(|e| Failure::Usage(e.into()))?;
     index::build(
-        &canonical,
+        &content,
         &dir,
         &BuildOptions {
             full: false,

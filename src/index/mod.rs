@@ -151,6 +151,7 @@ struct Stamp {
 }
 
 /// One locale's index, open for searching.
+#[derive(Clone)]
 pub struct LocaleIndex {
     pub locale: Locale,
     pub index: Index,
@@ -166,6 +167,18 @@ impl LocaleIndex {
     pub fn analyzer(&self) -> Analyzer {
         Analyzer::new(Language::of(&self.locale), self.vocabulary.clone())
     }
+}
+
+/// Where the cached index of a content folder lives (`remedy search` and `remedy serve`
+/// without `--index`): a folder of the user's cache folder named by the content folder's
+/// canonical path, so that each content folder has its own.
+pub fn cache_dir(content: &Path) -> Result<PathBuf, IndexError> {
+    let canonical = content.canonicalize().map_err(io_err(content))?;
+    let base = dirs::cache_dir()
+        .unwrap_or_else(std::env::temp_dir)
+        .join("remedy");
+    let name = crate::codec::fnv1a(canonical.to_string_lossy().as_bytes());
+    Ok(base.join(format!("index-{name:016x}")))
 }
 
 /// The locales an index folder holds.
@@ -211,8 +224,13 @@ pub fn open(index_dir: &Path, locale: &Locale) -> Result<LocaleIndex, IndexError
     // Every hit reads its stored body for the snippet; tantivy caches 100 decompressed
     // blocks by default, a few hundred articles' worth. A knowledge base's store is a few
     // megabytes: keep up to 16 MiB of blocks so repeated hits stay cached.
+    //
+    // Manual reloading: an open index is a snapshot. A build committing into the same
+    // folder (`remedy serve` rebuilding after a change) must not move an engine onto new
+    // segments under its old vocabulary and lexicon; the server opens a new one instead.
     let reader = index
         .reader_builder()
+        .reload_policy(tantivy::ReloadPolicy::Manual)
         .doc_store_cache_num_blocks(16 << 20 >> DOC_STORE_BLOCK.trailing_zeros())
         .try_into()
         .map_err(tantivy_err(&dir))?;

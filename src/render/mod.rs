@@ -54,6 +54,15 @@ pub const CHROME: &[&str] = &[
     "severity-error",
     "severity-warning",
     "severity-note",
+    "search-label",
+    "search-placeholder",
+    "search-button",
+    "findings-link",
+    "findings-title",
+    "findings-help",
+    "findings-label",
+    "findings-submit",
+    "error-request",
 ];
 
 /// The page chrome of one locale: its Fluent strings (falling back per message to
@@ -197,6 +206,21 @@ pub struct Page {
     pub generated: String,
     /// `remedy 0.1.0`, for `<meta name="generator">`.
     pub generator: String,
+    /// The search box of served pages (`remedy serve`); `None` in files.
+    pub search: Option<SearchForm>,
+    /// Relative link to the page where findings are pasted (served pages).
+    pub findings: Option<String>,
+}
+
+/// A search box.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchForm {
+    /// Relative link to the locale's search page.
+    pub action: String,
+    /// The query searched for, shown in the box.
+    pub query: String,
+    /// The page's main content (the home page), not a box in the header.
+    pub prominent: bool,
 }
 
 impl Page {
@@ -215,6 +239,8 @@ impl Page {
             t: chrome.strings(),
             generated: chrome.generated(),
             generator: concat!("remedy ", env!("CARGO_PKG_VERSION")).to_owned(),
+            search: None,
+            findings: None,
         }
     }
 }
@@ -256,6 +282,17 @@ mod tests {
                 "guide-unknown",
                 "guide-not-applicable",
                 "guide-occurrences",
+                "search-title",
+                "search-empty-title",
+                "search-results",
+                "search-none",
+                "search-fallback",
+                "search-error-empty",
+                "search-error-long",
+                "findings-error-empty",
+                "findings-error-unread",
+                "error-title",
+                "error-not-found",
             ]) {
                 assert!(messages.has(&locale, id), "{l} lacks {id}");
             }

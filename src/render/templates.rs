@@ -34,6 +34,18 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "sitemap.xml.j2",
         include_str!("../../templates/sitemap.xml.j2"),
     ),
+    (
+        "search.html.j2",
+        include_str!("../../templates/search.html.j2"),
+    ),
+    (
+        "findings.html.j2",
+        include_str!("../../templates/findings.html.j2"),
+    ),
+    (
+        "error.html.j2",
+        include_str!("../../templates/error.html.j2"),
+    ),
 ];
 
 /// A template that does not compile or render.

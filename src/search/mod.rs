@@ -7,6 +7,7 @@ mod snippet;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 use tantivy::collector::TopDocs;
@@ -106,8 +107,9 @@ struct Open {
     /// For English readings of a query and loanwords.
     english: Analyzer,
     /// The locale's thesaurus, by the analyzer's terms: built on the locale's first query,
-    /// so that a process that searches one locale does not analyse every locale's.
-    synonyms: Option<Synonyms>,
+    /// so that a process that searches one locale does not analyse every locale's. Shared
+    /// by the engine's forks.
+    synonyms: Arc<OnceLock<Synonyms>>,
 }
 
 /// Field weights: a word in the title says more than one in a heading, which says more
@@ -144,21 +146,56 @@ impl Engine {
         for locale in index::locales(index_dir) {
             let li = index::open(index_dir, &locale)?;
             let analyzer = li.analyzer();
-            let english = Analyzer::new(
-                Language::English,
-                std::sync::Arc::new(Vocabulary::default()),
-            );
+            let english = Analyzer::new(Language::English, Arc::new(Vocabulary::default()));
             locales.insert(
                 locale,
                 Open {
                     index: li,
                     analyzer,
                     english,
-                    synonyms: None,
+                    synonyms: Arc::default(),
                 },
             );
         }
         Ok(Engine { locales })
+    }
+
+    /// Another engine on the same open index, for another thread: the index, its
+    /// vocabulary, lexicon and thesaurus are shared; the analyzers (which cache what they
+    /// analysed) are its own.
+    ///
+    /// ```no_run
+    /// # use remedy::search::Engine;
+    /// let engine = Engine::open(std::path::Path::new("index"))?;
+    /// let other = engine.fork();
+    /// std::thread::spawn(move || { let _ = other; });
+    /// # Ok::<(), remedy::search::SearchError>(())
+    /// ```
+    pub fn fork(&self) -> Engine {
+        let locales = self
+            .locales
+            .iter()
+            .map(|(locale, open)| {
+                (
+                    locale.clone(),
+                    Open {
+                        index: open.index.clone(),
+                        analyzer: open.index.analyzer(),
+                        english: Analyzer::new(Language::English, Arc::new(Vocabulary::default())),
+                        synonyms: open.synonyms.clone(),
+                    },
+                )
+            })
+            .collect();
+        Engine { locales }
+    }
+
+    /// How many articles each locale holds.
+    pub fn documents(&self) -> BTreeMap<String, u64> {
+        self.locales
+            .iter()
+            .map(|(l, o)| (l.to_string(), o.index.reader.searcher().num_docs()))
+            .collect()
     }
 
     pub fn locales(&self) -> Vec<String> {
@@ -228,8 +265,8 @@ impl Engine {
             english,
             synonyms,
         } = self.locales.get_mut(locale).expect("checked by caller");
-        let synonyms = synonyms
-            .get_or_insert_with(|| Thesaurus::builtin(analyzer.language()).synonyms(analyzer));
+        let synonyms =
+            synonyms.get_or_init(|| Thesaurus::builtin(analyzer.language()).synonyms(analyzer));
         let searcher = li.reader.searcher();
         let f = li.fields;
         let mut plan = Plan::new(

@@ -1,0 +1,253 @@
+//! `remedy serve`: the knowledge base over HTTP. Pages (the site's own, plus search results
+//! and a page that turns pasted findings into a guide), a JSON API (search, advise, guide),
+//! `/healthz` and `/metrics`, on axum.
+//!
+//! Everything a request reads comes from one [`Generation`]: the index, the articles, the
+//! site's plan and the templates, loaded together. A change to the content (seen by a
+//! watcher, or announced with SIGHUP) builds the next generation beside the current one
+//! and swaps it in; requests in flight finish on the one they started with, and a failed
+//! load leaves the current one serving (`/healthz` says why).
+//!
+//! Pages are rendered from the articles in memory, never read from disk by the requested
+//! path: a path the site does not have is a 404, whatever it spells (`..`, encodings,
+//! backslashes).
+
+mod api;
+mod http;
+mod metrics;
+mod pages;
+mod state;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::error_handling::HandleErrorLayer;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use tower::ServiceBuilder;
+
+pub use state::{Generation, LoadError, Server, Settings};
+
+/// What the server accepts; each has a flag of `remedy serve`.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest request body (findings pasted or posted), in bytes.
+    pub max_body: usize,
+    /// Longest query, in characters.
+    pub max_query: usize,
+    /// Largest `limit` of a search.
+    pub max_limit: usize,
+    /// Longest a request may take, body included.
+    pub timeout: Duration,
+    /// Requests handled at once; more are refused with 503 at once rather than queued.
+    pub max_concurrent: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_body: 16 << 20,
+            max_query: crate::search::MAX_QUERY_CHARS,
+            max_limit: 100,
+            timeout: Duration::from_secs(30),
+            max_concurrent: 256,
+        }
+    }
+}
+
+/// The request log's format on stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum LogFormat {
+    /// One readable line per request.
+    #[default]
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// How `remedy serve` runs.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub settings: Settings,
+    pub addr: SocketAddr,
+    /// Watch the content folder and reload on changes.
+    pub watch: bool,
+    pub log_format: LogFormat,
+}
+
+/// Why the server did not start or stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Runs the server until SIGINT or SIGTERM; requests in flight are completed first.
+/// `ready` hears the address once the knowledge base is loaded and requests are served.
+pub fn run(options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<(), ServeError> {
+    let _log = init_log(options.log_format);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(options.addr)
+            .await
+            .map_err(|source| ServeError::Bind {
+                addr: options.addr,
+                source,
+            })?;
+        let addr = listener.local_addr()?;
+        let mut settings = options.settings.clone();
+        if settings.base_url.is_none() {
+            settings.base_url = Some(format!("http://{addr}/"));
+        }
+        let server = Server::start(settings).await?;
+        let _watcher = if options.watch {
+            match server.watch() {
+                Ok(w) => Some(w),
+                Err(e) => {
+                    tracing::warn!(
+                        "cannot watch the content for changes ({e}); reload with SIGHUP"
+                    );
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        server.reload_on_hangup();
+        let app = router(server.clone());
+        ready(addr);
+        // Answers are written whole; no reason to hold a small one back for an ACK.
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+        tracing::info!("stopped: every request in flight was answered");
+        Ok(())
+    })
+}
+
+/// The routes, with limits, request ids, security headers, the request log and metrics.
+pub fn router(server: Arc<Server>) -> Router {
+    let limits = server.settings.limits.clone();
+    let mut app = Router::new()
+        .route("/", get(pages::root))
+        .route("/healthz", get(api::healthz))
+        // Browsers ask for it on every site; the knowledge base has no icon.
+        .route(
+            "/favicon.ico",
+            get(|| async { axum::http::StatusCode::NO_CONTENT }),
+        )
+        .route("/metrics", get(api::metrics))
+        .route("/api/search", get(api::search))
+        .route("/api/advise", axum::routing::post(api::advise))
+        .route("/api/guide", axum::routing::post(api::guide))
+        .route("/{locale}/search", get(pages::search))
+        .route(
+            "/{locale}/findings",
+            get(pages::findings_form).post(pages::findings_guide),
+        )
+        .fallback(pages::page);
+    if cfg!(debug_assertions) && std::env::var_os("REMEDY_TEST_PANIC").is_some() {
+        // A handler bug on demand, for the test that the server survives one.
+        app = app.route(
+            "/api/_panic",
+            get(|| async {
+                panic!("a deliberate panic (REMEDY_TEST_PANIC)");
+                #[allow(unreachable_code)]
+                ""
+            }),
+        );
+    }
+    app.layer(
+        ServiceBuilder::new()
+            .layer(axum::middleware::from_fn_with_state(
+                server.clone(),
+                http::frame,
+            ))
+            .layer(HandleErrorLayer::new(http::overloaded))
+            .load_shed()
+            // Global: the router gives every route its own copy of these layers, and the
+            // limit is on the server, not per route.
+            .layer(tower::limit::GlobalConcurrencyLimitLayer::new(
+                limits.max_concurrent,
+            ))
+            .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+                http::panicked,
+            ))
+            .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+                axum::http::StatusCode::REQUEST_TIMEOUT,
+                limits.timeout,
+            ))
+            .layer(tower_http::limit::RequestBodyLimitLayer::new(
+                limits.max_body,
+            ))
+            .layer(DefaultBodyLimit::max(limits.max_body)),
+    )
+    .with_state(server)
+}
+
+/// SIGINT (Ctrl-C) or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: answering the requests in flight");
+}
+
+/// The log on stderr: the request lines and what the server says (loads, reloads).
+///
+/// Lines are written by a thread of their own: a write to stderr per request on the
+/// request's thread cost about a tenth of the searches per second under load. None is
+/// dropped (a full queue waits); the guard writes what is queued when it is dropped.
+fn init_log(format: LogFormat) -> tracing_appender::non_blocking::WorkerGuard {
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .finish(std::io::stderr());
+    let filter = tracing_subscriber::filter::LevelFilter::INFO;
+    let builder = tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_max_level(filter)
+        .with_target(false);
+    let _ = match format {
+        LogFormat::Text => builder.with_ansi(false).try_init(),
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+    };
+    guard
+}
+
+/// The default `--addr`.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+
+/// Where an index lives when `--index` is not given.
+pub fn default_index(content: &std::path::Path) -> Result<PathBuf, crate::index::IndexError> {
+    crate::index::cache_dir(content)
+}
