@@ -251,7 +251,22 @@ impl Site {
             of_set.entry(p.set).or_default().push(i);
             kinds.insert(p.page.clone(), Kind::Article(i));
         }
-        let (definitions, guide_errors) = Definition::load_dir(&content.join("guides"), advisor);
+        let (mut definitions, guide_errors) =
+            Definition::load_dir(&content.join("guides"), advisor);
+        let mut guide_errors: Vec<String> = guide_errors.iter().map(ToString::to_string).collect();
+        // Two names that make one page name (`a b`, `a-b`): the first keeps it.
+        let mut stems = BTreeSet::new();
+        definitions.retain(|def| {
+            let fresh = stems.insert(page_stem(&def.name));
+            if !fresh {
+                guide_errors.push(format!(
+                    "guide {:?}: its page would be {}.html, which another guide has; left out",
+                    def.name,
+                    page_stem(&def.name)
+                ));
+            }
+            fresh
+        });
         for (d, def) in definitions.iter().enumerate() {
             for (l, locale) in locales.iter().enumerate() {
                 kinds.insert(
@@ -276,7 +291,7 @@ impl Site {
             of_set,
             locales,
             definitions,
-            guide_errors: guide_errors.iter().map(ToString::to_string).collect(),
+            guide_errors,
             unplaced,
         })
     }

@@ -797,6 +797,9 @@ mod browse {
                 .arg("disable-component-update")
                 .arg("disable-background-networking")
                 .arg("disable-dev-shm-usage")
+                // The reader's language, as the browser sends it (`Accept-Language`).
+                .arg("lang=nb-NO")
+                .arg("accept-lang=nb-NO,nb;q=0.9")
                 .user_data_dir(&profile)
                 .window_size(1100, 900)
                 .viewport(Viewport {
@@ -1060,7 +1063,8 @@ mod browse {
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
         }
-        page.goto(format!("{base}?lang=nb-NO").as_str()).await?;
+        // `/`, negotiated to the browser's language.
+        page.goto(base).await?;
         until(
             &page,
             "location.pathname === '/nb-NO/' && document.readyState === 'complete'",
@@ -1111,7 +1115,7 @@ mod browse {
     }
 }
 
-/// `remedy serve` on the default content, in Chromium: open `/`, type a symptom, read the
+/// `remedy serve` on the default content, in Chromium speaking Norwegian: open `/`, type a symptom, read the
 /// localized results with their highlights, open a hit, switch language onto the same
 /// article.
 #[test]

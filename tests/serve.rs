@@ -111,11 +111,16 @@ impl Server {
     }
 
     /// SIGTERM (unless it has stopped already), then the exit status.
-    fn stop(mut self) -> std::process::ExitStatus {
+    fn stop(self) -> std::process::ExitStatus {
+        self.stop_with("TERM")
+    }
+
+    /// A signal that stops it (`TERM`, `INT`), then the exit status.
+    fn stop_with(mut self, signal: &str) -> std::process::ExitStatus {
         if let Some(status) = self.child.try_wait().expect("waits") {
             return status;
         }
-        self.signal("TERM");
+        self.signal(signal);
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             if let Some(status) = self.child.try_wait().expect("waits") {
@@ -441,6 +446,18 @@ fn every_route_answers_as_the_cli_does() {
     let cli = common::piped(&["guide", "--locale", "nl-NL", "--format", "md"], STALE);
     assert_eq!(api.body, String::from_utf8(cli.stdout).unwrap());
 
+    let api = server.request(
+        "POST",
+        "/api/advise",
+        &[("Accept-Language", "nb-NO,nb;q=0.9,en;q=0.8")],
+        STALE.as_bytes(),
+    );
+    assert!(
+        api.body.contains("6 dager"),
+        "Accept-Language: {}",
+        api.body
+    );
+
     // Pasted findings, and a pasted log, become a guide in the page's language.
     let form = server.get("/nl-NL/findings");
     assert_eq!(form.status, 200);
@@ -450,6 +467,7 @@ fn every_route_answers_as_the_cli_does() {
     );
     for pasted in [
         STALE,
+        "[2026-03-05 12:00:01] WARN Last password sync was 6 days ago\n",
         "12:00:01 WARN Last password sync was 6 days ago\nall else fine\n",
     ] {
         let body = serde_urlencoded::to_string([("findings", pasted)]).unwrap();
@@ -486,6 +504,9 @@ fn every_route_answers_as_the_cli_does() {
     assert_eq!(r.status, 400);
     assert!(select(&r.html(), "p.notice.error").len() == 1, "{}", r.body);
 
+    // Any token is a method to HTTP; metrics keep a fixed set of labels.
+    let r = server.request("BREW", "/api/search?q=x", &[], b"");
+    assert_eq!(r.status, 405);
     // Health and metrics.
     let health = server.get("/healthz").json();
     assert_eq!(health["status"], "ok");
@@ -498,6 +519,7 @@ fn every_route_answers_as_the_cli_does() {
         "{metrics}"
     );
     assert!(metrics.contains("remedy_http_request_duration_seconds_bucket"));
+    assert!(metrics.contains("method=\"other\",status=\"405\"") && !metrics.contains("BREW"));
     assert!(metrics.contains("remedy_index_age_seconds"));
     assert!(metrics.contains("remedy_articles{locale=\"nl-NL\"}"));
 
@@ -717,12 +739,17 @@ fn too_many_requests_at_once_are_refused_not_queued() {
     let r = server.get("/api/search?q=passord");
     assert_eq!(r.status, 503, "{r:?}");
     assert_eq!(r.json()["error"]["code"], "overloaded");
+    // Health and metrics still answer: a busy server is not a dead one.
+    assert_eq!(server.get("/healthz").status, 200);
+    assert_eq!(server.get("/metrics").status, 200);
     let body = format!("{:<60}", STALE.trim());
     slow.write_all(body.as_bytes()).unwrap();
     slow.set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();
     assert_eq!(read_response(&mut slow).status, 200);
     assert_eq!(server.get("/api/search?q=passord").status, 200);
+    // Ctrl-C stops it as SIGTERM does.
+    assert!(server.stop_with("INT").success());
 }
 
 /// A copy of locales of the default content in `dir/content`, to change and break.
@@ -799,6 +826,10 @@ fn content_changes_are_served_without_a_failed_request() {
     let content = content_copy(&dir, &["nb-NO"]);
     let extra = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/nb-NO/AlchemyInsights");
     std::fs::remove_dir_all(content.join("nb-NO/AlchemyInsights")).unwrap();
+    // A link in the content to a folder elsewhere: neither read nor watched.
+    let elsewhere = dir.join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, content.join("nb-NO/elsewhere")).unwrap();
     let server = Server::start(&content, &dir.join("index"), &[], &[]);
     let articles = |s: &Server| {
         s.get("/healthz").json()["articles"]["nb-NO"]
@@ -806,6 +837,14 @@ fn content_changes_are_served_without_a_failed_request() {
             .unwrap()
     };
     assert_eq!(articles(&server), 4);
+    let loads = |s: &Server| {
+        s.get("/healthz").json()["reload"]["loads"]
+            .as_u64()
+            .unwrap()
+    };
+    std::fs::write(elsewhere.join("x.md"), "# x\n").unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(loads(&server), 1, "a change behind a link reloaded");
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let streams: Vec<_> = (0..4)
         .map(|_| stream_of_searches(server.addr.clone(), stop.clone()))

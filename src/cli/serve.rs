@@ -58,15 +58,25 @@ pub fn run_serve(args: ServeArgs) -> Result<ExitCode, Failure> {
         Some(dir) => dir.clone(),
         None => default_index(&content).map_err(|e| Failure::Usage(e.into()))?,
     };
-    if !(args.timeout > 0.0 && args.timeout.is_finite()) {
-        return Err(Failure::Usage(anyhow!(
-            "--timeout: expected a positive number of seconds"
-        )));
-    }
-    if args.max_concurrent == 0 || args.max_limit == 0 || args.max_query == 0 {
-        return Err(Failure::Usage(anyhow!(
-            "--max-concurrent, --max-limit and --max-query must be at least 1"
-        )));
+    let timeout = Duration::try_from_secs_f64(args.timeout)
+        .ok()
+        .filter(|t| !t.is_zero() && t.as_secs() <= 86_400)
+        .ok_or_else(|| {
+            Failure::Usage(anyhow!(
+                "--timeout {}: expected seconds, more than 0 and at most a day",
+                args.timeout
+            ))
+        })?;
+    for (flag, n, max) in [
+        ("--max-concurrent", args.max_concurrent, 1_000_000),
+        ("--max-limit", args.max_limit, 10_000),
+        ("--max-query", args.max_query, 1_000_000),
+    ] {
+        if n == 0 || n > max {
+            return Err(Failure::Usage(anyhow!(
+                "{flag} {n}: expected a number from 1 to {max}"
+            )));
+        }
     }
     let options = ServeOptions {
         settings: Settings {
@@ -78,7 +88,7 @@ pub fn run_serve(args: ServeArgs) -> Result<ExitCode, Failure> {
                 max_body: args.max_body,
                 max_query: args.max_query,
                 max_limit: args.max_limit,
-                timeout: Duration::from_secs_f64(args.timeout),
+                timeout,
                 max_concurrent: args.max_concurrent,
             },
         },

@@ -26,10 +26,13 @@ fn asked_locale(params: &HashMap<String, String>, headers: &HeaderMap) -> Option
         .cloned()
         .filter(|l| !l.is_empty())
         .or_else(|| {
-            headers
+            // `nb-NO,nb;q=0.9,en;q=0.8`: the reader's first language.
+            let header = headers
                 .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
+                .and_then(|v| v.to_str().ok())?;
+            fluent_langneg::accepted_languages::parse(header)
+                .first()
+                .map(ToString::to_string)
         })
 }
 
@@ -102,7 +105,7 @@ pub async fn search(
     match g.with_engine(|e| e.search_isolated(q, &options)) {
         Ok(hits) => match serde_json::to_string(&serde_json::json!({ "hits": hits })) {
             Ok(body) => json_response(StatusCode::OK, "application/json", body + "\n"),
-            Err(e) => Failure::internal(e.to_string()).into_response(),
+            Err(e) => super::pages::internal(&e.to_string()),
         },
         Err(SearchError::EmptyQuery) => {
             Failure::bad_request("empty-query", "q= is empty: say what is wrong").into_response()
@@ -110,10 +113,7 @@ pub async fn search(
         Err(e @ SearchError::UnknownLocale { .. }) => {
             Failure::bad_request("unknown-locale", e.to_string()).into_response()
         }
-        Err(e) => {
-            tracing::error!("search {q:?}: {e}");
-            Failure::internal(e.to_string()).into_response()
-        }
+        Err(e) => super::pages::internal(&format!("search {q:?}: {e}")),
     }
 }
 

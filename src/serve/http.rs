@@ -156,6 +156,11 @@ pub async fn frame(State(server): State<Arc<Server>>, req: Request, next: Next) 
         if let Some(allow) = allow {
             response.headers_mut().insert(header::ALLOW, allow);
         }
+        // JSON or a page, in the reader's language: caches must keep them apart.
+        response.headers_mut().insert(
+            header::VARY,
+            HeaderValue::from_static("accept, accept-language"),
+        );
     }
     let headers = response.headers_mut();
     headers.remove(PANIC_MARK);

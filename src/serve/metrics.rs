@@ -16,7 +16,7 @@ use super::state::Generation;
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
     route: &'static str,
-    method: String,
+    method: &'static str,
     status: u16,
 }
 
@@ -103,7 +103,13 @@ impl Metrics {
         self.requests
             .get_or_create(&RequestLabels {
                 route,
-                method: method.to_owned(),
+                // A fixed set: any token is a method to HTTP, and each would be a series.
+                method: match method {
+                    "GET" => "GET",
+                    "HEAD" => "HEAD",
+                    "POST" => "POST",
+                    _ => "other",
+                },
                 status,
             })
             .inc();

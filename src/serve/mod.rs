@@ -99,19 +99,51 @@ pub fn run(options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<(), 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(async move {
+    let result = runtime.block_on(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        // Signals are taken over first: one that comes while the knowledge base loads
+        // stops the server (exit 0) or reloads it once loaded, instead of killing it.
+        let mut terminate = signal(SignalKind::terminate())?;
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let hangup = signal(SignalKind::hangup())?;
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            tokio::select! {
+                _ = terminate.recv() => {},
+                _ = interrupt.recv() => {},
+            }
+            tracing::info!("shutting down: answering the requests in flight");
+            let _ = stop.send(true);
+        });
         let listener = tokio::net::TcpListener::bind(options.addr)
             .await
             .map_err(|source| ServeError::Bind {
                 addr: options.addr,
                 source,
             })?;
-        let addr = listener.local_addr()?;
+        let mut addr = listener.local_addr()?;
+        if addr.ip().is_unspecified() {
+            // Listening everywhere; this machine reaches itself on loopback.
+            addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+        }
         let mut settings = options.settings.clone();
         if settings.base_url.is_none() {
+            if options.addr.ip().is_unspecified() {
+                tracing::warn!(
+                    "listening on {}: canonical links and the sitemap say {addr}; set --base-url to the public address",
+                    options.addr
+                );
+            }
             settings.base_url = Some(format!("http://{addr}/"));
         }
-        let server = Server::start(settings).await?;
+        let mut waiting = stopped.clone();
+        let server = tokio::select! {
+            started = Server::start(settings) => started?,
+            _ = waiting.wait_for(|s| *s) => {
+                tracing::info!("stopped before the knowledge base was loaded");
+                return Ok(());
+            }
+        };
         let _watcher = if options.watch {
             match server.watch() {
                 Ok(w) => Some(w),
@@ -125,36 +157,41 @@ pub fn run(options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<(), 
         } else {
             None
         };
-        server.reload_on_hangup();
+        server.reload_on(hangup);
         let app = router(server.clone());
         ready(addr);
         // Answers are written whole; no reason to hold a small one back for an ACK.
         let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
             let _ = tcp.set_nodelay(true);
         });
+        let mut stopped = stopped;
         axum::serve(
             listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            let _ = stopped.wait_for(|s| *s).await;
+        })
         .await?;
         tracing::info!("stopped: every request in flight was answered");
         Ok(())
-    })
+    });
+    // A load still running (stopped while loading) is not waited for: the index it may be
+    // writing commits atomically or not at all.
+    runtime.shutdown_background();
+    result
 }
 
 /// The routes, with limits, request ids, security headers, the request log and metrics.
 pub fn router(server: Arc<Server>) -> Router {
     let limits = server.settings.limits.clone();
-    let mut app = Router::new()
+    let mut limited = Router::new()
         .route("/", get(pages::root))
-        .route("/healthz", get(api::healthz))
         // Browsers ask for it on every site; the knowledge base has no icon.
         .route(
             "/favicon.ico",
             get(|| async { axum::http::StatusCode::NO_CONTENT }),
         )
-        .route("/metrics", get(api::metrics))
         .route("/api/search", get(api::search))
         .route("/api/advise", axum::routing::post(api::advise))
         .route("/api/guide", axum::routing::post(api::guide))
@@ -166,7 +203,7 @@ pub fn router(server: Arc<Server>) -> Router {
         .fallback(pages::page);
     if cfg!(debug_assertions) && std::env::var_os("REMEDY_TEST_PANIC").is_some() {
         // A handler bug on demand, for the test that the server survives one.
-        app = app.route(
+        limited = limited.route(
             "/api/_panic",
             get(|| async {
                 panic!("a deliberate panic (REMEDY_TEST_PANIC)");
@@ -175,12 +212,8 @@ pub fn router(server: Arc<Server>) -> Router {
             }),
         );
     }
-    app.layer(
+    let limited = limited.layer(
         ServiceBuilder::new()
-            .layer(axum::middleware::from_fn_with_state(
-                server.clone(),
-                http::frame,
-            ))
             .layer(HandleErrorLayer::new(http::overloaded))
             .load_shed()
             // Global: the router gives every route its own copy of these layers, and the
@@ -199,28 +232,17 @@ pub fn router(server: Arc<Server>) -> Router {
                 limits.max_body,
             ))
             .layer(DefaultBodyLimit::max(limits.max_body)),
-    )
-    .with_state(server)
-}
-
-/// SIGINT (Ctrl-C) or SIGTERM.
-async fn shutdown_signal() {
-    let interrupt = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    tokio::select! {
-        () = interrupt => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down: answering the requests in flight");
+    );
+    // Health and metrics answer under any load: a busy server is not a dead one.
+    Router::new()
+        .route("/healthz", get(api::healthz))
+        .route("/metrics", get(api::metrics))
+        .merge(limited)
+        .layer(axum::middleware::from_fn_with_state(
+            server.clone(),
+            http::frame,
+        ))
+        .with_state(server)
 }
 
 /// The log on stderr: the request lines and what the server says (loads, reloads).

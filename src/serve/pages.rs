@@ -133,11 +133,18 @@ fn render_page(server: &Server, g: &Generation, path: &str, headers: &HeaderMap)
             None => ([(header::CONTENT_TYPE, r.content_type)], r.body).into_response(),
         },
         Ok(None) => not_found(server, headers),
-        Err(e) => {
-            tracing::error!("{path}: {e}");
-            Failure::internal(format!("the page could not be rendered: {e}")).into_response()
-        }
+        Err(e) => internal(&format!("{path}: {e}")),
     }
+}
+
+/// A 500 whose cause (paths of the index or the templates, say) goes to the log, not to
+/// the client, who gets the request id to report.
+pub fn internal(detail: &str) -> Response {
+    tracing::error!("{detail}");
+    Failure::internal(
+        "an internal error (a bug in remedy); the server goes on. Report the request id.",
+    )
+    .into_response()
 }
 
 fn not_found(server: &Server, headers: &HeaderMap) -> Response {
@@ -210,7 +217,7 @@ pub async fn search(
     let max = server.settings.limits.max_query;
     let renderer = match Renderer::new(&g.site, &g.advisor, &g.templates, Mode::Served) {
         Ok(r) => r,
-        Err(e) => return Failure::internal(e.to_string()).into_response(),
+        Err(e) => return internal(&e.to_string()),
     };
     let chrome = renderer.chrome(&locale);
     let path = format!("{locale}/search");
@@ -240,10 +247,7 @@ pub async fn search(
         };
         match g.with_engine(|e| e.search_isolated(&query, &options)) {
             Ok(found) => hits = found,
-            Err(e) => {
-                tracing::error!("search {query:?}: {e}");
-                return Failure::internal(e.to_string()).into_response();
-            }
+            Err(e) => return internal(&format!("search {query:?}: {e}")),
         }
     }
     let views: Vec<HitView> = hits
@@ -271,7 +275,7 @@ pub async fn search(
     let csp = renderer.csp(None);
     match g.templates.render("search.html.j2", &view) {
         Ok(body) => html_response(status, body, &csp),
-        Err(e) => Failure::internal(e.to_string()).into_response(),
+        Err(e) => internal(&e.to_string()),
     }
 }
 
@@ -386,7 +390,7 @@ fn findings_page(
 ) -> Response {
     let renderer = match Renderer::new(&g.site, &g.advisor, &g.templates, Mode::Served) {
         Ok(r) => r,
-        Err(e) => return Failure::internal(e.to_string()).into_response(),
+        Err(e) => return internal(&e.to_string()),
     };
     let path = format!("{locale}/findings");
     let title = renderer.chrome(locale).text("findings-title", &[]);
@@ -405,7 +409,7 @@ fn findings_page(
     };
     match g.templates.render("findings.html.j2", &view) {
         Ok(body) => html_response(status, body, &csp),
-        Err(e) => Failure::internal(e.to_string()).into_response(),
+        Err(e) => internal(&e.to_string()),
     }
 }
 
@@ -453,7 +457,7 @@ fn guide_page(g: &Generation, locale: &Locale, text: String) -> Response {
     };
     let renderer = match Renderer::new(&g.site, &g.advisor, &g.templates, Mode::Served) {
         Ok(r) => r,
-        Err(e) => return Failure::internal(e.to_string()).into_response(),
+        Err(e) => return internal(&e.to_string()),
     };
     let path = format!("{locale}/findings");
     let link = |s: &crate::advise::StepSource| renderer.step_link(&path, s);
@@ -466,7 +470,7 @@ fn guide_page(g: &Generation, locale: &Locale, text: String) -> Response {
         .render("guide.html.j2", &GuidePage { page, guide: view })
     {
         Ok(body) => html_response(StatusCode::OK, body, &csp),
-        Err(e) => Failure::internal(e.to_string()).into_response(),
+        Err(e) => internal(&e.to_string()),
     }
 }
 
@@ -474,18 +478,19 @@ fn guide_page(g: &Generation, locale: &Locale, text: String) -> Response {
 /// JSON, else a log read line by line against the catalog's patterns.
 pub fn read_findings(g: &Generation, locale: &str, text: &str) -> Result<Guide, String> {
     let start = text.trim_start_matches('\u{feff}').trim_start();
-    let guide = if start.starts_with('{') || start.starts_with('[') {
-        Guide::from_findings(&g.advisor, locale, InputFormat::Auto, text.as_bytes())
-    } else {
-        Guide::from_log(&g.advisor, locale, text)
+    let nothing = |g: &Guide| g.entries.is_empty() && g.unknown.is_empty() && g.not_applicable == 0;
+    if start.starts_with('{') || start.starts_with('[') {
+        let guide = Guide::from_findings(&g.advisor, locale, InputFormat::Auto, text.as_bytes())
+            .map_err(|e| e.to_string())?;
+        if !nothing(&guide) {
+            return Ok(guide);
+        }
+        // `[12:00:01] WARN …` starts like JSON and is a log.
+        let log = Guide::from_log(&g.advisor, locale, text).map_err(|e| e.to_string())?;
+        return match guide.unread.first() {
+            Some(first) if nothing(&log) => Err(first.clone()),
+            _ => Ok(log),
+        };
     }
-    .map_err(|e| e.to_string())?;
-    if guide.entries.is_empty()
-        && guide.unknown.is_empty()
-        && guide.not_applicable == 0
-        && let Some(first) = guide.unread.first()
-    {
-        return Err(first.clone());
-    }
-    Ok(guide)
+    Guide::from_log(&g.advisor, locale, text).map_err(|e| e.to_string())
 }

@@ -178,7 +178,7 @@ pub struct Server {
     reload: mpsc::Sender<()>,
     /// Places for work off the request threads (advice, guides): one per core. More at
     /// once would not finish sooner, and each holds its body and its output in memory.
-    pub heavy: tokio::sync::Semaphore,
+    heavy: Arc<tokio::sync::Semaphore>,
     next_id: AtomicU64,
     /// Distinguishes this process's request ids from another's.
     id_prefix: u32,
@@ -211,9 +211,9 @@ impl Server {
             }),
             metrics,
             reload: tx,
-            heavy: tokio::sync::Semaphore::new(
+            heavy: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
-            ),
+            )),
             next_id: AtomicU64::new(1),
             id_prefix,
         });
@@ -235,8 +235,16 @@ impl Server {
         &self,
         f: impl FnOnce() -> R + Send + 'static,
     ) -> Option<R> {
-        let _permit = self.heavy.acquire().await.ok()?;
-        match tokio::task::spawn_blocking(f).await {
+        // The place goes with the work, not with the request: a request dropped (its client
+        // gone, its time up) does not stop work already begun, which keeps its place
+        // until it ends.
+        let permit = self.heavy.clone().acquire_owned().await.ok()?;
+        match tokio::task::spawn_blocking(move || {
+            let _place = permit;
+            f()
+        })
+        .await
+        {
             Ok(r) => Some(r),
             Err(e) => {
                 tracing::error!("a request's work failed (a bug in remedy): {e}");
@@ -259,37 +267,46 @@ impl Server {
     /// Reloads on every change below the content folder (but the index, should it be
     /// kept there), a few hundred milliseconds after the changes stop.
     pub fn watch(self: &Arc<Server>) -> Result<impl Drop, notify::Error> {
-        use notify_debouncer_full::{DebounceEventResult, new_debouncer, notify::RecursiveMode};
+        use notify_debouncer_full::notify::{self, RecommendedWatcher, RecursiveMode};
+        use notify_debouncer_full::{
+            Config, DebounceEventResult, RecommendedCache, new_debouncer_opt,
+        };
         let server = Arc::downgrade(self);
         let index = canonical(&self.settings.index);
-        let mut debouncer = new_debouncer(
-            Duration::from_millis(300),
-            None,
+        // The content is read without following links; so is it watched (a link to /etc
+        // must not put /etc under watch).
+        let config = Config::default()
+            .with_timeout(Duration::from_millis(300))
+            .with_notify_config(notify::Config::default().with_follow_symlinks(false));
+        let mut debouncer = new_debouncer_opt::<_, RecommendedWatcher, RecommendedCache>(
+            config,
             move |result: DebounceEventResult| {
-                let Ok(events) = result else { return };
-                let relevant = events
-                    .iter()
-                    .any(|e| !e.kind.is_access() && e.paths.iter().any(|p| !p.starts_with(&index)));
+                // An error (a queue overflow) may hide a change: reload to be sure.
+                let relevant = match result {
+                    Err(_) => true,
+                    Ok(events) => events.iter().any(|e| {
+                        e.need_rescan()
+                            || (!e.kind.is_access()
+                                && (e.paths.is_empty()
+                                    || e.paths.iter().any(|p| !p.starts_with(&index))))
+                    }),
+                };
                 if relevant && let Some(server) = server.upgrade() {
                     server.request_reload();
                 }
             },
+            RecommendedCache::new(),
         )?;
         // Absolute, so that events name absolute paths and the index can be told apart.
         debouncer.watch(canonical(&self.settings.content), RecursiveMode::Recursive)?;
         Ok(debouncer)
     }
 
-    /// Reloads on SIGHUP.
-    pub fn reload_on_hangup(self: &Arc<Server>) {
+    /// Reloads on every signal of `signals` (SIGHUP).
+    pub fn reload_on(self: &Arc<Server>, mut signals: tokio::signal::unix::Signal) {
         let server = Arc::downgrade(self);
         tokio::spawn(async move {
-            let Ok(mut hangups) =
-                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
-            else {
-                return;
-            };
-            while hangups.recv().await.is_some() {
+            while signals.recv().await.is_some() {
                 match server.upgrade() {
                     Some(s) => s.request_reload(),
                     None => break,
