@@ -708,6 +708,24 @@ fn bad_requests_get_clear_errors_and_nothing_outside_is_read() {
     assert_eq!(r.status, 408, "a body that never comes: {r:?}");
     assert!(started.elapsed() < Duration::from_secs(20));
 
+    // Headers that never end (slowloris): the connection is dropped after --timeout.
+    let started = Instant::now();
+    let mut s = TcpStream::connect(&server.addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        .unwrap();
+    let mut rest = Vec::new();
+    let _ = s.read_to_end(&mut rest);
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "held for {:?}",
+        started.elapsed()
+    );
+    assert!(
+        !String::from_utf8_lossy(&rest).contains("200 OK"),
+        "{rest:?}"
+    );
+
     // A handler bug: a 500 with the request id, and the server goes on.
     let r = server.get("/api/_panic");
     assert_eq!(r.status, 500);

@@ -159,20 +159,9 @@ pub fn run(options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<(), 
         };
         server.reload_on(hangup);
         let app = router(server.clone());
+        let limits_timeout = server.settings.limits.timeout;
         ready(addr);
-        // Answers are written whole; no reason to hold a small one back for an ACK.
-        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
-        let mut stopped = stopped;
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move {
-            let _ = stopped.wait_for(|s| *s).await;
-        })
-        .await?;
+        serve_connections(listener, app, stopped, limits_timeout).await;
         tracing::info!("stopped: every request in flight was answered");
         Ok(())
     });
@@ -180,6 +169,49 @@ pub fn run(options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<(), 
     // writing commits atomically or not at all.
     runtime.shutdown_background();
     result
+}
+
+/// Accepts connections until `stopped`, then waits for the requests in flight. Each
+/// connection is HTTP/1.1 with a header-read timeout (the request timeout): a client that
+/// never finishes its headers is dropped, not held.
+async fn serve_connections(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    mut stopped: tokio::sync::watch::Receiver<bool>,
+    header_timeout: std::time::Duration,
+) {
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = stopped.wait_for(|s| *s) => break,
+        };
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                // Out of file descriptors, say: wait a little rather than spin.
+                tracing::warn!("accept: {e}");
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        // Answers are written whole; no reason to hold a small one back for an ACK.
+        let _ = stream.set_nodelay(true);
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let mut builder = hyper::server::conn::http1::Builder::new();
+        builder
+            .timer(hyper_util::rt::TokioTimer::new())
+            .header_read_timeout(header_timeout);
+        let connection = builder.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            // A connection's errors (a client gone, malformed HTTP answered with 400) are
+            // the client's business.
+            let _ = connection.await;
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
 }
 
 /// The routes, with limits, request ids, security headers, the request log and metrics.
