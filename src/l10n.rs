@@ -225,20 +225,8 @@ impl Messages {
     /// `nn` and `nb-NO` mean Norwegian Bokmål; `nl-BE` Dutch; anything unknown en-US.
     pub fn negotiate(&self, requested: &str) -> Vec<Locale> {
         let en = Locale::en_us();
-        let asked: Option<LanguageIdentifier> = requested
-            .trim()
-            .replace('_', "-")
-            .parse()
-            .ok()
-            .map(|mut id: LanguageIdentifier| {
-                // Norwegian without a written standard, and Nynorsk readers, get Bokmål:
-                // the content has no Nynorsk.
-                if matches!(id.language.as_str(), "no" | "nn") {
-                    id.language = "nb".parse().expect("valid subtag");
-                    id.region = None;
-                }
-                id
-            });
+        let asked: Option<LanguageIdentifier> =
+            requested.trim().replace('_', "-").parse().ok().map(as_read);
         let available: Vec<LanguageIdentifier> =
             self.bundles.iter().map(|(l, _)| l.id().clone()).collect();
         let mut chain: Vec<Locale> = Vec::new();
@@ -318,6 +306,16 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
+}
+
+/// The language a reader of `id` is served: Norwegian without a written standard (`no`)
+/// and Nynorsk (`nn`) readers get Bokmål, as the content has no Nynorsk.
+pub fn as_read(mut id: LanguageIdentifier) -> LanguageIdentifier {
+    if matches!(id.language.as_str(), "no" | "nn") {
+        id.language = "nb".parse().expect("valid subtag");
+        id.region = None;
+    }
+    id
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use clap::Args;
 
 use super::Failure;
 use super::advise::content_dir;
-use remedy::serve::{DEFAULT_ADDR, Limits, LogFormat, ServeOptions, Settings, default_index, run};
+use remedy::serve::{DEFAULT_ADDR, Limits, LogFormat, ServeOptions, Settings, run};
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -56,7 +56,7 @@ pub fn run_serve(args: ServeArgs) -> Result<ExitCode, Failure> {
     let content = content_dir(&args.content)?;
     let index = match &args.index {
         Some(dir) => dir.clone(),
-        None => default_index(&content).map_err(|e| Failure::Usage(e.into()))?,
+        None => remedy::index::cache_dir(&content).map_err(|e| Failure::Usage(e.into()))?,
     };
     let timeout = Duration::try_from_secs_f64(args.timeout)
         .ok()

@@ -19,7 +19,6 @@ mod pages;
 mod state;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -300,8 +299,3 @@ fn init_log(format: LogFormat) -> tracing_appender::non_blocking::WorkerGuard {
 
 /// The default `--addr`.
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
-
-/// Where an index lives when `--index` is not given.
-pub fn default_index(content: &std::path::Path) -> Result<PathBuf, crate::index::IndexError> {
-    crate::index::cache_dir(content)
-}

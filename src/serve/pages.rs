@@ -16,7 +16,7 @@ use crate::advise::io::InputFormat;
 use crate::guide::{Guide, GuidePage};
 use crate::l10n::Arg;
 use crate::locale::Locale;
-use crate::render::{Alternate, Page, autonym, escape_text};
+use crate::render::{Alternate, Chrome, Page, autonym, escape_text};
 use crate::search::{Hit, SearchOptions};
 use crate::site::{Mode, Renderer, href};
 
@@ -29,15 +29,7 @@ pub fn negotiate(accept_language: Option<&str>, locales: &[Locale]) -> Option<Lo
     let asked: Vec<LanguageIdentifier> =
         fluent_langneg::accepted_languages::parse(accept_language.unwrap_or_default())
             .into_iter()
-            .map(|mut id| {
-                // Norwegian without a written standard, and Nynorsk readers, get Bokmål: the
-                // content has no Nynorsk.
-                if matches!(id.language.as_str(), "no" | "nn") {
-                    id.language = "nb".parse().expect("valid subtag");
-                    id.region = None;
-                }
-                id
-            })
+            .map(crate::l10n::as_read)
             .collect();
     let available: Vec<LanguageIdentifier> = locales
         .iter()
@@ -252,7 +244,7 @@ pub async fn search(
     }
     let views: Vec<HitView> = hits
         .iter()
-        .filter_map(|h| hit_view(h, &g, &path, &renderer))
+        .filter_map(|h| hit_view(h, &g, &path, chrome))
         .collect();
     let mut page = renderer.frame(&locale, &path, title.clone(), renderer.csp(None));
     if let Some(s) = page.search.as_mut() {
@@ -295,7 +287,7 @@ fn route_alternates(g: &Generation, current: &Locale, route: &str, query: &str) 
         .collect()
 }
 
-fn hit_view(h: &Hit, g: &Generation, from: &str, renderer: &Renderer) -> Option<HitView> {
+fn hit_view(h: &Hit, g: &Generation, from: &str, chrome: &Chrome) -> Option<HitView> {
     let page = g.site.article_page(&h.locale, &h.path)?;
     let link = href(from, page);
     let section_href = match &h.anchor {
@@ -304,7 +296,7 @@ fn hit_view(h: &Hit, g: &Generation, from: &str, renderer: &Renderer) -> Option<
     };
     let fallback = h.fallback.then(|| {
         let locale: Locale = h.locale.parse().unwrap_or_else(|_| Locale::en_us());
-        renderer.chrome(&renderer_locale(from)).text(
+        chrome.text(
             "search-fallback",
             &[("language", Arg::Text(autonym(&locale)))],
         )
@@ -323,14 +315,6 @@ fn hit_view(h: &Hit, g: &Generation, from: &str, renderer: &Renderer) -> Option<
         lang: h.locale.clone(),
         machine: h.translation.as_deref() == Some("MT"),
     })
-}
-
-/// The locale of a served path (`nb-NO/search` → nb-NO).
-fn renderer_locale(path: &str) -> Locale {
-    path.split('/')
-        .next()
-        .and_then(|l| l.parse().ok())
-        .unwrap_or_else(Locale::en_us)
 }
 
 /// Escaped text with the highlighted character ranges in `<mark>`.
