@@ -29,6 +29,7 @@ pub mod advise;
 pub mod align;
 pub mod analysis;
 pub mod article;
+pub mod check;
 pub mod codec;
 pub mod content;
 pub mod guide;

@@ -24,6 +24,7 @@ use crate::align::{ArticleSet, relative_path};
 use crate::article::{Article, ArticleForm, BlockKind, LineIndex, Original};
 use crate::guide::{Definition, Guide, GuidePage, GuideView};
 use crate::locale::Locale;
+use crate::render::encode_path;
 use crate::render::{
     Alternate, Chrome, HtmlOptions, LinkTarget, ORIGINAL, Page, SCHEMES, SearchForm, TemplateError,
     Templates, autonym, content_security_policy, markdown_to_html,
@@ -1190,19 +1191,6 @@ pub fn href(from: &str, to: &str) -> String {
 /// The absolute URL of a page.
 fn url(base: &str, page: &str) -> String {
     format!("{base}{}", encode_path(page))
-}
-
-/// Percent-encodes what may not stand in a URL path as written.
-fn encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 fn normalize_base(base: &str) -> Result<String, SiteError> {

@@ -392,8 +392,15 @@ pub struct DirOptions {
     pub detail: Option<Detail>,
 }
 
-/// Groups and aligns every article under `root`.
-pub fn align_dir(root: &Path, options: &DirOptions) -> (DirAlignment, Vec<LoadError>) {
+/// Reads every article under `root` once to group them into sets, then loads the sets that
+/// `keep` accepts one at a time, in parallel, and hands each with its members (in member
+/// order) to `f`; memory holds only the sets in flight. A set with an unreadable member is
+/// skipped and the error returned.
+pub fn map_sets<T: Send>(
+    root: &Path,
+    keep: impl Fn(&ArticleSet, &[ArticleInfo]) -> bool + Sync,
+    f: impl Fn(&ArticleSet, &[&Article]) -> T + Sync,
+) -> (Vec<T>, Vec<SetProblem>, Vec<LoadError>) {
     let (mut infos, mut errors) = fold_dir(
         root,
         Vec::new,
@@ -408,22 +415,9 @@ pub fn align_dir(root: &Path, options: &DirOptions) -> (DirAlignment, Vec<LoadEr
     );
     infos.sort_by(|a, b| a.path.cmp(&b.path));
     let (sets, problems) = group(&infos);
-    let wanted: Vec<&ArticleSet> = sets
-        .iter()
-        .filter(|s| match &options.article {
-            None => true,
-            Some(p) => {
-                let p = p.trim_start_matches("./");
-                s.relative_path == p
-                    || s.members
-                        .iter()
-                        .any(|m| infos[m.index].path == Path::new(p))
-            }
-        })
-        .collect();
-    let detail = options.detail.unwrap_or(Detail::Flagged);
-    let results: Vec<(Option<SetAlignment>, Vec<LoadError>)> = wanted
+    let results: Vec<(Option<T>, Vec<LoadError>)> = sets
         .par_iter()
+        .filter(|set| keep(set, &infos))
         .map(|set| {
             let mut errs = Vec::new();
             let mut loaded = Vec::new();
@@ -437,14 +431,34 @@ pub fn align_dir(root: &Path, options: &DirOptions) -> (DirAlignment, Vec<LoadEr
                 return (None, errs);
             }
             let refs: Vec<&Article> = loaded.iter().collect();
-            (Some(align_set(set, &refs, detail)), errs)
+            (Some(f(set, &refs)), errs)
         })
         .collect();
-    let mut aligned = Vec::with_capacity(results.len());
+    let mut out = Vec::with_capacity(results.len());
     for (s, e) in results {
-        aligned.extend(s);
+        out.extend(s);
         errors.extend(e);
     }
+    (out, problems, errors)
+}
+
+/// Groups and aligns every article under `root`.
+pub fn align_dir(root: &Path, options: &DirOptions) -> (DirAlignment, Vec<LoadError>) {
+    let detail = options.detail.unwrap_or(Detail::Flagged);
+    let (aligned, problems, errors) = map_sets(
+        root,
+        |s, infos| match &options.article {
+            None => true,
+            Some(p) => {
+                let p = p.trim_start_matches("./");
+                s.relative_path == p
+                    || s.members
+                        .iter()
+                        .any(|m| infos[m.index].path == Path::new(p))
+            }
+        },
+        |set, refs| align_set(set, refs, detail),
+    );
 
     let problems: Vec<SetProblem> = if options.article.is_some() {
         // Only the problems that concern the sets asked for.

@@ -22,6 +22,7 @@
 
 pub mod diagnostic;
 pub mod front_matter;
+pub mod inline;
 pub mod markdown;
 pub mod source_map;
 pub mod spans;

@@ -4,6 +4,7 @@
 mod advise;
 mod align;
 mod annotate;
+mod check;
 mod guide;
 mod index;
 mod inspect;
@@ -52,6 +53,10 @@ enum Command {
     /// Serve the knowledge base over HTTP: pages in the reader's language, search, a page
     /// that turns pasted findings into a guide, a JSON API, /healthz and /metrics.
     Serve(serve::ServeArgs),
+    /// Check the translations: markup, numbers and identifiers, untranslated text, glossary
+    /// terms, English drift and anchors across locales; exit 1 when a finding reaches
+    /// `--fail-on`.
+    Check(check::CheckArgs),
 }
 
 /// Output format shared by the commands.
@@ -80,6 +85,7 @@ pub fn main() -> ExitCode {
         Command::Guide(args) => guide::run(args),
         Command::Site(args) => site::run(args),
         Command::Serve(args) => serve::run_serve(args),
+        Command::Check(args) => check::run(args),
     };
     match result {
         Ok(code) => code,

@@ -63,6 +63,21 @@ pub const CHROME: &[&str] = &[
     "findings-label",
     "findings-submit",
     "error-request",
+    "check-title",
+    "check-coverage",
+    "check-locale",
+    "check-articles",
+    "check-coverage-share",
+    "check-mt-share",
+    "check-drift-share",
+    "check-failures",
+    "check-drift",
+    "check-drift-none",
+    "check-findings",
+    "check-none",
+    "check-place",
+    "check-check",
+    "check-message",
 ];
 
 /// The page chrome of one locale: its Fluent strings (falling back per message to
@@ -126,6 +141,23 @@ impl<'a> Chrome<'a> {
             &[("version", Arg::Text(env!("CARGO_PKG_VERSION").into()))],
         )
     }
+}
+
+/// Percent-encodes what may not stand in a URL path as written (`/` kept).
+///
+/// ```
+/// assert_eq!(remedy::render::encode_path("nb-NO/a b.html"), "nb-NO/a%20b.html");
+/// ```
+pub fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// A language's own name, for switchers: readers look for their language written their

@@ -46,6 +46,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "error.html.j2",
         include_str!("../../templates/error.html.j2"),
     ),
+    (
+        "check.html.j2",
+        include_str!("../../templates/check.html.j2"),
+    ),
 ];
 
 /// A template that does not compile or render.

@@ -1,0 +1,225 @@
+//! `remedy check --format html`: the report as a page people would rather look at than
+//! read, from the same templates, chrome and escaping as the guides and the site.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::{CheckId, Report, Severity};
+use crate::l10n::{Arg, Messages};
+use crate::locale::Locale;
+use crate::render::{Chrome, Page, TemplateError, Templates, content_security_policy, encode_path};
+
+/// At most this many findings are listed; the charts count them all.
+const LISTED: usize = 5000;
+
+#[derive(Serialize)]
+struct View {
+    summary: String,
+    locales: Vec<LocaleRow>,
+    failures: Vec<Bar>,
+    drift: Vec<Bar>,
+    articles: Vec<ArticleRows>,
+    more: Option<String>,
+}
+
+#[derive(Serialize)]
+struct LocaleRow {
+    locale: String,
+    articles: String,
+    coverage: u32,
+    machine: u32,
+    drift: u32,
+}
+
+/// A bar of a chart: its label, its value as written, its length in percent of the
+/// longest.
+#[derive(Serialize)]
+struct Bar {
+    label: String,
+    value: String,
+    width: u32,
+    class: &'static str,
+    href: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ArticleRows {
+    path: String,
+    id: String,
+    rows: Vec<Row>,
+}
+
+#[derive(Serialize)]
+struct Row {
+    place: String,
+    href: String,
+    check: &'static str,
+    severity: &'static str,
+    severity_label: String,
+    message: String,
+}
+
+fn percent(part: usize, whole: usize) -> u32 {
+    if whole == 0 {
+        0
+    } else {
+        ((part as f64 / whole as f64) * 100.0).round() as u32
+    }
+}
+
+/// The report as one self-contained HTML page in `locale`'s chrome. Each finding links to
+/// its place: the article's page under `site` (a `remedy site` or `remedy serve` address)
+/// at the section it is in, or else the Markdown file under `content`.
+pub fn html_report(
+    report: &Report,
+    templates: &Templates,
+    messages: &Messages,
+    locale: &Locale,
+    content: &Path,
+    site: Option<&str>,
+) -> Result<String, TemplateError> {
+    let chrome = Chrome::new(messages, locale);
+    let fmt = |n: usize| chrome.format.count(n as u64);
+    let mut by_severity = [0usize; 3];
+    for f in &report.findings {
+        by_severity[f.severity as usize] += 1;
+    }
+    let articles: usize = report.locales.values().map(|t| t.articles).sum();
+    let summary = chrome.text(
+        "check-summary",
+        &[
+            ("articles", Arg::Text(fmt(articles))),
+            ("locales", Arg::Text(fmt(report.locales.len()))),
+            (
+                "errors",
+                Arg::Text(fmt(by_severity[Severity::Error as usize])),
+            ),
+            (
+                "warnings",
+                Arg::Text(fmt(by_severity[Severity::Warning as usize])),
+            ),
+            (
+                "notes",
+                Arg::Text(fmt(by_severity[Severity::Note as usize])),
+            ),
+        ],
+    );
+    let locales = report
+        .locales
+        .iter()
+        .map(|(l, t)| LocaleRow {
+            locale: l.clone(),
+            articles: fmt(t.articles),
+            coverage: percent(t.articles, report.sets),
+            machine: percent(t.machine_translated, t.articles),
+            drift: percent(t.drifted_segments, t.segments),
+        })
+        .collect();
+    let most = report.by_check.values().copied().max().unwrap_or(1);
+    let mut failures: Vec<Bar> = report
+        .by_check
+        .iter()
+        .map(|(c, n)| {
+            let check: CheckId = c.parse().unwrap_or(CheckId::SpanBroken);
+            Bar {
+                label: (*c).to_owned(),
+                value: fmt(*n),
+                width: percent(*n, most).max(1),
+                class: check.severity().name(),
+                href: None,
+            }
+        })
+        .collect();
+    failures.sort_by(|a, b| b.width.cmp(&a.width).then_with(|| a.label.cmp(&b.label)));
+    let most_drift = report.drift.first().map_or(1, |d| d.drifted);
+    let drift = report
+        .drift
+        .iter()
+        .take(20)
+        .map(|d| Bar {
+            label: clip_start(&d.path, 38),
+            value: format!("{} / {}", fmt(d.drifted), fmt(d.segments)),
+            width: percent(d.drifted, most_drift).max(1),
+            class: "warning",
+            href: Some(place(content, site, &d.path, None, None)),
+        })
+        .collect();
+    let mut articles_rows: Vec<ArticleRows> = Vec::new();
+    for f in report.findings.iter().take(LISTED) {
+        if articles_rows.last().is_none_or(|a| a.path != f.path) {
+            articles_rows.push(ArticleRows {
+                path: f.path.clone(),
+                id: format!("a{}", articles_rows.len() + 1),
+                rows: Vec::new(),
+            });
+        }
+        let rows = &mut articles_rows.last_mut().expect("pushed above").rows;
+        rows.push(Row {
+            place: format!("{}:{}", f.line, f.column),
+            href: place(content, site, &f.path, f.section.as_deref(), Some(f.line)),
+            check: f.check.name(),
+            severity: f.severity.name(),
+            severity_label: chrome.severity(f.severity.name()),
+            message: f.message.clone(),
+        });
+    }
+    let more = (report.findings.len() > LISTED)
+        .then(|| chrome.count("check-more", report.findings.len() - LISTED));
+    let view = View {
+        summary,
+        locales,
+        failures,
+        drift,
+        articles: articles_rows,
+        more,
+    };
+    let page = Page::new(
+        &chrome,
+        chrome.text("check-title", &[]),
+        content_security_policy(None),
+    );
+    #[derive(Serialize)]
+    struct Context<'a> {
+        page: Page,
+        check: &'a View,
+    }
+    templates.render("check.html.j2", &Context { page, check: &view })
+}
+
+/// Where a finding is: the article's page on the site at its section, or the file.
+fn place(
+    content: &Path,
+    site: Option<&str>,
+    path: &str,
+    section: Option<&str>,
+    line: Option<u32>,
+) -> String {
+    match site {
+        Some(base) => {
+            let page = format!("{}.html", path.strip_suffix(".md").unwrap_or(path));
+            let anchor = section.map(|s| format!("#{s}")).unwrap_or_default();
+            format!(
+                "{}/{}{anchor}",
+                base.trim_end_matches('/'),
+                encode_path(&page)
+            )
+        }
+        None => {
+            let abs =
+                std::path::absolute(content.join(path)).unwrap_or_else(|_| content.join(path));
+            let fragment = line.map(|l| format!("#L{l}")).unwrap_or_default();
+            format!("file://{}{fragment}", encode_path(&abs.to_string_lossy()))
+        }
+    }
+}
+
+/// The end of a long path, which names the article: `…/sync-issues.md`.
+fn clip_start(s: &str, max: usize) -> String {
+    let n = s.chars().count();
+    if n <= max {
+        return s.to_owned();
+    }
+    let tail: String = s.chars().skip(n - (max - 1)).collect();
+    format!("…{tail}")
+}
