@@ -57,6 +57,16 @@ pub fn display_path(path: &Path) -> String {
         .collect()
 }
 
+/// A relative path `/`-separated whatever the platform: how reports and exchange files
+/// name an article (`nb-NO/AlchemyInsights/x.md`).
+pub fn slash_path(path: &Path) -> String {
+    let parts: Vec<String> = path
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.join("/")
+}
+
 /// The Markdown files under `root`, sorted, as paths relative to `root`.
 pub fn markdown_files(root: &Path) -> (Vec<PathBuf>, Vec<LoadError>) {
     let mut files = Vec::new();

@@ -32,6 +32,7 @@ pub mod article;
 pub mod check;
 pub mod codec;
 pub mod content;
+pub mod exchange;
 pub mod guide;
 pub mod index;
 pub mod inspect;

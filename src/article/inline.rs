@@ -407,6 +407,16 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Whatever the Markdown, the pieces tile it: nothing lost, nothing twice.
+        #[test]
+        fn pieces_always_tile(md in "[a-zæø ]{0,4}([*_`\\[\\]()!<>|#~&;.-]|\\\\[>*]|https://x|\n|[a-zæø ]{1,4}){0,24}") {
+            proptest::prop_assert_eq!(joined(&md), md.clone());
+            let p = pieces(&md);
+            proptest::prop_assert!(p.iter().all(|p| !p.range().is_empty()));
+        }
+    }
+
     #[test]
     fn placeholders_name_markup_with_its_identity() {
         assert_eq!(

@@ -209,9 +209,20 @@ impl Glossary {
 
     /// Reads a glossary; `path` names it in errors.
     pub fn parse(path: &str, text: &str) -> Result<Glossary, GlossaryError> {
-        let file: File = serde_saphyr::from_str(text).map_err(|e| GlossaryError::Yaml {
-            path: path.to_owned(),
-            message: e.to_string(),
+        let file: File = serde_saphyr::from_str(text).map_err(|e| match e.location() {
+            Some(l) => GlossaryError::Entry {
+                path: path.to_owned(),
+                line: l.line(),
+                column: l.column(),
+                message: format!(
+                    "not a valid glossary: {}",
+                    strip_location(&e.without_snippet().to_string())
+                ),
+            },
+            None => GlossaryError::Yaml {
+                path: path.to_owned(),
+                message: e.to_string(),
+            },
         })?;
         let at = |loc: &serde_saphyr::Location, message: String| GlossaryError::Entry {
             path: path.to_owned(),
@@ -298,6 +309,15 @@ impl Glossary {
     }
 }
 
+/// serde-saphyr ends its messages with `at line L, column C`, which the error's prefix
+/// already says.
+fn strip_location(message: &str) -> &str {
+    match message.rfind(" at line ") {
+        Some(i) if message[i..].contains(", column ") => &message[..i],
+        _ => message,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -329,8 +349,16 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            e.starts_with("g.yaml: not a valid glossary:") && e.contains("line 2"),
+            e.starts_with("g.yaml:2:12: not a valid glossary: unknown variant `spelling`")
+                && !e.contains(" at line "),
             "{e}"
+        );
+        let e = Glossary::parse("g.yaml", "terms:\n  - term: [unclosed\n")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "g.yaml:2:11: not a valid glossary: expected string scalar"
         );
         let e = Glossary::parse("g.yaml", "terms:\n  - term: ' - '\n")
             .unwrap_err()

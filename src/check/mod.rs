@@ -305,7 +305,17 @@ fn check_set(set: &ArticleSet, articles: &[&Article], glossary: &Glossary) -> Re
                     continue;
                 }
                 let (la, lb) = (&set.members[x].locale, &set.members[y].locale);
-                for (side, segs, other) in [(x, &link.a, lb), (y, &link.b, la)] {
+                // Each side is told how the other side's English differs from its own.
+                let english = |art: &Article, segs: &[usize]| {
+                    segs.iter()
+                        .filter_map(|&i| art.source_of(&art.segments()[i]))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                };
+                let (ea, eb) = (english(a, &link.a), english(b, &link.b));
+                let reverse = crate::align::Drift::between(&eb, &ea);
+                for (side, segs, other, d) in [(x, &link.a, lb, drift), (y, &link.b, la, &reverse)]
+                {
                     let Some(&i) = segs.first() else { continue };
                     drifted[side].extend(segs.iter().copied());
                     let seg = &articles[side].segments()[i];
@@ -315,8 +325,8 @@ fn check_set(set: &ArticleSet, articles: &[&Article], glossary: &Glossary) -> Re
                         0,
                         format!(
                             "the {other} translation of this segment was made from other English (similarity {:.0} %): {}",
-                            drift.similarity * 100.0,
-                            drift.marked()
+                            d.similarity * 100.0,
+                            d.marked()
                         ),
                     );
                 }
@@ -344,7 +354,7 @@ fn check_set(set: &ArticleSet, articles: &[&Article], glossary: &Glossary) -> Re
         t.findings += findings.len();
         if !drifted[i].is_empty() && english.as_ref() != Some(&set.members[i].locale) {
             report.drift.push(ArticleDrift {
-                path: path_of(a),
+                path: crate::content::slash_path(a.path()),
                 drifted: drifted[i].len(),
                 segments,
             });
@@ -353,16 +363,6 @@ fn check_set(set: &ArticleSet, articles: &[&Article], glossary: &Glossary) -> Re
         report.suppressed += suppressed;
     }
     report
-}
-
-/// `/`-separated path relative to the content root.
-fn path_of(article: &Article) -> String {
-    let parts: Vec<String> = article
-        .path()
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    parts.join("/")
 }
 
 /// Collects one article's findings with their positions.
@@ -378,7 +378,7 @@ impl<'a> Sink<'a> {
         Sink {
             article,
             lines: LineIndex::new(article.original()),
-            path: path_of(article),
+            path: crate::content::slash_path(article.path()),
             findings: Vec::new(),
         }
     }

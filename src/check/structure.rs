@@ -34,7 +34,11 @@ fn skeleton(md: &str) -> Vec<Shape> {
             Tag::List(None) => "list".to_owned(),
             Tag::Item => "list item".to_owned(),
             Tag::Table(cols) => format!("table of {} columns", cols.len()),
-            Tag::TableRow | Tag::TableHead => "table row".to_owned(),
+            // GFM drops the cells a row has beyond its header's, so a `|` a translation added
+            // shows only in the row's own text.
+            Tag::TableRow | Tag::TableHead => {
+                format!("table row of {} cells", cells(&md[range.clone()]))
+            }
             Tag::TableCell => "table cell".to_owned(),
             Tag::HtmlBlock => "HTML block".to_owned(),
             _ => continue,
@@ -45,6 +49,24 @@ fn skeleton(md: &str) -> Vec<Shape> {
         });
     }
     out
+}
+
+/// The cells of a table row as written: `|` outside code spans and escapes.
+fn cells(row: &str) -> usize {
+    let row = row.lines().next().unwrap_or_default().trim();
+    let (mut pipes, mut code, mut escaped) = (0usize, false, false);
+    for c in row.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '`' => code = !code,
+            '|' if !code => pipes += 1,
+            _ => {}
+        }
+    }
+    let outer = usize::from(row.starts_with('|'))
+        + usize::from(row.ends_with('|') && !row.ends_with("\\|"));
+    (pipes + 1).saturating_sub(outer)
 }
 
 /// The translated article's blocks against the English rebuilt from the same spans: the
@@ -61,7 +83,23 @@ pub(super) fn markdown(article: &Article, sink: &mut Sink) {
         return;
     };
     let view_offset = t.get(i).or(t.last()).map_or(0, |s| s.offset);
-    let offset = to_original(article, &map, view_offset);
+    let mut offset = to_original(article, &map, view_offset);
+    // A row that gained a cell: point at the `|` the translation added.
+    let line_end = article.original()[offset..]
+        .find('\n')
+        .map_or(article.original().len(), |i| offset + i);
+    if let Some((seg, at)) = article
+        .segments()
+        .iter()
+        .filter(|s| s.source.is_some() && s.range.start >= offset && s.range.end <= line_end)
+        .find_map(|s| {
+            let target = article.target_of(s);
+            let extra = cells(target) > cells(article.source_of(s).unwrap_or_default());
+            extra.then(|| (s, target.find('|').unwrap_or(0)))
+        })
+    {
+        offset = seg.target.start + at;
+    }
     let what = |s: Option<&Shape>| {
         s.map_or("the end of the article".to_owned(), |s| {
             format!("a {}", s.kind)
@@ -134,8 +172,10 @@ fn anchors(article: &Article) -> Vec<Anchor> {
     out
 }
 
-/// Each member's heading anchors against the set's first member with spans (else the
-/// first member): a differing anchor is reported on the member that differs.
+/// Heading anchors across the members of a set. Span articles are compared heading by
+/// heading (by segment key): where the anchors differ, the one made from the English
+/// heading (`Done` → `done`) is right, else the first span member's; plain articles are
+/// compared by position when they have as many headings as the first span member.
 pub(super) fn anchors_of_set(set: &ArticleSet, articles: &[&Article], sinks: &mut [Sink]) {
     if articles.len() < 2 {
         return;
@@ -144,39 +184,84 @@ pub(super) fn anchors_of_set(set: &ArticleSet, articles: &[&Article], sinks: &mu
         .iter()
         .position(|a| a.form() == ArticleForm::Bilingual)
         .unwrap_or(0);
-    let base = anchors(articles[reference]);
-    let by_key: BTreeMap<&str, &str> = base
-        .iter()
-        .filter_map(|a| Some((a.key.as_deref()?, a.anchor.as_str())))
-        .collect();
-    for (i, a) in articles.iter().enumerate() {
-        if i == reference {
+    let all: Vec<Vec<Anchor>> = articles.iter().map(|a| anchors(a)).collect();
+    // Keyed: key → (member, anchor index) for every span member.
+    let mut by_key: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
+    for (m, list) in all.iter().enumerate() {
+        if articles[m].form() != ArticleForm::Bilingual {
             continue;
         }
-        let mine = anchors(a);
-        let keyed = a.form() == ArticleForm::Bilingual
-            && articles[reference].form() == ArticleForm::Bilingual;
-        let pairs: Vec<(&Anchor, &str)> = if keyed {
-            mine.iter()
-                .filter_map(|m| Some((m, *by_key.get(m.key.as_deref()?)?)))
-                .collect()
-        } else if mine.len() == base.len() {
-            mine.iter()
-                .zip(base.iter().map(|b| b.anchor.as_str()))
-                .collect()
+        for (i, a) in list.iter().enumerate() {
+            if let Some(k) = &a.key {
+                by_key.entry(k).or_default().push((m, i));
+            }
+        }
+    }
+    for sides in by_key.values() {
+        let first = &all[sides[0].0][sides[0].1].anchor;
+        if sides.iter().all(|&(m, i)| &all[m][i].anchor == first) {
+            continue;
+        }
+        let from_english = sides.iter().find(|&&(m, i)| {
+            let a = &all[m][i];
+            english_slug(articles[m], a).as_deref() == Some(a.anchor.as_str())
+        });
+        let (right_m, right_i) = from_english
+            .or_else(|| sides.iter().find(|(m, _)| *m == reference))
+            .copied()
+            .unwrap_or(sides[0]);
+        let right = &all[right_m][right_i].anchor;
+        let why = if from_english.is_some() {
+            " (made from the English heading)"
         } else {
-            Vec::new()
+            ""
         };
-        let other = &set.members[reference].locale;
-        for (Anchor { key, at, anchor }, theirs) in pairs {
-            if anchor != theirs {
-                sinks[i].at(
+        for &(m, i) in sides {
+            let a = &all[m][i];
+            if &a.anchor != right {
+                sinks[m].at(
                     CheckId::AnchorMismatch,
-                    *at,
-                    key.clone(),
-                    format!("this heading's anchor is \"{anchor}\"; in {other} it is \"{theirs}\""),
+                    a.at,
+                    a.key.clone(),
+                    format!(
+                        "this heading's anchor is \"{}\"; in {} it is \"{right}\"{why}",
+                        a.anchor, set.members[right_m].locale
+                    ),
                 );
             }
         }
     }
+    let base = &all[reference];
+    for (m, list) in all.iter().enumerate() {
+        if m == reference
+            || articles[m].form() == ArticleForm::Bilingual
+            || list.len() != base.len()
+        {
+            continue;
+        }
+        for (a, theirs) in list.iter().zip(base) {
+            if a.anchor != theirs.anchor {
+                sinks[m].at(
+                    CheckId::AnchorMismatch,
+                    a.at,
+                    None,
+                    format!(
+                        "this heading's anchor is \"{}\"; in {} it is \"{}\"",
+                        a.anchor, set.members[reference].locale, theirs.anchor
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// The anchor the heading's English would give (`Troubleshoot sync` → `troubleshoot-sync`).
+fn english_slug(article: &Article, anchor: &Anchor) -> Option<String> {
+    let key = anchor.key.as_deref()?;
+    let segment = article
+        .segments()
+        .iter()
+        .find(|s| s.source.is_some() && s.key.to_string() == key)?;
+    let english = crate::article::markdown_to_text(article.source_of(segment)?);
+    Some(crate::render::slug(&english))
 }

@@ -5,6 +5,7 @@ mod advise;
 mod align;
 mod annotate;
 mod check;
+mod exchange;
 mod guide;
 mod index;
 mod inspect;
@@ -57,6 +58,12 @@ enum Command {
     /// terms, English drift and anchors across locales; exit 1 when a finding reaches
     /// `--fail-on`.
     Check(check::CheckArgs),
+    /// Export the span segments for translators' tools: TMX 1.4b, XLIFF 2.0, gettext PO
+    /// or JSON lines.
+    Export(exchange::ExportArgs),
+    /// Import a translator's XLIFF or PO: only the target text of changed spans is
+    /// rewritten; units whose English no longer matches are refused (exit 1).
+    Import(exchange::ImportArgs),
 }
 
 /// Output format shared by the commands.
@@ -86,6 +93,8 @@ pub fn main() -> ExitCode {
         Command::Site(args) => site::run(args),
         Command::Serve(args) => serve::run_serve(args),
         Command::Check(args) => check::run(args),
+        Command::Export(args) => exchange::run_export(args),
+        Command::Import(args) => exchange::run_import(args),
     };
     match result {
         Ok(code) => code,

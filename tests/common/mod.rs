@@ -106,3 +106,102 @@ pub fn seeds() -> &'static Path {
         dir
     })
 }
+
+/// A folder for one test under Cargo's test scratch space, removed when the test ends
+/// (also when it fails).
+#[allow(dead_code)] // not every test crate needs scratch space
+pub struct Scratch(PathBuf);
+
+#[allow(dead_code)]
+impl Scratch {
+    pub fn new(name: &str) -> Scratch {
+        let dir =
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("scratch folder");
+        Scratch(dir)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    /// Writes `text` to `path` inside the scratch folder; gives the path back.
+    pub fn write(&self, path: &str, text: &str) -> String {
+        let full = self.join(path);
+        std::fs::write(&full, text).expect("scratch file written");
+        full
+    }
+
+    /// `path` inside the scratch folder, as UTF-8 for command lines.
+    pub fn join(&self, path: &str) -> String {
+        self.0.join(path).to_str().expect("UTF-8 path").to_owned()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Copies a folder tree (files and folders only).
+#[allow(dead_code)]
+pub fn copy_tree(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.expect("readable tree");
+        let rel = e.path().strip_prefix(from).expect("below the root");
+        let dest = to.join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).expect("folder made");
+        } else if e.file_type().is_file() {
+            std::fs::copy(e.path(), &dest).expect("file copied");
+        }
+    }
+}
+
+/// Whether an outside tool a test needs is here: if not, the test is skipped loudly, or
+/// fails under `CI=true` (where `.ci/run` installs it).
+#[allow(dead_code)]
+pub fn tool(name: &str, probe: &[&str]) -> bool {
+    let ok = std::process::Command::new(probe[0])
+        .args(&probe[1..])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("CI=true but {name} is missing ({})", probe.join(" "));
+        }
+        eprintln!("SKIPPED: {name} is missing ({})", probe.join(" "));
+    }
+    ok
+}
+
+/// Where a SARIF log breaks the official SARIF 2.1.0 schema (none: it validates).
+#[allow(dead_code)]
+pub fn sarif_schema_errors(doc: &serde_json::Value) -> Vec<String> {
+    let mut schema: serde_json::Value =
+        serde_json::from_str(include_str!("../fixtures/sarif/sarif-schema-2.1.0.json")).unwrap();
+    // The official schema's pattern for `language` properties has a stray `]`
+    // ("^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$"), which the validator rightly rejects as
+    // a regex; use the pattern it means. Everything else is validated as published.
+    fn fix(v: &mut serde_json::Value, fixed: &mut usize) {
+        match v {
+            serde_json::Value::String(s) if s == "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$" => {
+                *s = "^[a-zA-Z]{2}(-[a-zA-Z]{2})?$".into();
+                *fixed += 1;
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(|x| fix(x, fixed)),
+            serde_json::Value::Object(o) => o.values_mut().for_each(|x| fix(x, fixed)),
+            _ => {}
+        }
+    }
+    let mut fixed = 0;
+    fix(&mut schema, &mut fixed);
+    assert!(fixed >= 1);
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    validator
+        .iter_errors(doc)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect()
+}

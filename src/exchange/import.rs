@@ -1,0 +1,711 @@
+//! `remedy import`: a translator's XLIFF or PO back into the span articles.
+//!
+//! Only the target text of spans whose translation changed is replaced; every other byte
+//! of every file stays. A unit is refused, and said why, when its article or segment is
+//! gone, when the article's English is no longer the unit's English, when it is still
+//! marked fuzzy, or when its new text would break the span pair. Each changed article is
+//! parsed again before it is written, and written in one step.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Component, Path, PathBuf};
+
+use serde::Serialize;
+
+use super::segment_ids;
+use crate::article::Article;
+use crate::content::{display_path, load_article, write_atomic};
+
+/// A file that could not be read as XLIFF 2.0 or PO; the message names file, line and
+/// column.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{}: {source}", display_path(path))]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}:{line}:{column}: {message}", display_path(path))]
+    Syntax {
+        path: PathBuf,
+        line: u32,
+        column: u32,
+        message: String,
+    },
+}
+
+/// A unit as a translator's file holds it.
+#[derive(Debug, Clone)]
+struct Incoming {
+    /// Line in the imported file.
+    line: u32,
+    path: String,
+    id: String,
+    source: String,
+    target: Option<String>,
+    fuzzy: bool,
+    /// Why the unit cannot be used as read (inline markup elements).
+    unusable: Option<String>,
+}
+
+/// A unit that was not applied.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Refusal {
+    /// `file:line` in the imported file.
+    pub at: String,
+    pub path: String,
+    pub id: String,
+    pub reason: String,
+}
+
+/// One article the import changes (or would, with `--dry-run`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Changed {
+    pub path: String,
+    /// The ids of the units applied.
+    pub units: Vec<String>,
+    /// A unified diff of the article.
+    pub diff: String,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ImportReport {
+    pub read: usize,
+    pub unchanged: usize,
+    pub changed: Vec<Changed>,
+    pub refused: Vec<Refusal>,
+    pub written: bool,
+}
+
+/// Imports `file` (XLIFF 2.0 or PO, told by its first bytes) into the articles under
+/// `content`; with `dry_run` nothing is written.
+pub fn import(file: &Path, content: &Path, dry_run: bool) -> Result<ImportReport, ImportError> {
+    let bytes = std::fs::read(file).map_err(|source| ImportError::Io {
+        path: file.to_path_buf(),
+        source,
+    })?;
+    let text = crate::content::decode(file, bytes).map_err(|e| match e {
+        crate::content::LoadError::NotUtf8 {
+            path,
+            position,
+            byte,
+        } => ImportError::Syntax {
+            path,
+            line: position.line,
+            column: position.column,
+            message: format!("not UTF-8 text (invalid byte 0x{byte:02x})"),
+        },
+        other => ImportError::Io {
+            path: file.to_path_buf(),
+            source: std::io::Error::other(other.to_string()),
+        },
+    })?;
+    let body = text.trim_start_matches('\u{feff}').trim_start();
+    let units = if body.starts_with('<') {
+        read_xliff(file, &text)?
+    } else {
+        read_po(file, &text)?
+    };
+    let name = display_path(file);
+    let mut report = ImportReport {
+        read: units.len(),
+        written: !dry_run,
+        ..ImportReport::default()
+    };
+    let mut by_path: BTreeMap<String, Vec<Incoming>> = BTreeMap::new();
+    for u in units {
+        by_path.entry(u.path.clone()).or_default().push(u);
+    }
+    for (path, units) in by_path {
+        apply(&name, content, &path, units, dry_run, &mut report)?;
+    }
+    Ok(report)
+}
+
+fn refuse(report: &mut ImportReport, name: &str, u: &Incoming, reason: impl Into<String>) {
+    report.refused.push(Refusal {
+        at: format!("{name}:{}", u.line),
+        path: u.path.clone(),
+        id: u.id.clone(),
+        reason: reason.into(),
+    });
+}
+
+/// A path from the imported file as a path below the content root, if it is one.
+fn safe_relative(path: &str) -> Option<PathBuf> {
+    let p = Path::new(path);
+    let ok = !path.is_empty()
+        && p.extension().is_some_and(|e| e == "md")
+        && p.components().all(|c| matches!(c, Component::Normal(_)));
+    ok.then(|| p.to_path_buf())
+}
+
+fn breaks_span(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    [
+        "<span",
+        "</span",
+        "data-ttu-id",
+        "data-stu-id",
+        "sxs-lookup",
+    ]
+    .iter()
+    .any(|m| lower.contains(m))
+}
+
+fn apply(
+    name: &str,
+    content: &Path,
+    path: &str,
+    units: Vec<Incoming>,
+    dry_run: bool,
+    report: &mut ImportReport,
+) -> Result<(), ImportError> {
+    let Some(rel) = safe_relative(path) else {
+        for u in &units {
+            refuse(
+                report,
+                name,
+                u,
+                "not the path of an article below the content folder",
+            );
+        }
+        return Ok(());
+    };
+    let article = match load_article(content, &rel) {
+        Ok(a) => a,
+        Err(e) => {
+            for u in &units {
+                refuse(report, name, u, format!("the article cannot be read: {e}"));
+            }
+            return Ok(());
+        }
+    };
+    let ids: HashMap<String, usize> = segment_ids(&article)
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, id)| Some((id?, i)))
+        .collect();
+    let mut replacements: Vec<(usize, String, &Incoming)> = Vec::new();
+    for u in &units {
+        if let Some(why) = &u.unusable {
+            refuse(report, name, u, why.clone());
+            continue;
+        }
+        let Some(&i) = ids.get(&u.id) else {
+            refuse(report, name, u, "the article has no segment with this id");
+            continue;
+        };
+        let segment = &article.segments()[i];
+        let current = article.target_of(segment);
+        let Some(target) = &u.target else {
+            report.unchanged += 1;
+            continue;
+        };
+        if target == current {
+            report.unchanged += 1;
+            continue;
+        }
+        if u.fuzzy {
+            refuse(
+                report,
+                name,
+                u,
+                "still marked fuzzy: review it and remove the flag to import it",
+            );
+            continue;
+        }
+        if article.source_of(segment) != Some(u.source.as_str()) {
+            refuse(
+                report,
+                name,
+                u,
+                "the article's English for this segment is no longer the unit's English",
+            );
+            continue;
+        }
+        if breaks_span(target) {
+            refuse(
+                report,
+                name,
+                u,
+                "the new text holds span markup and would break the span pair",
+            );
+            continue;
+        }
+        replacements.push((i, target.clone(), u));
+    }
+    if replacements.is_empty() {
+        return Ok(());
+    }
+    replacements.sort_by_key(|(i, _, _)| article.segments()[*i].target.start);
+    let original = article.original();
+    let mut text = String::with_capacity(original.len());
+    let mut at = 0;
+    for (i, new, _) in &replacements {
+        let r = &article.segments()[*i].target;
+        text.push_str(&original[at..r.start]);
+        text.push_str(new);
+        at = r.end;
+    }
+    text.push_str(&original[at..]);
+    if let Err(why) = verify(&article, &text, &replacements) {
+        for (_, _, u) in &replacements {
+            refuse(
+                report,
+                name,
+                u,
+                format!("the article would not read the same with the new text: {why}"),
+            );
+        }
+        return Ok(());
+    }
+    let diff = similar::TextDiff::from_lines(original, &text)
+        .unified_diff()
+        .context_radius(1)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string();
+    if !dry_run {
+        let full = content.join(&rel);
+        write_atomic(&full, text.as_bytes())
+            .map_err(|source| ImportError::Io { path: full, source })?;
+    }
+    report.changed.push(Changed {
+        path: path.to_owned(),
+        units: replacements.iter().map(|(_, _, u)| u.id.clone()).collect(),
+        diff,
+    });
+    Ok(())
+}
+
+/// The new text, parsed, has the same segments with the same English, the new targets
+/// where they were replaced and the old ones elsewhere, and no new problems.
+fn verify(
+    before: &Article,
+    text: &str,
+    replacements: &[(usize, String, &Incoming)],
+) -> Result<(), String> {
+    let after = Article::parse(before.path(), text.to_owned());
+    if after.segments().len() != before.segments().len() {
+        return Err(format!(
+            "{} segments instead of {}",
+            after.segments().len(),
+            before.segments().len()
+        ));
+    }
+    if after.diagnostics().len() > before.diagnostics().len() {
+        let new = after
+            .diagnostics()
+            .iter()
+            .find(|d| !before.diagnostics().iter().any(|b| b.message == d.message))
+            .map_or_else(|| "a new problem".to_owned(), |d| d.message.clone());
+        return Err(new);
+    }
+    let kinds = |a: &Article| {
+        a.blocks()
+            .iter()
+            .map(|b| b.kind.clone())
+            .collect::<Vec<_>>()
+    };
+    if kinds(&after) != kinds(before) {
+        return Err(
+            "its Markdown blocks would change (a blank line or a block marker in the new text?)"
+                .into(),
+        );
+    }
+    let replaced: HashMap<usize, &str> = replacements
+        .iter()
+        .map(|(i, t, _)| (*i, t.as_str()))
+        .collect();
+    for (i, (a, b)) in before.segments().iter().zip(after.segments()).enumerate() {
+        let expected = replaced
+            .get(&i)
+            .copied()
+            .unwrap_or_else(|| before.target_of(a));
+        if a.key != b.key
+            || before.source_of(a) != after.source_of(b)
+            || after.target_of(b) != expected
+        {
+            return Err(format!("segment {} would read differently", a.key));
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// XLIFF 2.0
+
+const XLIFF_NS: &str = "urn:oasis:names:tc:xliff:document:2.0";
+
+fn read_xliff(file: &Path, text: &str) -> Result<Vec<Incoming>, ImportError> {
+    let doc = roxmltree::Document::parse(text).map_err(|e| {
+        let p = e.pos();
+        ImportError::Syntax {
+            path: file.to_path_buf(),
+            line: p.row,
+            column: p.col,
+            message: format!("not well-formed XML: {e}"),
+        }
+    })?;
+    let at = |node: roxmltree::Node, message: String| {
+        let p = doc.text_pos_at(node.range().start);
+        ImportError::Syntax {
+            path: file.to_path_buf(),
+            line: p.row,
+            column: p.col,
+            message,
+        }
+    };
+    let root = doc.root_element();
+    if root.tag_name().name() != "xliff" || root.tag_name().namespace() != Some(XLIFF_NS) {
+        return Err(at(
+            root,
+            format!("expected an XLIFF 2.0 document (<xliff xmlns=\"{XLIFF_NS}\">)"),
+        ));
+    }
+    if root.attribute("version") != Some("2.0") {
+        return Err(at(root, "expected XLIFF version=\"2.0\"".into()));
+    }
+    let mut out = Vec::new();
+    for f in root
+        .children()
+        .filter(|n| n.has_tag_name((XLIFF_NS, "file")))
+    {
+        let Some(original) = f.attribute("original") else {
+            return Err(at(
+                f,
+                "a <file> without original=\"…\" (the article's path)".into(),
+            ));
+        };
+        for unit in f
+            .descendants()
+            .filter(|n| n.has_tag_name((XLIFF_NS, "unit")))
+        {
+            let Some(id) = unit.attribute("id") else {
+                return Err(at(unit, "a <unit> without id=\"…\"".into()));
+            };
+            let mut source = String::new();
+            let mut target: Option<String> = None;
+            let mut unusable = None;
+            let segments: Vec<_> = unit
+                .children()
+                .filter(|n| {
+                    n.has_tag_name((XLIFF_NS, "segment")) || n.has_tag_name((XLIFF_NS, "ignorable"))
+                })
+                .collect();
+            if segments.is_empty() {
+                return Err(at(unit, "a <unit> without <segment>".into()));
+            }
+            for seg in segments {
+                for part in seg.children().filter(|n| n.is_element()) {
+                    let into = match part.tag_name().name() {
+                        "source" => &mut source,
+                        "target" => target.get_or_insert_with(String::new),
+                        _ => continue,
+                    };
+                    for c in part.children() {
+                        if c.is_text() {
+                            into.push_str(c.text().unwrap_or_default());
+                        } else if c.is_element() {
+                            unusable = Some(format!(
+                                "inline <{}> in the unit: remedy exports segments as plain text and reads them back as such",
+                                c.tag_name().name()
+                            ));
+                        }
+                    }
+                }
+            }
+            out.push(Incoming {
+                line: doc.text_pos_at(unit.range().start).row,
+                path: original.to_owned(),
+                id: id.to_owned(),
+                source,
+                target,
+                fuzzy: false,
+                unusable,
+            });
+        }
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------
+// PO
+
+#[derive(Default)]
+struct PoEntry {
+    line: u32,
+    msgctxt: Option<String>,
+    msgid: Option<String>,
+    msgstr: Option<String>,
+    fuzzy: bool,
+    obsolete: bool,
+}
+
+fn read_po(file: &Path, text: &str) -> Result<Vec<Incoming>, ImportError> {
+    let err = |line: usize, column: usize, message: String| ImportError::Syntax {
+        path: file.to_path_buf(),
+        line: line as u32 + 1,
+        column: column as u32 + 1,
+        message,
+    };
+    let mut entries: Vec<PoEntry> = Vec::new();
+    let mut current = PoEntry::default();
+    // The field the last string went into, for continuation lines.
+    let mut field: Option<&'static str> = None;
+    let mut started = false;
+    let finish = |current: &mut PoEntry, entries: &mut Vec<PoEntry>, started: &mut bool| {
+        if *started {
+            entries.push(std::mem::take(current));
+        }
+        *started = false;
+    };
+    for (n, raw) in text.lines().enumerate() {
+        let line = raw.trim_end_matches('\r');
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if trimmed.is_empty() {
+            finish(&mut current, &mut entries, &mut started);
+            field = None;
+            continue;
+        }
+        if let Some(rest) = trimmed.strip_prefix('#') {
+            if field.is_some() && current.msgstr.is_some() {
+                // A comment after msgstr starts the next entry.
+                finish(&mut current, &mut entries, &mut started);
+                field = None;
+            }
+            if !started {
+                current.line = n as u32 + 1;
+            }
+            started = true;
+            if let Some(flags) = rest.strip_prefix(',') {
+                if flags.split(',').any(|f| f.trim() == "fuzzy") {
+                    current.fuzzy = true;
+                }
+            } else if rest.starts_with('~') {
+                current.obsolete = true;
+            }
+            continue;
+        }
+        if trimmed.starts_with('"') {
+            let Some(f) = field else {
+                return Err(err(
+                    n,
+                    indent,
+                    "a string continues nothing (expected msgctxt, msgid or msgstr before it)"
+                        .into(),
+                ));
+            };
+            let s = po_string(trimmed).map_err(|(c, m)| err(n, indent + c, m))?;
+            let slot = match f {
+                "msgctxt" => &mut current.msgctxt,
+                "msgid" => &mut current.msgid,
+                "msgstr" => &mut current.msgstr,
+                _ => continue, // msgid_plural, msgstr[n]: read, not used
+            };
+            slot.get_or_insert_with(String::new).push_str(&s);
+            continue;
+        }
+        let (keyword, rest) = trimmed
+            .split_once(|c: char| c.is_whitespace())
+            .ok_or_else(|| {
+                err(
+                    n,
+                    indent,
+                    format!("expected a keyword and a string, found {trimmed:?}"),
+                )
+            })?;
+        let k: &'static str = match keyword {
+            "msgctxt" => "msgctxt",
+            "msgid" => "msgid",
+            "msgstr" => "msgstr",
+            "msgid_plural" => "msgid_plural",
+            k if k.starts_with("msgstr[") => "msgstr[]",
+            other => {
+                return Err(err(
+                    n,
+                    indent,
+                    format!("expected msgctxt, msgid or msgstr, found {other:?}"),
+                ));
+            }
+        };
+        if (k == "msgctxt" || k == "msgid") && current.msgstr.is_some() {
+            finish(&mut current, &mut entries, &mut started);
+        }
+        if !started {
+            current.line = n as u32 + 1;
+            started = true;
+        }
+        let column = indent + keyword.len() + (rest.len() - rest.trim_start().len()) + 1;
+        let s = po_string(rest.trim()).map_err(|(c, m)| err(n, column + c, m))?;
+        let slot = match k {
+            "msgctxt" => &mut current.msgctxt,
+            "msgid" => &mut current.msgid,
+            "msgstr" => &mut current.msgstr,
+            _ => {
+                field = Some(k);
+                continue;
+            }
+        };
+        *slot = Some(s);
+        field = Some(k);
+    }
+    finish(&mut current, &mut entries, &mut started);
+
+    let mut out = Vec::new();
+    for e in entries {
+        if e.obsolete || e.msgid.as_deref().is_none_or(str::is_empty) {
+            continue; // obsolete entries and the header
+        }
+        let Some(ctxt) = e.msgctxt else {
+            return Err(err(
+                e.line as usize - 1,
+                0,
+                "an entry without msgctxt (remedy's PO names each unit path#id there)".into(),
+            ));
+        };
+        let Some((path, id)) = ctxt.rsplit_once('#') else {
+            return Err(err(
+                e.line as usize - 1,
+                0,
+                format!("msgctxt {ctxt:?} is not path#id"),
+            ));
+        };
+        out.push(Incoming {
+            line: e.line,
+            path: path.to_owned(),
+            id: id.to_owned(),
+            source: e.msgid.unwrap_or_default(),
+            // An empty msgstr is untranslated in gettext: no target.
+            target: e.msgstr.filter(|s| !s.is_empty()),
+            fuzzy: e.fuzzy,
+            unusable: None,
+        });
+    }
+    Ok(out)
+}
+
+/// A quoted PO string, unescaped; on error, the column in `s` and what was expected.
+fn po_string(s: &str) -> Result<String, (usize, String)> {
+    let inner = s
+        .strip_prefix('"')
+        .and_then(|r| r.strip_suffix('"'))
+        .filter(|_| s.len() >= 2)
+        .ok_or((
+            0,
+            format!("expected a string in double quotes, found {s:?}"),
+        ))?;
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '"' {
+            return Err((i + 1, "an unescaped \" inside a string".into()));
+        }
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let Some((_, e)) = chars.next() else {
+            return Err((i + 1, "a string ends with a lone backslash".into()));
+        };
+        match e {
+            'n' => out.push('\n'),
+            't' => out.push('\t'),
+            'r' => out.push('\r'),
+            'a' => out.push('\u{7}'),
+            'b' => out.push('\u{8}'),
+            'v' => out.push('\u{b}'),
+            'f' => out.push('\u{c}'),
+            '\\' => out.push('\\'),
+            '"' => out.push('"'),
+            '0'..='7' => {
+                let mut v = e.to_digit(8).unwrap_or(0);
+                for _ in 0..2 {
+                    match chars.peek() {
+                        Some((_, d @ '0'..='7')) => {
+                            v = v * 8 + d.to_digit(8).unwrap_or(0);
+                            chars.next();
+                        }
+                        _ => break,
+                    }
+                }
+                out.push(char::from_u32(v).unwrap_or('\u{fffd}'));
+            }
+            other => return Err((i + 1, format!("unknown escape \\{other}"))),
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn po_strings_unescape_as_gettext_writes_them() {
+        assert_eq!(
+            po_string(r#""a\"b\\c\nd\te\101""#).unwrap(),
+            "a\"b\\c\nd\teA"
+        );
+        assert_eq!(po_string(r#""x\q""#).unwrap_err().1, "unknown escape \\q");
+        assert!(po_string("nope").is_err());
+    }
+
+    #[test]
+    fn po_entries_with_continuations_flags_and_obsolete_ones() {
+        let po = "msgid \"\"\nmsgstr \"\"\n\"Language: nb\\n\"\n\n#, fuzzy\n#| msgid \"Old\"\nmsgctxt \"nb-NO/a.md#102\"\nmsgid \"\"\n\"Hello \"\n\"world\"\nmsgstr \"Hei \"\n\"verden\"\n\n#~ msgctxt \"nb-NO/a.md#9\"\n#~ msgid \"x\"\n#~ msgstr \"y\"\n\nmsgctxt \"nb-NO/b c.md#p101.2\"\nmsgid \"Yes\"\nmsgstr \"\"\n";
+        let units = read_po(Path::new("t.po"), po).unwrap();
+        assert_eq!(units.len(), 2);
+        assert_eq!(
+            (
+                units[0].path.as_str(),
+                units[0].id.as_str(),
+                units[0].source.as_str()
+            ),
+            ("nb-NO/a.md", "102", "Hello world")
+        );
+        assert_eq!(units[0].target.as_deref(), Some("Hei verden"));
+        assert!(units[0].fuzzy);
+        assert_eq!(units[0].line, 5);
+        assert_eq!(units[1].id, "p101.2");
+        assert_eq!(units[1].target, None);
+    }
+
+    #[test]
+    fn broken_po_names_line_and_column() {
+        let e = read_po(
+            Path::new("t.po"),
+            "msgctxt \"a.md#1\"\nmsgid \"x\nmsgstr \"y\"\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            e,
+            "t.po:2:7: expected a string in double quotes, found \"\\\"x\""
+        );
+        let e = read_po(Path::new("t.po"), "msgid \"a\"\nmsgstr \"b\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("t.po:1:1: an entry without msgctxt"), "{e}");
+    }
+
+    #[test]
+    fn xliff_errors_name_line_and_column() {
+        let e = read_xliff(Path::new("t.xlf"), "<xliff version=\"2.0\">\n  <file a=1/>")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("t.xlf:2:11: not well-formed XML"), "{e}");
+        let e = read_xliff(
+            Path::new("t.xlf"),
+            "<?xml version=\"1.0\"?>\n<xliff xmlns=\"urn:oasis:names:tc:xliff:document:1.2\" version=\"1.2\"/>",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("t.xlf:2:1: expected an XLIFF 2.0 document"),
+            "{e}"
+        );
+    }
+}
