@@ -673,6 +673,21 @@ fn pages_work_in_a_real_browser() {
         std::fs::write(&path, guide(locale, "html")).unwrap();
         pages.push(path);
     }
+    // The translation check report (its findings link to the fixture's Markdown files).
+    let report = dir.join("check-report.html");
+    let out = remedy(&[
+        "check",
+        "--content",
+        "tests/fixtures/check",
+        "--format",
+        "html",
+        "--locale",
+        "nl-NL",
+        "--out",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "the fixture has errors");
+    pages.push(report);
     let hostile_path = dir.join("guide-hostile.html");
     hostile_guide(&["--out", hostile_path.to_str().unwrap()]);
     pages.push(hostile_path);
@@ -712,6 +727,12 @@ fn pages_work_in_a_real_browser() {
         }
     }
     let by_name = |n: &str| seen.pages.iter().find(|p| p.path.ends_with(n)).expect(n);
+    let report = by_name("check-report.html");
+    assert_eq!(report.lang, "nl-NL");
+    assert_eq!(report.title, "Vertaalcontrole");
+    // Bars for 10 checks and the drifted article, drawn with a width.
+    assert_eq!(report.bars, 11, "the report's charts are drawn");
+    assert!(report.links.iter().filter(|l| l.contains("#L")).count() >= 14);
     assert_eq!(by_name("guide-nb-NO.html").lang, "nb-NO");
     assert_eq!(by_name("guide-nl-NL.html").lang, "nl-NL");
     assert_eq!(by_name("guide-en-US.html").title, "Troubleshooting guide");
@@ -765,6 +786,8 @@ mod browse {
         pub images_without_alt: usize,
         pub original_opened: bool,
         pub filtered: Option<usize>,
+        /// Bars of inline SVG charts drawn wider than nothing.
+        pub bars: usize,
     }
 
     type Sink = Arc<Mutex<Vec<String>>>;
@@ -929,12 +952,22 @@ mod browse {
                     .into_value()?,
                 title: page.evaluate("document.title").await?.into_value()?,
                 links: page
-                    .evaluate("Array.from(document.querySelectorAll('a[href]'), a => a.href)")
+                    .evaluate(
+                        // SVG links' `href` is not a string: resolve the attribute.
+                        "Array.from(document.querySelectorAll('a[href]'), \
+                         a => new URL(a.getAttribute('href'), document.baseURI).href)",
+                    )
                     .await?
                     .into_value()?,
                 images_without_alt: page
                     .evaluate(
                         "Array.from(document.images).filter(i => !i.hasAttribute('alt')).length",
+                    )
+                    .await?
+                    .into_value()?,
+                bars: page
+                    .evaluate(
+                        "Array.from(document.querySelectorAll('svg.chart rect.bar')).filter(r => r.getBoundingClientRect().width > 0).length",
                     )
                     .await?
                     .into_value()?,

@@ -27,9 +27,32 @@ struct View {
 struct LocaleRow {
     locale: String,
     articles: String,
-    coverage: u32,
-    machine: u32,
-    drift: u32,
+    shares: [Share; 3],
+}
+
+/// A share for a meter: its length in percent, and as written.
+#[derive(Serialize)]
+struct Share {
+    width: u32,
+    label: String,
+}
+
+fn share(part: usize, whole: usize, fmt: &dyn Fn(usize) -> String) -> Share {
+    let exact = if whole == 0 {
+        0.0
+    } else {
+        part as f64 * 100.0 / whole as f64
+    };
+    // Small shares keep a decimal: 3 drifted segments of 1,900 are not "0 %".
+    let shown = if exact > 0.0 && exact < 10.0 {
+        format!("{exact:.1}")
+    } else {
+        format!("{exact:.0}")
+    };
+    Share {
+        width: exact.round() as u32,
+        label: format!("{shown}\u{a0}% ({})", fmt(part)),
+    }
 }
 
 /// A bar of a chart: its label, its value as written, its length in percent of the
@@ -111,9 +134,11 @@ pub fn html_report(
         .map(|(l, t)| LocaleRow {
             locale: l.clone(),
             articles: fmt(t.articles),
-            coverage: percent(t.articles, report.sets),
-            machine: percent(t.machine_translated, t.articles),
-            drift: percent(t.drifted_segments, t.segments),
+            shares: [
+                share(t.articles, report.sets, &fmt),
+                share(t.machine_translated, t.articles, &fmt),
+                share(t.drifted_segments, t.segments, &fmt),
+            ],
         })
         .collect();
     let most = report.by_check.values().copied().max().unwrap_or(1);
@@ -138,7 +163,7 @@ pub fn html_report(
         .iter()
         .take(20)
         .map(|d| Bar {
-            label: clip_start(&d.path, 38),
+            label: clip_start(&d.path, 32),
             value: format!("{} / {}", fmt(d.drifted), fmt(d.segments)),
             width: percent(d.drifted, most_drift).max(1),
             class: "warning",
