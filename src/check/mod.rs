@@ -20,6 +20,7 @@
 
 pub mod glossary;
 mod html;
+mod plain;
 mod rules;
 mod sarif;
 mod structure;
@@ -334,6 +335,7 @@ fn check_set(set: &ArticleSet, articles: &[&Article], glossary: &Glossary) -> Re
         }
     }
     structure::anchors_of_set(set, articles, &mut sinks);
+    plain::against_partner(set, articles, &mut sinks);
 
     let english = english_source(set, articles);
     let mut report = Report::default();
@@ -363,6 +365,15 @@ fn check_set(set: &ArticleSet, articles: &[&Article], glossary: &Glossary) -> Re
         report.suppressed += suppressed;
     }
     report
+}
+
+/// The member of a set the others are compared with: the first with spans (its English is
+/// known), else the first.
+fn reference(articles: &[&Article]) -> usize {
+    articles
+        .iter()
+        .position(|a| a.form() == ArticleForm::Bilingual)
+        .unwrap_or(0)
 }
 
 /// Collects one article's findings with their positions.
@@ -485,7 +496,8 @@ pub fn human(report: &Report) -> String {
     for f in &report.findings {
         out.push_str(&format!(
             "{}:{}:{}: {}[{}]: {}\n",
-            f.path,
+            // One finding per line, whatever the file is called.
+            crate::content::display_path(Path::new(&f.path)),
             f.line,
             f.column,
             f.severity.name(),

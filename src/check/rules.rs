@@ -253,7 +253,7 @@ fn extra_offset(target: &[&Placeholder], extra: &[String]) -> usize {
 }
 
 /// Items of `a` not in `b` and of `b` not in `a`, counted (multisets).
-fn difference(
+pub(super) fn difference(
     a: impl Iterator<Item = String>,
     b: impl Iterator<Item = String>,
 ) -> (Vec<String>, Vec<String>) {
@@ -295,14 +295,15 @@ fn describe(missing: &[String], extra: &[String]) -> String {
     parts.join("; ")
 }
 
-/// Error codes, versions, cmdlets, parameters and URLs.
+/// Error codes, versions, cmdlets, parameters and URLs. Cmdlets by their approved verbs,
+/// less the verbs English prose hyphenates (`Read-Only`, `Open-Source`, `Out-of-box`).
 static IDENTIFIER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:https?://[^\s)\]>]+)",
         r"|(?:\b0x[0-9A-Fa-f]+\b)",
         r"|(?:\b[A-Z][A-Za-z]*[A-Z]\d{3,}\b)",
         r"|(?:\b\d+(?:\.\d+){2,}\b)",
-        r"|(?:\b(?:Get|Set|New|Remove|Add|Enable|Disable|Start|Stop|Update|Install|Uninstall|Import|Export|Test|Connect|Disconnect|Invoke|Search|Clear|Grant|Revoke|Restore|Reset|Register|Unregister|Move|Copy|Rename|Resume|Suspend|Sync|Write|Read|Out|Format|Convert|ConvertTo|ConvertFrom|Select|Where|Sort|Measure|Find|Show|Restart|Wait|Repair|Confirm|Initialize|Approve|Block|Unblock|Mount|Dismount|Publish|Unpublish|Save|Lock|Unlock|Request|Resolve|Submit|Complete|Merge|Join|Compare|Group|Expand|Compress|Edit|Optimize|Backup|Protect|Unprotect|Enter|Exit|Switch|Use|Open|Close|Send|Receive|Ping)-[A-Z][A-Za-z0-9]+\b)",
+        r"|(?:\b(?:Get|Set|New|Remove|Add|Enable|Disable|Start|Stop|Update|Install|Uninstall|Import|Export|Test|Connect|Disconnect|Invoke|Search|Clear|Grant|Revoke|Restore|Reset|Register|Unregister|Move|Rename|Resume|Suspend|Format|ConvertTo|ConvertFrom|Measure|Restart|Wait|Repair|Confirm|Initialize|Approve|Block|Unblock|Mount|Dismount|Publish|Unpublish|Resolve|Submit|Merge|Expand|Compress|Optimize|Backup|Protect|Unprotect|Enter|Exit|Send|Receive)-[A-Z][A-Za-z0-9]+\b)",
         r"|(?:(?:^|[\s(])-[A-Z][a-z]+[A-Za-z]*\b)"
     ))
     .expect("a valid regex")
@@ -310,7 +311,7 @@ static IDENTIFIER: LazyLock<Regex> = LazyLock::new(|| {
 
 static DIGITS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d+").expect("a valid regex"));
 
-fn identifiers(text: &str) -> Vec<String> {
+pub(super) fn identifiers(text: &str) -> Vec<String> {
     IDENTIFIER
         .find_iter(text)
         .map(|m| {
@@ -326,7 +327,7 @@ fn identifiers(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn numbers(text: &str) -> Vec<String> {
+pub(super) fn numbers(text: &str) -> Vec<String> {
     let without = IDENTIFIER.replace_all(text, " ");
     DIGITS
         .find_iter(&without)

@@ -180,10 +180,7 @@ pub(super) fn anchors_of_set(set: &ArticleSet, articles: &[&Article], sinks: &mu
     if articles.len() < 2 {
         return;
     }
-    let reference = articles
-        .iter()
-        .position(|a| a.form() == ArticleForm::Bilingual)
-        .unwrap_or(0);
+    let reference = super::reference(articles);
     let all: Vec<Vec<Anchor>> = articles.iter().map(|a| anchors(a)).collect();
     // Keyed: key → (member, anchor index) for every span member.
     let mut by_key: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
