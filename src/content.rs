@@ -170,8 +170,9 @@ where
 
 /// Writes a file in one step: the bytes go to a temporary file beside it, are synced, and
 /// the temporary file is renamed over `path`, so a reader (or a crash) never sees half of
-/// it.
+/// it. A file that is replaced keeps its permissions.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let permissions = std::fs::metadata(path).ok().map(|m| m.permissions());
     let name = path
         .file_name()
         .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
@@ -179,6 +180,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let write = || -> std::io::Result<()> {
         let mut f = std::fs::File::create(&partial)?;
         std::io::Write::write_all(&mut f, bytes)?;
+        if let Some(p) = &permissions {
+            f.set_permissions(p.clone())?;
+        }
         f.sync_all()?;
         std::fs::rename(&partial, path)
     };

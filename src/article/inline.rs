@@ -354,26 +354,45 @@ pub fn placeholders(md: &str) -> Vec<Placeholder> {
 /// The text of the fragment outside markup, with inline code kept (the visible words): what
 /// glossary terms and numbers are looked for in. Link targets and HTML are left out.
 pub fn visible_text(md: &str) -> String {
+    visible_text_mapped(md).0
+}
+
+/// [`visible_text`], and for each of its bytes the offset in `md` it comes from (markup
+/// that became a space maps to where the markup starts).
+pub fn visible_text_mapped(md: &str) -> (String, Vec<usize>) {
     let mut out = String::with_capacity(md.len());
+    let mut map = Vec::with_capacity(md.len());
+    let push = |out: &mut String, map: &mut Vec<usize>, text: &str, from: usize, step: bool| {
+        for (i, _) in text.bytes().enumerate() {
+            map.push(if step { from + i } else { from });
+        }
+        out.push_str(text);
+    };
     for p in pieces(md) {
         match p {
-            Piece::Text(r) => out.push_str(&md[r]),
+            Piece::Text(r) => push(&mut out, &mut map, &md[r.clone()], r.start, true),
             Piece::Atom {
                 mark: Mark::Code(c),
-                ..
+                range,
             } => {
-                out.push(' ');
-                out.push_str(&c);
-                out.push(' ');
+                push(&mut out, &mut map, " ", range.start, false);
+                push(&mut out, &mut map, &c, range.start, false);
+                push(&mut out, &mut map, " ", range.start, false);
             }
             Piece::Atom {
                 mark: Mark::Escape(c),
-                ..
-            } => out.push(c),
-            _ => out.push(' '),
+                range,
+            } => push(
+                &mut out,
+                &mut map,
+                c.encode_utf8(&mut [0; 4]),
+                range.start + 1,
+                false,
+            ),
+            other => push(&mut out, &mut map, " ", other.range().start, false),
         }
     }
-    out
+    (out, map)
 }
 
 #[cfg(test)]
@@ -436,6 +455,17 @@ mod tests {
         assert_eq!(&md[open.range()], "[");
         let close = p.iter().find(|p| matches!(p, Piece::Close { .. })).unwrap();
         assert_eq!(&md[close.range()], "](https://x)");
+    }
+
+    #[test]
+    fn visible_text_maps_back_to_the_markdown() {
+        let md = "Se **Azure AD** `x` her";
+        let (text, map) = visible_text_mapped(md);
+        assert_eq!(text.len(), map.len());
+        let at = text.find("AD").unwrap();
+        assert_eq!(&md[map[at]..map[at] + 2], "AD");
+        let at = text.find("her").unwrap();
+        assert_eq!(&md[map[at]..], "her");
     }
 
     #[test]

@@ -8,7 +8,9 @@ use regex::Regex;
 
 use super::glossary::Glossary;
 use super::{CheckId, Sink, structure};
-use crate::article::inline::{Mark, Piece, Placeholder, pieces, placeholders, visible_text};
+use crate::article::inline::{
+    Mark, Piece, Placeholder, pieces, placeholders, visible_text, visible_text_mapped,
+};
 use crate::article::{Article, ArticleForm, DiagnosticKind, Segment};
 
 pub(super) fn article(article: &Article, glossary: &Glossary, sink: &mut Sink) {
@@ -81,10 +83,12 @@ fn forbidden_forms(
     locale: &crate::locale::Locale,
     sink: &mut Sink,
 ) {
+    // The words a reader sees: `Azure AD **Koble til**` is found, a URL is not looked in.
+    let (visible, map) = visible_text_mapped(target);
     let mut hits: Vec<(std::ops::Range<usize>, &str)> = Vec::new();
     for term in &glossary.terms {
         for form in term.forbidden.get(locale).into_iter().flatten() {
-            for r in form.find(target) {
+            for r in form.find(&visible) {
                 hits.push((r, &term.term.text));
             }
         }
@@ -98,13 +102,13 @@ fn forbidden_forms(
             continue;
         }
         covered = r.end;
+        let shown = normalized(&visible[r.clone()]);
         sink.at_segment(
             CheckId::GlossaryForbidden,
             segment,
-            r.start,
+            map[r.start],
             format!(
-                "\"{}\" is a translation of the term \"{term}\", which must stay as it is in {locale}",
-                &target[r]
+                "\"{shown}\" is a translation of the term \"{term}\", which must stay as it is in {locale}"
             ),
         );
     }
@@ -309,11 +313,31 @@ static IDENTIFIER: LazyLock<Regex> = LazyLock::new(|| {
     .expect("a valid regex")
 });
 
-static DIGITS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d+").expect("a valid regex"));
+/// A number: digit groups of three joined by `,` `.` or a (no-break) space count as one
+/// (`1,000` = `1 000` = `1.000`); other digit runs stand alone (`2.5` and `2,5` are both
+/// 2 and 5).
+static DIGITS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b\d{1,3}(?:[,.\u{a0}\u{202f} ]\d{3})+\b|\d+").expect("a valid regex")
+});
+
+/// `01.02.2020` (a date as Norwegian and Dutch write it) or `1.000.000` (Dutch thousands):
+/// numbers, not versions.
+fn is_date_or_grouped(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('.').collect();
+    let date =
+        parts.len() == 3 && parts[0].len() <= 2 && parts[1].len() <= 2 && parts[2].len() == 4;
+    let grouped =
+        parts.len() >= 2 && parts[0].len() <= 3 && parts[1..].iter().all(|p| p.len() == 3);
+    date || grouped
+}
 
 pub(super) fn identifiers(text: &str) -> Vec<String> {
     IDENTIFIER
         .find_iter(text)
+        .filter(|m| {
+            !(m.as_str().starts_with(|c: char| c.is_ascii_digit())
+                && is_date_or_grouped(m.as_str()))
+        })
         .map(|m| {
             let s = m.as_str().trim_start_matches([' ', '\t', '\n', '(']);
             let s = s.trim_end_matches(['.', ',', ';', ':', '!', '?', '"', '\'']);
@@ -328,11 +352,19 @@ pub(super) fn identifiers(text: &str) -> Vec<String> {
 }
 
 pub(super) fn numbers(text: &str) -> Vec<String> {
-    let without = IDENTIFIER.replace_all(text, " ");
+    let without = IDENTIFIER.replace_all(text, |c: &regex::Captures| {
+        let m = &c[0];
+        if m.starts_with(|c: char| c.is_ascii_digit()) && is_date_or_grouped(m) {
+            m.to_owned()
+        } else {
+            " ".to_owned()
+        }
+    });
     DIGITS
         .find_iter(&without)
         .map(|m| {
-            let t = m.as_str().trim_start_matches('0');
+            let digits: String = m.as_str().chars().filter(char::is_ascii_digit).collect();
+            let t = digits.trim_start_matches('0');
             if t.is_empty() { "0" } else { t }.to_owned()
         })
         .collect()
@@ -424,6 +456,14 @@ mod tests {
         )
         .is_empty());
         assert!(ids("Vent 2,5 timer.", "Wait 2.5 hours.").is_empty());
+        assert!(
+            ids(
+                "Opptil 1 000 brukere fra 01.02.2020.",
+                "Up to 1,000 users from 01.02.2020."
+            )
+            .is_empty()
+        );
+        assert!(ids("Tot 1.000.000 items.", "Up to 1,000,000 items.").is_empty());
         assert!(ids("Azure AD Connect", "Azure AD Connect").is_empty());
     }
 

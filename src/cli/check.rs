@@ -75,9 +75,12 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
         CheckFormat::Human => human(&report),
         CheckFormat::Json => to_json(&report)?,
         CheckFormat::Sarif => {
-            let root = std::path::absolute(&content)
-                .ok()
-                .map(|p| format!("file://{}/", p.display()));
+            let root = std::path::absolute(&content).ok().map(|p| {
+                format!(
+                    "file://{}/",
+                    remedy::render::encode_path(&p.to_string_lossy())
+                )
+            });
             to_json(&sarif(&report, root.as_deref()))?
         }
         CheckFormat::Html => {
@@ -113,7 +116,9 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
         FailOn::Note => Some(Severity::Note),
         FailOn::Never => None,
     };
-    let failed = matches!((report.worst(), threshold), (Some(w), Some(t)) if w >= t);
+    // An article that could not be read was not checked: a gate must not pass over it.
+    let failed = matches!((report.worst(), threshold), (Some(w), Some(t)) if w >= t)
+        || (threshold.is_some() && !errors.is_empty());
     Ok(if failed {
         ExitCode::from(1)
     } else {

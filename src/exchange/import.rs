@@ -44,6 +44,9 @@ struct Incoming {
     source: String,
     target: Option<String>,
     fuzzy: bool,
+    /// The export said another locale has newer English for it (an XLIFF `remedy:drift`
+    /// note; in PO the msgid is that English, which the article does not hold).
+    drifted: bool,
     /// Why the unit cannot be used as read (inline markup elements).
     unusable: Option<String>,
 }
@@ -132,13 +135,42 @@ fn refuse(report: &mut ImportReport, name: &str, u: &Incoming, reason: impl Into
     });
 }
 
-/// A path from the imported file as a path below the content root, if it is one.
-fn safe_relative(path: &str) -> Option<PathBuf> {
+/// A path from the imported file as a path below the content root, if it is one: relative,
+/// no `..`, a `.md` file, and no symbolic link on the way (the export does not follow them
+/// either, and a link would lead the write outside the content).
+fn safe_relative(content: &Path, path: &str) -> Option<PathBuf> {
     let p = Path::new(path);
     let ok = !path.is_empty()
         && p.extension().is_some_and(|e| e == "md")
         && p.components().all(|c| matches!(c, Component::Normal(_)));
-    ok.then(|| p.to_path_buf())
+    if !ok {
+        return None;
+    }
+    let mut at = content.to_path_buf();
+    for c in p.components() {
+        at.push(c);
+        if std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+            return None;
+        }
+    }
+    Some(p.to_path_buf())
+}
+
+/// Markup in a new target that would spill out of its span: a code span left open runs
+/// through the span tags into the hidden English; a `|` more than the English has splits a
+/// table cell (GFM drops the cells a row has beyond its header's).
+fn breaks_markup(source: &str, target: &str) -> Option<String> {
+    let ticks = |s: &str| s.matches('`').count() % 2;
+    if ticks(target) != ticks(source) {
+        return Some("the new text leaves a code span (`) open".into());
+    }
+    let pipes = |s: &str| s.replace("\\|", "").matches('|').count();
+    if pipes(target) > pipes(source) {
+        return Some(
+            "the new text has a | the English does not: it would split a table cell".into(),
+        );
+    }
+    None
 }
 
 fn breaks_span(text: &str) -> bool {
@@ -162,13 +194,13 @@ fn apply(
     dry_run: bool,
     report: &mut ImportReport,
 ) -> Result<(), ImportError> {
-    let Some(rel) = safe_relative(path) else {
+    let Some(rel) = safe_relative(content, path) else {
         for u in &units {
             refuse(
                 report,
                 name,
                 u,
-                "not the path of an article below the content folder",
+                "not the path of an article below the content folder (or a symbolic link)",
             );
         }
         return Ok(());
@@ -188,6 +220,7 @@ fn apply(
         .filter_map(|(i, id)| Some((id?, i)))
         .collect();
     let mut replacements: Vec<(usize, String, &Incoming)> = Vec::new();
+    let mut taken: HashMap<usize, &str> = HashMap::new();
     for u in &units {
         if let Some(why) = &u.unusable {
             refuse(report, name, u, why.clone());
@@ -205,6 +238,19 @@ fn apply(
         };
         if target == current {
             report.unchanged += 1;
+            continue;
+        }
+        if let Some(first) = taken.get(&i) {
+            if *first == target.as_str() {
+                report.unchanged += 1;
+            } else {
+                refuse(
+                    report,
+                    name,
+                    u,
+                    "another unit of this file changes the same segment differently",
+                );
+            }
             continue;
         }
         if u.fuzzy {
@@ -225,6 +271,15 @@ fn apply(
             );
             continue;
         }
+        if u.drifted {
+            refuse(
+                report,
+                name,
+                u,
+                "another locale has newer English for this segment (remedy:drift): update the article's English first",
+            );
+            continue;
+        }
         if breaks_span(target) {
             refuse(
                 report,
@@ -234,6 +289,11 @@ fn apply(
             );
             continue;
         }
+        if let Some(why) = breaks_markup(article.source_of(segment).unwrap_or_default(), target) {
+            refuse(report, name, u, why);
+            continue;
+        }
+        taken.insert(i, target.as_str());
         replacements.push((i, target.clone(), u));
     }
     if replacements.is_empty() {
@@ -386,7 +446,8 @@ fn read_xliff(file: &Path, text: &str) -> Result<Vec<Incoming>, ImportError> {
                 return Err(at(unit, "a <unit> without id=\"…\"".into()));
             };
             let mut source = String::new();
-            let mut target: Option<String> = None;
+            let mut target = String::new();
+            let mut has_target = false;
             let mut unusable = None;
             let segments: Vec<_> = unit
                 .children()
@@ -398,24 +459,43 @@ fn read_xliff(file: &Path, text: &str) -> Result<Vec<Incoming>, ImportError> {
                 return Err(at(unit, "a <unit> without <segment>".into()));
             }
             for seg in segments {
-                for part in seg.children().filter(|n| n.is_element()) {
-                    let into = match part.tag_name().name() {
-                        "source" => &mut source,
-                        "target" => target.get_or_insert_with(String::new),
-                        _ => continue,
-                    };
+                let text_of = |name: &str, unusable: &mut Option<String>| -> Option<String> {
+                    let part = seg.children().find(|n| n.has_tag_name((XLIFF_NS, name)))?;
+                    if part.attribute("order").is_some() {
+                        *unusable = Some(
+                            "a target with order=\"…\": remedy reads segments in document order"
+                                .into(),
+                        );
+                    }
+                    let mut text = String::new();
                     for c in part.children() {
                         if c.is_text() {
-                            into.push_str(c.text().unwrap_or_default());
+                            text.push_str(c.text().unwrap_or_default());
                         } else if c.is_element() {
-                            unusable = Some(format!(
+                            *unusable = Some(format!(
                                 "inline <{}> in the unit: remedy exports segments as plain text and reads them back as such",
                                 c.tag_name().name()
                             ));
                         }
                     }
+                    Some(text)
+                };
+                let s_text = text_of("source", &mut unusable).unwrap_or_default();
+                match text_of("target", &mut unusable) {
+                    Some(t) if !t.is_empty() => {
+                        has_target = true;
+                        target.push_str(&t);
+                    }
+                    // A part without a target keeps its source (XLIFF 2.0, 4.2.2.2).
+                    _ => target.push_str(&s_text),
                 }
+                source.push_str(&s_text);
             }
+            let drifted = unit.descendants().any(|n| {
+                n.has_tag_name((XLIFF_NS, "note"))
+                    && n.attribute("category") == Some("remedy:drift")
+            });
+            let target = has_target.then_some(target);
             out.push(Incoming {
                 line: doc.text_pos_at(unit.range().start).row,
                 path: original.to_owned(),
@@ -423,6 +503,7 @@ fn read_xliff(file: &Path, text: &str) -> Result<Vec<Incoming>, ImportError> {
                 source,
                 target,
                 fuzzy: false,
+                drifted,
                 unusable,
             });
         }
@@ -461,8 +542,9 @@ fn read_po(file: &Path, text: &str) -> Result<Vec<Incoming>, ImportError> {
         }
         *started = false;
     };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (n, raw) in text.lines().enumerate() {
-        let line = raw.trim_end_matches('\r');
+        let line = raw.trim_end_matches(['\r', ' ', '\t']);
         let trimmed = line.trim_start();
         let indent = line.len() - trimmed.len();
         if trimmed.is_empty() {
@@ -581,6 +663,9 @@ fn read_po(file: &Path, text: &str) -> Result<Vec<Incoming>, ImportError> {
             // An empty msgstr is untranslated in gettext: no target.
             target: e.msgstr.filter(|s| !s.is_empty()),
             fuzzy: e.fuzzy,
+            // The PO msgid of a drifted unit is the newer English: the English check
+            // refuses it.
+            drifted: false,
             unusable: None,
         });
     }
@@ -588,6 +673,7 @@ fn read_po(file: &Path, text: &str) -> Result<Vec<Incoming>, ImportError> {
 }
 
 /// A quoted PO string, unescaped; on error, the column in `s` and what was expected.
+/// Octal and hex escapes are bytes, as in C: `\303\251` is `é`.
 fn po_string(s: &str) -> Result<String, (usize, String)> {
     let inner = s
         .strip_prefix('"')
@@ -597,46 +683,66 @@ fn po_string(s: &str) -> Result<String, (usize, String)> {
             0,
             format!("expected a string in double quotes, found {s:?}"),
         ))?;
-    let mut out = String::with_capacity(inner.len());
-    let mut chars = inner.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if c == '"' {
+    let mut out: Vec<u8> = Vec::with_capacity(inner.len());
+    let bytes = inner.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'"' {
             return Err((i + 1, "an unescaped \" inside a string".into()));
         }
-        if c != '\\' {
-            out.push(c);
+        if b != b'\\' {
+            out.push(b);
+            i += 1;
             continue;
         }
-        let Some((_, e)) = chars.next() else {
+        let Some(&e) = bytes.get(i + 1) else {
             return Err((i + 1, "a string ends with a lone backslash".into()));
         };
+        i += 2;
         match e {
-            'n' => out.push('\n'),
-            't' => out.push('\t'),
-            'r' => out.push('\r'),
-            'a' => out.push('\u{7}'),
-            'b' => out.push('\u{8}'),
-            'v' => out.push('\u{b}'),
-            'f' => out.push('\u{c}'),
-            '\\' => out.push('\\'),
-            '"' => out.push('"'),
-            '0'..='7' => {
-                let mut v = e.to_digit(8).unwrap_or(0);
+            b'n' => out.push(b'\n'),
+            b't' => out.push(b'\t'),
+            b'r' => out.push(b'\r'),
+            b'a' => out.push(7),
+            b'b' => out.push(8),
+            b'v' => out.push(11),
+            b'f' => out.push(12),
+            b'\\' => out.push(b'\\'),
+            b'"' => out.push(b'"'),
+            b'0'..=b'7' => {
+                let mut v = u32::from(e - b'0');
                 for _ in 0..2 {
-                    match chars.peek() {
-                        Some((_, d @ '0'..='7')) => {
-                            v = v * 8 + d.to_digit(8).unwrap_or(0);
-                            chars.next();
+                    match bytes.get(i) {
+                        Some(d @ b'0'..=b'7') => {
+                            v = v * 8 + u32::from(d - b'0');
+                            i += 1;
                         }
                         _ => break,
                     }
                 }
-                out.push(char::from_u32(v).unwrap_or('\u{fffd}'));
+                out.push((v & 0xff) as u8);
             }
-            other => return Err((i + 1, format!("unknown escape \\{other}"))),
+            b'x' => {
+                let digits: Vec<u8> = bytes[i..]
+                    .iter()
+                    .take(2)
+                    .take_while(|d| d.is_ascii_hexdigit())
+                    .copied()
+                    .collect();
+                if digits.is_empty() {
+                    return Err((i, "\\x without hex digits".into()));
+                }
+                i += digits.len();
+                let hex = std::str::from_utf8(&digits).unwrap_or("0");
+                out.push(u8::from_str_radix(hex, 16).unwrap_or(0));
+            }
+            other => {
+                return Err((i - 1, format!("unknown escape \\{}", other as char)));
+            }
         }
     }
-    Ok(out)
+    String::from_utf8(out).map_err(|_| (0, "the escapes of this string are not UTF-8".into()))
 }
 
 #[cfg(test)]

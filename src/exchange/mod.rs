@@ -88,6 +88,8 @@ pub enum ExportError {
     NoTarget,
     #[error("the span articles carry en-US sources only (--source {0})")]
     Source(String),
+    #[error("nothing to export: no span article of {0} in the content")]
+    Empty(String),
 }
 
 /// The units of every span article of the target locales under `root`, in path order,
@@ -234,6 +236,10 @@ pub fn export(
             ))
         }
     };
+    if units.is_empty() {
+        let names: Vec<String> = options.targets.iter().map(Locale::to_string).collect();
+        return Err(ExportError::Empty(names.join(", ")));
+    }
     Ok(match options.format {
         Format::Tmx => tmx::write(units, options.inline),
         Format::Xliff => {
@@ -276,8 +282,23 @@ pub(crate) fn xml_escape(s: &str, out: &mut String) {
 
 /// Why a unit cannot be written as XML, if it cannot.
 pub(crate) fn xml_cannot_hold(u: &Unit) -> Option<String> {
-    (!xml_can_hold(&u.source) || !xml_can_hold(&u.target))
+    let newer = u.newer_english.as_ref().map_or("", |n| n.text.as_str());
+    [&u.source, &u.target, newer, &u.path]
+        .iter()
+        .any(|s| !xml_can_hold(s))
         .then(|| format!("{}#{}: a control character XML cannot hold", u.path, u.id))
+}
+
+/// Text as an XML attribute value: as [`xml_escape`], and tabs and line breaks as
+/// references, which a parser would otherwise turn into spaces.
+pub(crate) fn xml_attr(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '\t' => out.push_str("&#9;"),
+            '\n' => out.push_str("&#10;"),
+            c => xml_escape(c.encode_utf8(&mut [0; 4]), out),
+        }
+    }
 }
 
 /// Whether XML 1.0 can hold `s` (no C0 controls but tab, LF and CR; no U+FFFE/U+FFFF).

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Exported, Unit, xml_cannot_hold, xml_escape};
+use super::{Exported, Unit, xml_attr, xml_cannot_hold, xml_escape};
 use crate::article::inline::{Mark, Piece, pieces};
 
 pub(super) fn write(units: &[Unit], inline: bool) -> Exported {
@@ -41,7 +41,7 @@ pub(super) fn write(units: &[Unit], inline: bool) -> Exported {
         let n = variant.entry((article, id)).or_default();
         *n += 1;
         out.push_str("    <tu tuid=\"");
-        xml_escape(&format!("{article}#{id}"), &mut out);
+        xml_attr(&format!("{article}#{id}"), &mut out);
         if *n > 1 {
             // The same segment translated from other English in another locale.
             out.push_str(&format!("~{n}"));

@@ -2,7 +2,7 @@
 //! (`id` the segment id, `name` the span id), `state` per segment, notes with the
 //! machine-translation and English-drift flags.
 
-use super::{Exported, Unit, by_article, xml_cannot_hold, xml_escape};
+use super::{Exported, Unit, by_article, xml_attr, xml_cannot_hold, xml_escape};
 use crate::locale::Locale;
 
 pub(super) fn write(units: &[Unit], target: &Locale) -> Exported {
@@ -12,17 +12,26 @@ pub(super) fn write(units: &[Unit], target: &Locale) -> Exported {
     ));
     let mut skipped = Vec::new();
     let mut written = 0;
-    for (i, (path, units)) in by_article(units).into_iter().enumerate() {
-        out.push_str(&format!("  <file id=\"f{}\" original=\"", i + 1));
-        xml_escape(path, &mut out);
-        out.push_str("\">\n");
+    let mut files = 0;
+    for (path, units) in by_article(units) {
+        let mut writable = Vec::new();
         for u in units {
-            if let Some(why) = xml_cannot_hold(u) {
-                skipped.push(why);
-                continue;
+            match xml_cannot_hold(u) {
+                Some(why) => skipped.push(why),
+                None => writable.push(u),
             }
+        }
+        // A <file> holds at least one unit (the schema says so).
+        if writable.is_empty() {
+            continue;
+        }
+        files += 1;
+        out.push_str(&format!("  <file id=\"f{files}\" original=\""));
+        xml_attr(path, &mut out);
+        out.push_str("\">\n");
+        for u in writable {
             out.push_str(&format!("    <unit id=\"{}\" name=\"", u.id));
-            xml_escape(&u.span, &mut out);
+            xml_attr(&u.span, &mut out);
             out.push_str("\">\n");
             let mut notes = Vec::new();
             if u.machine_translated {
