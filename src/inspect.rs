@@ -5,6 +5,9 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Instant;
 
+/// How deep `remedy inspect` indents nested blocks.
+const MAX_INDENT: usize = 32;
+
 use serde::Serialize;
 
 use crate::article::{Article, ArticleForm, Block, Diagnostic, FrontMatter, Position};
@@ -123,14 +126,23 @@ impl<'a> ArticleReport<'a> {
             field("other keys", (!other.is_empty()).then(|| other.join(", ")));
         }
         let _ = writeln!(o, "\nblocks ({})", self.blocks.len());
+        // Parents come before their children: each depth from its parent's, in one pass.
+        let mut depths: Vec<usize> = Vec::with_capacity(self.blocks.len());
         for b in &self.blocks {
-            let depth =
-                std::iter::successors(b.block.parent, |&p| self.blocks[p].block.parent).count();
+            let depth = b.block.parent.map_or(0, |p| depths[p] + 1);
+            depths.push(depth);
+            // Deep nesting is drawn 32 levels deep and numbered beyond: indenting 10,000
+            // nested lists would print hundreds of megabytes.
+            let (indent, deeper) = if depth > MAX_INDENT {
+                (MAX_INDENT, format!("(level {depth}) "))
+            } else {
+                (depth, String::new())
+            };
             let _ = writeln!(
                 o,
-                "  {:>5}  {}{}{}",
+                "  {:>5}  {}{deeper}{}{}",
                 b.block.position.to_string(),
-                "  ".repeat(depth),
+                "  ".repeat(indent),
                 b.block.kind.name(),
                 block_detail(b.block)
             );

@@ -790,7 +790,7 @@ struct Staging<'a>(&'a Path);
 
 impl Drop for Staging<'_> {
     fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(self.0);
+        let _ = remove_marked(self.0);
     }
 }
 
@@ -1288,12 +1288,37 @@ fn remove_ours(dir: &Path) -> Result<(), SiteError> {
     if std::fs::symlink_metadata(dir).is_err() {
         return Ok(());
     }
+    // A build killed between making its staging folder and marking it left it empty.
+    let empty = std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir())
+        && std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none());
+    if empty {
+        return std::fs::remove_dir(dir).map_err(io(dir));
+    }
     if !is_ours(dir) {
         return Err(SiteError::NotASite {
             path: crate::content::display_path(dir),
         });
     }
-    std::fs::remove_dir_all(dir).map_err(io(dir))
+    remove_marked(dir).map_err(io(dir))
+}
+
+/// Removes a folder remedy marked, its marker last: a removal killed half way leaves a
+/// folder still marked, which the next build may remove (`remove_dir_all` takes files in
+/// any order, and a folder that lost its marker first was refused as somebody else's).
+fn remove_marked(dir: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_name() == MARKER {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            std::fs::remove_dir_all(entry.path())?;
+        } else {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    std::fs::remove_file(dir.join(MARKER))?;
+    std::fs::remove_dir(dir)
 }
 
 /// `site` → `.site.partial` beside it.
@@ -1318,7 +1343,7 @@ fn swap_in(staging: &Path, out: &Path) -> Result<(), SiteError> {
         }
         return Err(io(out)(e));
     }
-    let _ = std::fs::remove_dir_all(&old);
+    let _ = remove_marked(&old);
     Ok(())
 }
 

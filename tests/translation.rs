@@ -4,11 +4,10 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-use common::{Scratch, copy_tree, remedy, remedy_ok, tool};
+use common::{Scratch, copy_tree, remedy, remedy_ok, tool, tree};
 use remedy::article::Article;
 use serde_json::Value;
 
@@ -413,25 +412,6 @@ fn exports_validate_and_translators_tools_read_them() {
     assert_eq!(out.status.code(), Some(2));
 }
 
-/// The article files of `dir`, by path.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path()
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
-}
-
 /// Edits targets with translate-toolkit's own API and saves the file as the toolkit
 /// writes it: args are the file, its kind, then (index, new target) pairs.
 const EDIT: &str = r#"
@@ -463,7 +443,7 @@ fn round_trip_through_translate_toolkit_changes_exactly_the_edited_spans() {
         &content,
     );
     let content_s = content.to_str().unwrap();
-    let before = files(&content);
+    let before = tree(&content);
     let xlf = scratch.join("nb.xlf");
     let po = scratch.join("nl.po");
     export(content_s, &["--format", "xliff", "--target", "nb-NO"], &xlf);
@@ -507,7 +487,7 @@ fn round_trip_through_translate_toolkit_changes_exactly_the_edited_spans() {
         diff.contains("+2. <span data-ttu-id=\"aa21b-106\">"),
         "{diff}"
     );
-    assert_eq!(files(&content), before);
+    assert_eq!(tree(&content), before);
 
     let out_x = remedy_ok(&["import", "--content", content_s, &xlf, "--json"]);
     let out_p = remedy_ok(&["import", "--content", content_s, &po, "--json"]);
@@ -518,7 +498,7 @@ fn round_trip_through_translate_toolkit_changes_exactly_the_edited_spans() {
 
     // Exactly the edited spans changed: the new file is the old one with those targets
     // replaced, every other byte the same.
-    let after = files(&content);
+    let after = tree(&content);
     let changed: Vec<&String> = after.keys().filter(|k| after[*k] != before[*k]).collect();
     assert_eq!(changed.len(), 4, "{changed:?}");
     let mut spans_changed = 0;
@@ -585,7 +565,7 @@ fn round_trip_through_translate_toolkit_changes_exactly_the_edited_spans() {
 
     // Importing the same file again changes nothing.
     remedy_ok(&["import", "--content", content_s, &xlf]);
-    assert_eq!(files(&content), after);
+    assert_eq!(tree(&content), after);
 }
 
 #[test]
@@ -597,7 +577,7 @@ fn import_refuses_what_it_cannot_apply_faithfully() {
     let po = scratch.join("nb.po");
     export(content_s, &["--format", "po", "--target", "nb-NO"], &po);
     let text = std::fs::read_to_string(&po).unwrap();
-    let before = files(&content);
+    let before = tree(&content);
 
     // Three entries edited by hand: new English (msgid), span markup in the target, and a
     // target on a segment that does not exist.
@@ -639,7 +619,7 @@ fn import_refuses_what_it_cannot_apply_faithfully() {
         "{err}"
     );
     assert!(err.contains("3 refused"), "{err}");
-    assert_eq!(files(&content), before, "nothing was written");
+    assert_eq!(tree(&content), before, "nothing was written");
 
     // A broken file is reported with its line and column.
     std::fs::write(&po, "msgctxt \"a.md#1\"\nmsgid \"x\nmsgstr \"y\"\n").unwrap();
@@ -735,7 +715,7 @@ fn import_edge_cases_never_crash_or_spill() {
     let content = scratch.path().join("content");
     copy_tree(Path::new(FIXTURE), &content);
     let content_s = content.to_str().unwrap();
-    let before = files(&content);
+    let before = tree(&content);
     let import = |name: &str, text: &str| {
         let file = scratch.write(name, text);
         let out = remedy(&["import", "--content", content_s, &file]);
@@ -831,5 +811,5 @@ fn import_edge_cases_never_crash_or_spill() {
         "{err}"
     );
     assert!(err.contains("0 changed in 0 articles"), "{err}");
-    assert_eq!(files(&content), before, "nothing was written");
+    assert_eq!(tree(&content), before, "nothing was written");
 }

@@ -192,3 +192,28 @@ mod properties {
         }
     }
 }
+
+/// Pathological nesting costs linear memory: 10,000 nested lists (20 KB) once took 200 MB,
+/// every item holding the path of every list around it.
+#[test]
+fn deep_nesting_is_bounded() {
+    let text = format!(
+        "---\nms.contentlocale: nb-NO\n---\n\n{}a\n\n{} b\n",
+        "- ".repeat(10_000),
+        ">".repeat(10_000)
+    );
+    let a = Article::parse("nb-NO/deep.md", text.clone());
+    assert_eq!(a.emit(), text);
+    let items = a
+        .blocks()
+        .iter()
+        .filter_map(|b| match &b.kind {
+            BlockKind::ListItem { path } => Some(path.len()),
+            _ => None,
+        })
+        .collect::<Vec<_>>();
+    assert_eq!(items.len(), 10_000);
+    assert!(items.iter().all(|n| *n <= markdown::MAX_ITEM_PATH));
+    let human = crate::inspect::ArticleReport::new(&a).to_human();
+    assert!(human.len() < 5_000_000, "{} bytes", human.len());
+}

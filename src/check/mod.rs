@@ -380,6 +380,9 @@ fn reference(articles: &[&Article]) -> usize {
 pub(crate) struct Sink<'a> {
     article: &'a Article,
     lines: LineIndex,
+    /// Heading starts and anchors: a finding's section by binary search (an article of
+    /// 100,000 findings must not walk its blocks for each).
+    sections: Vec<(usize, Option<String>)>,
     path: String,
     findings: Vec<Finding>,
 }
@@ -389,6 +392,7 @@ impl<'a> Sink<'a> {
         Sink {
             article,
             lines: LineIndex::new(article.original()),
+            sections: sections(article),
             path: crate::content::slash_path(article.path()),
             findings: Vec::new(),
         }
@@ -412,7 +416,10 @@ impl<'a> Sink<'a> {
             locale: self.article.locale().cloned(),
             segment,
             message,
-            section: section_at(self.article, offset),
+            section: {
+                let i = self.sections.partition_point(|(start, _)| *start <= offset);
+                i.checked_sub(1).and_then(|i| self.sections[i].1.clone())
+            },
         });
     }
 
@@ -476,18 +483,18 @@ fn front_matter_suppressions(article: &Article) -> Off {
     off
 }
 
-/// The anchor of the last heading before `offset`.
-fn section_at(article: &Article, offset: usize) -> Option<String> {
+/// Where each section starts and its anchor, in document order.
+fn sections(article: &Article) -> Vec<(usize, Option<String>)> {
     article
         .blocks()
         .iter()
-        .take_while(|b| b.range.start <= offset)
         .filter_map(|b| match &b.kind {
-            crate::article::BlockKind::Heading { anchor, .. } => Some(anchor.clone()),
+            crate::article::BlockKind::Heading { anchor, .. } => {
+                Some((b.range.start, anchor.clone()))
+            }
             _ => None,
         })
-        .last()
-        .flatten()
+        .collect()
 }
 
 /// Findings as lines for people: `path:line:col: severity[check]: message`.

@@ -36,19 +36,34 @@ pub enum ImportError {
 
 /// A unit as a translator's file holds it.
 #[derive(Debug, Clone)]
-struct Incoming {
+pub struct Incoming {
     /// Line in the imported file.
-    line: u32,
-    path: String,
-    id: String,
-    source: String,
-    target: Option<String>,
-    fuzzy: bool,
+    pub line: u32,
+    /// The article's path from the content root, as the file names it.
+    pub path: String,
+    /// The segment id.
+    pub id: String,
+    /// The English the unit was translated from.
+    pub source: String,
+    /// The translation; `None` when the file has none (an empty `msgstr`, no `<target>`).
+    pub target: Option<String>,
+    pub fuzzy: bool,
     /// The export said another locale has newer English for it (an XLIFF `remedy:drift`
     /// note; in PO the msgid is that English, which the article does not hold).
-    drifted: bool,
+    pub drifted: bool,
     /// Why the unit cannot be used as read (inline markup elements).
-    unusable: Option<String>,
+    pub unusable: Option<String>,
+}
+
+/// The units of an XLIFF 2.0 or PO file's text (told apart by its first bytes); `path`
+/// names it in errors.
+pub fn read_translations(path: &Path, text: &str) -> Result<Vec<Incoming>, ImportError> {
+    let body = text.trim_start_matches('\u{feff}').trim_start();
+    if body.starts_with('<') {
+        read_xliff(path, text)
+    } else {
+        read_po(path, text)
+    }
 }
 
 /// A unit that was not applied.
@@ -104,12 +119,7 @@ pub fn import(file: &Path, content: &Path, dry_run: bool) -> Result<ImportReport
             source: std::io::Error::other(other.to_string()),
         },
     })?;
-    let body = text.trim_start_matches('\u{feff}').trim_start();
-    let units = if body.starts_with('<') {
-        read_xliff(file, &text)?
-    } else {
-        read_po(file, &text)?
-    };
+    let units = read_translations(file, &text)?;
     let name = display_path(file);
     let mut report = ImportReport {
         read: units.len(),

@@ -19,7 +19,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-pub use import::{ImportError, ImportReport, Refusal, import};
+pub use import::{ImportError, ImportReport, Incoming, Refusal, import, read_translations};
 
 use crate::align::{LinkClass, align_keyed, english_source};
 use crate::article::{Article, ArticleForm, LineIndex};

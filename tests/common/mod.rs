@@ -205,3 +205,23 @@ pub fn sarif_schema_errors(doc: &serde_json::Value) -> Vec<String> {
         .map(|e| format!("{e} at {}", e.instance_path()))
         .collect()
 }
+
+/// Every file below `dir` with its bytes, by path relative to `dir`.
+#[allow(dead_code)]
+pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path()
+                    .strip_prefix(dir)
+                    .expect("below the root")
+                    .to_string_lossy()
+                    .into_owned(),
+                std::fs::read(e.path()).expect("readable file"),
+            )
+        })
+        .collect()
+}
