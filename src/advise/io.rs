@@ -809,7 +809,7 @@ impl<F: FnMut(String)> Pass<'_, F> {
     /// Advises a SARIF log and writes it (or, for SARIF output, adds its runs to the log
     /// being built).
     fn log<W: Write>(&mut self, mut doc: Value, pretty: bool, out: &mut W) -> std::io::Result<()> {
-        advise_sarif(
+        let problems = advise_sarif(
             self.advisor,
             self.locale,
             &mut doc,
@@ -818,6 +818,9 @@ impl<F: FnMut(String)> Pass<'_, F> {
             &mut self.splicer,
             self.observe.as_deref_mut(),
         );
+        for p in problems {
+            (self.report)(p);
+        }
         match &mut self.sarif {
             Some(log) => {
                 log.merge(doc);

@@ -28,7 +28,20 @@ pub fn is_sarif(doc: &Value) -> bool {
     runs && (version || schema)
 }
 
-/// Adds advice to a SARIF log in place.
+/// What a JSON value is, for messages about the wrong one.
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Adds advice to a SARIF log in place; gives back what in the log had the wrong shape
+/// to be read (it is kept as it is).
 pub(super) fn advise_sarif(
     advisor: &Advisor,
     locale: &str,
@@ -37,15 +50,28 @@ pub(super) fn advise_sarif(
     cache: &mut Cache,
     splicer: &mut Splicer,
     mut observe: Option<&mut super::io::Observer<'_>>,
-) {
+) -> Vec<String> {
+    let mut problems = Vec::new();
     let language = advisor.messages.negotiate(locale)[0].to_string();
     let Some(runs) = doc.get_mut("runs").and_then(Value::as_array_mut) else {
-        return;
+        problems.push("SARIF `runs`: expected an array of runs".to_owned());
+        return problems;
     };
-    for run in runs {
+    for (n, run) in runs.iter_mut().enumerate() {
         let Some(run) = run.as_object_mut() else {
+            problems.push(format!(
+                "SARIF `runs[{n}]`: expected an object, found {}",
+                kind_of(run)
+            ));
             continue;
         };
+        match run.get("results") {
+            Some(r) if !r.is_array() => problems.push(format!(
+                "SARIF `runs[{n}].results`: expected an array of results, found {}; kept as it is",
+                kind_of(r)
+            )),
+            _ => {}
+        }
         run.insert("language".into(), Value::String(language.clone()));
         let tool: Option<String> = run
             .get("tool")
@@ -74,8 +100,12 @@ pub(super) fn advise_sarif(
             })
             .unwrap_or_default();
         if let Some(results) = run.get_mut("results").and_then(Value::as_array_mut) {
-            for result in results {
+            for (k, result) in results.iter_mut().enumerate() {
                 let Some(result) = result.as_object_mut() else {
+                    problems.push(format!(
+                        "SARIF `runs[{n}].results[{k}]`: expected an object, found {}; kept as it is",
+                        kind_of(result)
+                    ));
                     continue;
                 };
                 let index = result
@@ -173,6 +203,7 @@ pub(super) fn advise_sarif(
             help_rule(rules, &rule, &advice);
         }
     }
+    problems
 }
 
 /// Gives the rule `id` in `rules` (added when missing) the advice as `help` and `helpUri`,
