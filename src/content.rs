@@ -196,6 +196,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_file_gone_between_the_walk_and_the_read_is_named() {
+        let err = load_article(Path::new("/nonexistent-root"), Path::new("nb-NO/gone.md"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("/nonexistent-root/nb-NO/gone.md: No such file or directory"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn invalid_utf8_names_the_line_and_column() {
         let err = decode(Path::new("x.md"), b"ok\nab\xffc".to_vec()).unwrap_err();
         assert_eq!(
