@@ -37,7 +37,7 @@ struct Share {
     label: String,
 }
 
-fn share(part: usize, whole: usize, fmt: &dyn Fn(usize) -> String) -> Share {
+fn share(part: usize, whole: usize, format: &crate::render::Formatter) -> Share {
     let exact = if whole == 0 {
         0.0
     } else {
@@ -45,13 +45,13 @@ fn share(part: usize, whole: usize, fmt: &dyn Fn(usize) -> String) -> Share {
     };
     // Small shares keep a decimal: 3 drifted segments of 1,900 are not "0 %".
     let shown = if exact > 0.0 && exact < 10.0 {
-        format!("{exact:.1}")
+        format.tenths((exact * 10.0).round() as u64)
     } else {
-        format!("{exact:.0}")
+        format.count(exact.round() as u64)
     };
     Share {
         width: exact.round() as u32,
-        label: format!("{shown}\u{a0}% ({})", fmt(part)),
+        label: format!("{shown}\u{a0}% ({})", format.count(part as u64)),
     }
 }
 
@@ -135,9 +135,9 @@ pub fn html_report(
             locale: l.clone(),
             articles: fmt(t.articles),
             shares: [
-                share(t.articles, report.sets, &fmt),
-                share(t.machine_translated, t.articles, &fmt),
-                share(t.drifted_segments, t.segments, &fmt),
+                share(t.articles, report.sets, &chrome.format),
+                share(t.machine_translated, t.articles, &chrome.format),
+                share(t.drifted_segments, t.segments, &chrome.format),
             ],
         })
         .collect();

@@ -154,6 +154,17 @@ impl Formatter {
         }
     }
 
+    /// A number of tenths as the locale writes a decimal with one fraction digit
+    /// (`2` → `0,2` in nb-NO, `0.2` in en-US).
+    pub fn tenths(&self, tenths: u64) -> String {
+        let mut d = Decimal::from(tenths);
+        d.absolute.multiply_pow10(-1);
+        match &self.decimal {
+            Some(f) => f.format(&d).to_string(),
+            None => format!("{}.{}", tenths / 10, tenths % 10),
+        }
+    }
+
     /// A date and time, medium length, in the locale's words and order.
     pub fn datetime(&self, t: &Timestamp) -> String {
         let fallback = || format!("{} UTC", t.iso());
@@ -183,6 +194,13 @@ mod tests {
         assert_eq!(f("nb-NO").count(1_234_567), "1\u{a0}234\u{a0}567");
         assert_eq!(f("nl-NL").count(1_234_567), "1.234.567");
         assert_eq!(f("en-US").count(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn tenths_use_the_locale_s_decimal_sign() {
+        assert_eq!(f("nb-NO").tenths(2), "0,2");
+        assert_eq!(f("nl-NL").tenths(75), "7,5");
+        assert_eq!(f("en-US").tenths(12_345), "1,234.5");
     }
 
     #[test]
