@@ -323,9 +323,15 @@ impl fmt::Display for Placeholder {
 /// The markup of a fragment that a translation must keep, in order: elements at their
 /// opening, atoms where they stand (block markers and breaks left out).
 pub fn placeholders(md: &str) -> Vec<Placeholder> {
+    placeholders_of(pieces(md))
+}
+
+/// [`placeholders`] of pieces already cut (a caller that needs the pieces for more than one
+/// view parses the fragment once).
+pub fn placeholders_of(pieces: impl IntoIterator<Item = Piece>) -> Vec<Placeholder> {
     let mut out = Vec::new();
     let mut open: Vec<(u32, Mark)> = Vec::new();
-    for p in pieces(md) {
+    for p in pieces {
         match p {
             Piece::Open { id, mark, range } => {
                 out.push(Placeholder {
@@ -360,6 +366,14 @@ pub fn visible_text(md: &str) -> String {
 /// [`visible_text`], and for each of its bytes the offset in `md` it comes from (markup
 /// that became a space maps to where the markup starts).
 pub fn visible_text_mapped(md: &str) -> (String, Vec<usize>) {
+    visible_text_mapped_of(md, pieces(md))
+}
+
+/// [`visible_text_mapped`] of pieces already cut from `md`.
+pub fn visible_text_mapped_of(
+    md: &str,
+    pieces: impl IntoIterator<Item = Piece>,
+) -> (String, Vec<usize>) {
     let mut out = String::with_capacity(md.len());
     let mut map = Vec::with_capacity(md.len());
     let push = |out: &mut String, map: &mut Vec<usize>, text: &str, from: usize, step: bool| {
@@ -368,7 +382,7 @@ pub fn visible_text_mapped(md: &str) -> (String, Vec<usize>) {
         }
         out.push_str(text);
     };
-    for p in pieces(md) {
+    for p in pieces {
         match p {
             Piece::Text(r) => push(&mut out, &mut map, &md[r.clone()], r.start, true),
             Piece::Atom {

@@ -9,7 +9,7 @@ use regex::Regex;
 use super::glossary::Glossary;
 use super::{CheckId, Sink, structure};
 use crate::article::inline::{
-    Mark, Piece, Placeholder, pieces, placeholders, visible_text, visible_text_mapped,
+    Mark, Piece, Placeholder, pieces, placeholders_of, visible_text_mapped_of,
 };
 use crate::article::{Article, ArticleForm, DiagnosticKind, Segment};
 
@@ -21,17 +21,45 @@ pub(super) fn article(article: &Article, glossary: &Glossary, sink: &mut Sink) {
     }
     let locale = article.locale();
     for segment in article.segments() {
-        let target = article.target_of(segment);
-        empty_links(segment, target, sink);
+        // Each side is parsed once; every check reads the same pieces.
+        let target = Fragment::of(article.target_of(segment));
+        empty_links(segment, &target, sink);
         if let Some(l) = locale {
-            forbidden_forms(segment, target, glossary, l, sink);
+            forbidden_forms(segment, &target, glossary, l, sink);
         }
         if let Some(source) = article.source_of(segment) {
-            against_english(segment, source, target, glossary, locale, sink);
+            let source = Fragment::of(source);
+            against_english(segment, &source, &target, glossary, locale, sink);
         }
     }
     if article.form() == ArticleForm::Bilingual {
         structure::markdown(article, sink);
+    }
+}
+
+/// A segment's Markdown cut into pieces once, with the text a reader sees and where each of
+/// its bytes comes from.
+struct Fragment<'a> {
+    md: &'a str,
+    pieces: Vec<Piece>,
+    visible: String,
+    map: Vec<usize>,
+}
+
+impl<'a> Fragment<'a> {
+    fn of(md: &'a str) -> Fragment<'a> {
+        let pieces = pieces(md);
+        let (visible, map) = visible_text_mapped_of(md, pieces.iter().cloned());
+        Fragment {
+            md,
+            pieces,
+            visible,
+            map,
+        }
+    }
+
+    fn placeholders(&self) -> Vec<Placeholder> {
+        placeholders_of(self.pieces.iter().cloned())
     }
 }
 
@@ -47,8 +75,8 @@ fn is_span_problem(kind: DiagnosticKind) -> bool {
     )
 }
 
-fn empty_links(segment: &Segment, target: &str, sink: &mut Sink) {
-    let p = pieces(target);
+fn empty_links(segment: &Segment, fragment: &Fragment, sink: &mut Sink) {
+    let (p, target) = (&fragment.pieces, fragment.md);
     for (i, piece) in p.iter().enumerate() {
         let Piece::Open {
             id,
@@ -78,17 +106,17 @@ fn empty_links(segment: &Segment, target: &str, sink: &mut Sink) {
 
 fn forbidden_forms(
     segment: &Segment,
-    target: &str,
+    target: &Fragment,
     glossary: &Glossary,
     locale: &crate::locale::Locale,
     sink: &mut Sink,
 ) {
     // The words a reader sees: `Azure AD **Koble til**` is found, a URL is not looked in.
-    let (visible, map) = visible_text_mapped(target);
+    let (visible, map) = (&target.visible, &target.map);
     let mut hits: Vec<(std::ops::Range<usize>, &str)> = Vec::new();
     for term in &glossary.terms {
         for form in term.forbidden.get(locale).into_iter().flatten() {
-            for r in form.find(&visible) {
+            for r in form.find(visible) {
                 hits.push((r, &term.term.text));
             }
         }
@@ -116,16 +144,16 @@ fn forbidden_forms(
 
 fn against_english(
     segment: &Segment,
-    source: &str,
-    target: &str,
+    source: &Fragment,
+    target: &Fragment,
     glossary: &Glossary,
     locale: Option<&crate::locale::Locale>,
     sink: &mut Sink,
 ) {
     markup(segment, source, target, sink);
-    let (vs, vt) = (visible_text(source), visible_text(target));
-    identifiers_and_numbers(segment, &vs, &vt, sink);
-    if is_untranslated(&vs, &vt, glossary) {
+    let (vs, vt) = (&source.visible, &target.visible);
+    identifiers_and_numbers(segment, vs, vt, sink);
+    if is_untranslated(vs, vt, glossary) {
         sink.at_segment(
             CheckId::Untranslated,
             segment,
@@ -134,16 +162,19 @@ fn against_english(
         );
     }
     if let Some(locale) = locale {
-        for term in glossary.terms_in(&vs) {
-            if term.term.find(&vs).is_empty() || term.term.starts_word_in(&vt) {
+        for term in glossary.terms_in(vs) {
+            if term.term.find(vs).is_empty() || term.term.starts_word_in(vt) {
                 continue;
             }
             let approved = term.forms.get(locale).map_or(&[][..], Vec::as_slice);
-            if approved.iter().any(|f| f.starts_word_in(&vt)) {
+            if approved.iter().any(|f| f.starts_word_in(vt)) {
                 continue;
             }
             let forbidden = term.forbidden.get(locale).map_or(&[][..], Vec::as_slice);
-            if forbidden.iter().any(|f| !f.find(target).is_empty()) {
+            if forbidden
+                .iter()
+                .any(|f| !f.find(&target.visible).is_empty())
+            {
                 continue; // already reported as forbidden
             }
             let also = if approved.is_empty() {
@@ -165,8 +196,8 @@ fn against_english(
     }
 }
 
-fn markup(segment: &Segment, source: &str, target: &str, sink: &mut Sink) {
-    let (ps, pt) = (placeholders(source), placeholders(target));
+fn markup(segment: &Segment, source: &Fragment, target: &Fragment, sink: &mut Sink) {
+    let (ps, pt) = (source.placeholders(), target.placeholders());
     let compared = |p: &&Placeholder| !matches!(p.mark, Mark::Escape(_));
     let (ms, mt): (Vec<&Placeholder>, Vec<&Placeholder>) = (
         ps.iter().filter(compared).collect(),
@@ -396,8 +427,8 @@ fn is_untranslated(source: &str, target: &str, glossary: &Glossary) -> bool {
         return false;
     }
     let mut text = IDENTIFIER.replace_all(source, " ").into_owned();
-    for term in glossary.terms_in(&text.clone()) {
-        for r in term.term.find(&text.clone()).into_iter().rev() {
+    for term in glossary.terms_in(&text) {
+        for r in term.term.find(&text).into_iter().rev() {
             text.replace_range(r, " ");
         }
     }

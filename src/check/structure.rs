@@ -146,6 +146,14 @@ struct Anchor {
 
 /// Heading anchors in document order.
 fn anchors(article: &Article) -> Vec<Anchor> {
+    // The span segment each block starts, looked up per heading (not a walk over every
+    // segment for each heading).
+    let mut key_of: std::collections::HashMap<usize, String> = std::collections::HashMap::new();
+    for s in article.segments().iter().filter(|s| s.source.is_some()) {
+        if let Some(b) = s.block {
+            key_of.entry(b).or_insert_with(|| s.key.to_string());
+        }
+    }
     let mut out = Vec::new();
     for (id, b) in article.blocks().iter().enumerate() {
         let BlockKind::Heading {
@@ -155,11 +163,7 @@ fn anchors(article: &Article) -> Vec<Anchor> {
         else {
             continue;
         };
-        let key = article
-            .segments()
-            .iter()
-            .find(|s| s.block == Some(id) && s.source.is_some())
-            .map(|s| s.key.to_string());
+        let key = key_of.get(&id).cloned();
         let at = article.original()[b.range.clone()]
             .find(anchor.as_str())
             .map_or(b.range.start, |i| b.range.start + i);

@@ -174,6 +174,8 @@ fn breaks_markup(source: &str, target: &str) -> Option<String> {
     if ticks(target) != ticks(source) {
         return Some("the new text leaves a code span (`) open".into());
     }
+    // Every `|` of the fragment counts (a row's outer pipes, which `check` discounts, are
+    // not in a cell's text).
     let pipes = |s: &str| s.replace("\\|", "").matches('|').count();
     if pipes(target) > pipes(source) {
         return Some(
