@@ -11,7 +11,7 @@ SECONDS_EACH="${1:-30}"
 shift || true
 TARGETS=("$@")
 if [ ${#TARGETS[@]} -eq 0 ]; then
-  TARGETS=(article findings query glossary translations markdown_html)
+  TARGETS=(article findings query glossary translations markdown_html pages http)
 fi
 CORPUS_ROOT="${REMEDY_CORPUS:-../shared/corpus}"
 
@@ -33,6 +33,7 @@ if [ -d "$CORPUS_ROOT/spans" ]; then
 fi
 seed article "${articles[@]}"
 seed markdown_html "${articles[@]}"
+seed pages content/nb-NO/*.md content/nl-NL/*.md tests/fixtures/edge-cases/*.md
 seed glossary content/glossary.yaml tests/fixtures/check/glossary.yaml content/findings.yaml
 seed findings tests/fixtures/sarif/*.json tests/fixtures/sarif/*.jsonl tests/fixtures/sarif/*.log
 mkdir -p fuzz/corpus/findings
@@ -52,6 +53,21 @@ if [ -x target/debug/remedy ]; then
   target/debug/remedy export --content tests/fixtures/check --format xliff --target nl-NL \
     --out fuzz/corpus/translations/nl.xlf 2>/dev/null || true
 fi
+
+# Requests as text: the request line, headers, an empty line, the body.
+mkdir -p fuzz/corpus/http
+req() { printf "$2" > "fuzz/corpus/http/$1"; }
+req search-api 'GET /api/search?q=passord%%20synkroniseres%%20ikke&locale=nb-NO&limit=5&explain=true\n\n'
+req search-page 'GET /nb-NO/search?q=wachtwoord+synchronisatie\nAccept: text/html\nAccept-Language: nl-NL,nl;q=0.9\n\n'
+req advise 'POST /api/advise?locale=nb-NO\nContent-Type: application/x-ndjson\n\n{"code":"phs.stale","params":{"days":6}}\n{"code":"x"}\n'
+req advise-sarif 'POST /api/advise?format=sarif\nContent-Type: application/json\n\n{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"t"}},"results":[{"ruleId":"phs.stale","message":{"text":"m"}}]}]}'
+req guide 'POST /api/guide?locale=nl-NL&format=markdown\nContent-Type: text/plain\n\nLast password sync was 6 days ago\n'
+req findings-form 'POST /nb-NO/findings\nContent-Type: application/x-www-form-urlencoded\nAccept: text/html\n\nfindings=%%7B%%22code%%22%%3A%%22phs.stale%%22%%7D'
+req page 'GET /nb-NO/password-sync.html\nAccept: text/html\n\n'
+req home 'GET /\nAccept-Language: nb\n\n'
+req sitemap 'GET /sitemap.xml\n\n'
+req health 'GET /healthz\n\n'
+req traversal 'GET /nb-NO/..%%2F..%%2Fetc%%2Fpasswd\n\n'
 
 mkdir -p fuzz/logs
 for t in "${TARGETS[@]}"; do

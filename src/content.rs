@@ -12,7 +12,10 @@ use crate::article::{Article, Position};
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum LoadError {
-    #[error("{}: {source}", display_path(path))]
+    #[error(
+        "{}: cannot be read ({source}); the article is skipped",
+        display_path(path)
+    )]
     Io {
         path: PathBuf,
         #[source]
@@ -26,12 +29,21 @@ pub enum LoadError {
         position: Position,
         byte: u8,
     },
-    #[error("{}: {source}", display_path(path))]
+    #[error("{}: {}", display_path(path), walk_failure(source))]
     Walk {
         path: PathBuf,
         #[source]
         source: walkdir::Error,
     },
+}
+
+/// What a failed step of the walk over the content means for its articles. walkdir's
+/// own message repeats the path.
+fn walk_failure(e: &walkdir::Error) -> String {
+    match e.io_error() {
+        Some(io) => format!("cannot be listed ({io}); the articles in it are skipped"),
+        None => e.to_string(),
+    }
 }
 
 /// A path for line-oriented output: control characters escaped (the corpus has file names
@@ -201,7 +213,9 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            err.starts_with("/nonexistent-root/nb-NO/gone.md: No such file or directory"),
+            err.starts_with(
+                "/nonexistent-root/nb-NO/gone.md: cannot be read (No such file or directory"
+            ),
             "{err}"
         );
     }

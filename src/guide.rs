@@ -301,6 +301,13 @@ impl Guide {
     pub fn from_log(advisor: &Advisor, locale: &str, log: &str) -> std::io::Result<Guide> {
         let mut records = String::new();
         for line in log.lines() {
+            // Only a line's start is looked at, as annotate does: a megabyte line costs
+            // no more than a short one.
+            let mut end = line.len().min(crate::advise::annotate::MATCH_BYTES);
+            while !line.is_char_boundary(end) {
+                end -= 1;
+            }
+            let line = &line[..end];
             if let Some((finding, params)) = advisor.catalog.match_line(line.trim_end()) {
                 let params: serde_json::Map<String, serde_json::Value> = params
                     .into_iter()

@@ -199,6 +199,148 @@ fn bad_articles_are_named_and_the_good_one_still_indexed() {
 }
 
 #[test]
+fn a_50_mb_article_is_indexed_whole_beside_a_small_one() {
+    let scratch = Scratch::new("big-article");
+    let content = scratch.path().join("content");
+    std::fs::create_dir_all(content.join("nb-NO")).unwrap();
+    let good = format!("{FM}# Uvanlig godartikkel\n\nPassord synkroniseres ikke.\n");
+    std::fs::write(content.join("nb-NO/good.md"), &good).unwrap();
+    let words = [
+        "passordet",
+        "synkroniseres",
+        "ikke",
+        "brukeren",
+        "kan",
+        "logge",
+        "på",
+        "tjenesten",
+        "stoppet",
+        "kontoen",
+        "er",
+        "låst",
+        "tilbakestill",
+        "administratoren",
+    ];
+    let mut big = String::from("---\ntitle: Stor\nms.contentlocale: nb-NO\n---\n\n");
+    let mut k = 0usize;
+    while big.len() < 50 << 20 {
+        k += 1;
+        if k % 50 == 1 {
+            big.push_str(&format!("## Del {k}\n\n"));
+        }
+        for i in 0..30 {
+            big.push_str(words[(k * 7 + i * 3) % words.len()]);
+            big.push(' ');
+        }
+        big.push_str(".\n\n");
+    }
+    // The last words: found only if the whole article was indexed.
+    big.push_str("Helt til slutt: kvitteringsordet.\n");
+    std::fs::write(content.join("nb-NO/big.md"), &big).unwrap();
+    let content_s = content.to_str().unwrap();
+    let index = scratch.join("index");
+
+    let out = remedy(&["index", "--content", content_s, "--index", &index]);
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("nb-NO: 2 documents"), "{said}");
+    for (query, path) in [("kvitteringsordet", "big.md"), ("godartikkel", "good.md")] {
+        let out = remedy(&[
+            "search", "--index", &index, "--locale", "nb-NO", "--format", "json", query,
+        ]);
+        let hits = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            hits.contains(&format!("\"path\":\"{path}\"")),
+            "{query}: {hits}"
+        );
+    }
+    let out = remedy(&["check", "--content", content_s, "--format", "json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Runs the real binary as an ordinary user: root reads files whatever their mode, and
+/// the tests run as root in containers. (Not root: as the user the test runs as.)
+fn as_ordinary_user(args: &[&str]) -> std::process::Output {
+    use std::os::unix::fs::MetadataExt;
+    use std::os::unix::process::CommandExt;
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_remedy"));
+    command.args(args);
+    if std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0) {
+        // `nobody`.
+        command.uid(65534).gid(65534);
+    }
+    command.output().expect("the remedy binary runs")
+}
+
+#[test]
+fn unreadable_files_and_folders_are_named_and_the_rest_indexed() {
+    use std::os::unix::fs::PermissionsExt;
+    let scratch = Scratch::new("unreadable");
+    let content = scratch.path().join("content");
+    let good = format!("{FM}# Uvanlig godartikkel\n\nPassord synkroniseres ikke.\n");
+    std::fs::create_dir_all(content.join("nb-NO/closed")).unwrap();
+    std::fs::write(content.join("nb-NO/good.md"), &good).unwrap();
+    std::fs::write(content.join("nb-NO/locked.md"), &good).unwrap();
+    std::fs::write(content.join("nb-NO/closed/inner.md"), &good).unwrap();
+    let mode = |path: &std::path::Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    // The index and the site are written beside the content, by the ordinary user.
+    mode(scratch.path(), 0o777);
+    mode(&content.join("nb-NO/locked.md"), 0o000);
+    mode(&content.join("nb-NO/closed"), 0o000);
+    let content_s = content.to_str().unwrap();
+    let locked = format!("{content_s}/nb-NO/locked.md: cannot be read (Permission denied");
+    let closed = format!("{content_s}/nb-NO/closed: cannot be listed (Permission denied");
+
+    let index = scratch.join("index");
+    let site = scratch.join("site");
+    for args in [
+        vec!["index", "--content", content_s, "--index", &index],
+        vec!["inspect", "--content", content_s, "--diagnostics"],
+        vec!["site", "--content", content_s, "--out", &site],
+        vec!["check", "--content", content_s],
+    ] {
+        let out = as_ordinary_user(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(&locked), "{args:?}: {err}");
+        assert!(err.contains(&closed), "{args:?}: {err}");
+        assert!(err.contains("the articles in it are skipped"), "{err}");
+        // An article that cannot be read fails the translation checks, nothing else.
+        let code = if args[0] == "check" { 1 } else { 0 };
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {err}");
+    }
+    let out = as_ordinary_user(&[
+        "search",
+        "--index",
+        &index,
+        "--locale",
+        "nb-NO",
+        "--format",
+        "json",
+        "godartikkel",
+    ]);
+    let hits = String::from_utf8_lossy(&out.stdout);
+    assert!(hits.contains("\"path\":\"good.md\""), "{hits}");
+    assert!(!hits.contains("locked.md"), "{hits}");
+    assert!(
+        std::path::Path::new(&site)
+            .join("nb-NO/good.html")
+            .is_file()
+    );
+    // Open again, so that the scratch folder can be removed by whoever runs the tests.
+    mode(&content.join("nb-NO/closed"), 0o755);
+}
+
+#[test]
 fn broken_findings_are_named_and_the_rest_advised() {
     // A broken line in the middle of JSON lines.
     let out = piped(

@@ -837,5 +837,19 @@ mod tests {
         let bad_re = "findings:\n  - {code: a, patterns: ['(x'], severity: note, message: m, remediation: [{article: a.md}]}\n";
         let e = Catalog::parse("x.yaml", bad_re).unwrap_err().to_string();
         assert!(e.contains("finding a: pattern"), "{e}");
+        // A pattern that would compile to a huge automaton is refused, not built.
+        let huge = "findings:\n  - {code: a, patterns: ['(x{1000}){1000}'], severity: note, message: m, remediation: [{article: a.md}]}\n";
+        let e = Catalog::parse("x.yaml", huge).unwrap_err().to_string();
+        assert!(e.contains("exceeds size limit"), "{e}");
+    }
+
+    /// Patterns run in time linear in the line (finite automata, no backtracking): the
+    /// classic catastrophic pattern on a long line that almost matches returns at once.
+    #[test]
+    fn a_catastrophic_pattern_is_linear() {
+        let text = "findings:\n  - {code: a, patterns: ['^(a+)+$', '(a|aa)*c'], severity: note, message: m, remediation: [{article: a.md}]}\n";
+        let c = Catalog::parse("x.yaml", text).unwrap();
+        let line = format!("{}b", "a".repeat(100_000));
+        assert!(c.match_line(&line).is_none());
     }
 }

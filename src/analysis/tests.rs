@@ -190,6 +190,52 @@ fn the_tokenizer_gives_tantivy_the_same_terms() {
     assert_eq!(seen[3].1, 1);
 }
 
+/// Every token of a stream analysed a stretch at a time, as tantivy sees it.
+fn streamed(
+    analyzer: &mut Analyzer,
+    text: &str,
+    stretch: usize,
+) -> Vec<(String, usize, usize, usize)> {
+    use tantivy::tokenizer::TokenStream;
+    let mut stream = TermStream::new(analyzer, text, stretch);
+    let mut seen = Vec::new();
+    while stream.advance() {
+        let t = stream.token();
+        seen.push((t.text.clone(), t.position, t.offset_from, t.offset_to));
+    }
+    seen
+}
+
+proptest::proptest! {
+    /// Cut at white space, stretches give exactly the whole text's terms, positions and
+    /// offsets, whatever the stretch size.
+    #[test]
+    fn stretches_give_the_whole_texts_terms(
+        text in "([a-zA-Z0-9æøåÆØÅ.'’_-]{1,14}|0x1F|AADSTS50011|e-post|365-abonnement|[ \n\t\u{a0}\u{2003}]{1,3}|[,;:!?()])*",
+        stretch in 1usize..48,
+    ) {
+        let mut nb = analyzer(Language::Norwegian, &["passord", "synkronisering", "post"]);
+        let whole: Vec<_> = nb
+            .analyze(&text)
+            .into_iter()
+            .map(|t| (t.text, t.position, t.range.start, t.range.end))
+            .collect();
+        proptest::prop_assert_eq!(streamed(&mut nb, &text, stretch), whole);
+    }
+}
+
+#[test]
+fn a_text_without_white_space_is_one_stretch() {
+    let mut nb = analyzer(Language::Norwegian, &[]);
+    let text = "a-b-c-d-e-f-g-h-i-j-k-l-m-n";
+    let all = streamed(&mut nb, text, 3);
+    assert_eq!(all.len(), nb.analyze(text).len());
+    assert!(
+        all.iter().all(|t| t.1 == 0),
+        "one run, one position: {all:?}"
+    );
+}
+
 /// A hyphenated compound is a compound like any other: "e-postmeldinger" is "epost" +
 /// "meldinger", each part with the bytes it was written as.
 #[test]
