@@ -2,9 +2,9 @@
 //! run.language set, everything else kept; the output validates against the official
 //! schema (tests/fixtures/sarif).
 
-mod common;
+use crate::common;
 
-use common::piped;
+use crate::common::piped;
 
 use serde_json::{Value, json};
 
@@ -446,7 +446,8 @@ fn sarif_from_records_has_what_code_scanning_needs() {
     assert_eq!(place(1, 2)["region"]["startLine"], 5);
 
     // A file: its name; an array: each item's own line.
-    let dir = std::env::temp_dir().join(format!("remedy-sarif-{}", std::process::id()));
+    let scratch = common::Scratch::new("sarif-file-places");
+    let dir = scratch.path().to_path_buf();
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("findings.json");
     std::fs::write(&file, "[\n  {\"code\": \"phs.disabled\"},\n\n  {\"code\": \"ad.unreachable\",\n   \"host\": \"DC01\"}\n]\n").unwrap();
@@ -458,7 +459,6 @@ fn sarif_from_records_has_what_code_scanning_needs() {
         assert_eq!(physical["artifactLocation"]["uri"], uri.as_str());
         assert_eq!(physical["region"]["startLine"], line);
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The same finding keeps its fingerprint across runs and inputs (times and messages do
@@ -515,7 +515,8 @@ fn microsofts_validator_accepts_every_log_remedy_writes() {
         );
         return;
     }
-    let dir = std::env::temp_dir().join(format!("remedy-multitool-{}", std::process::id()));
+    let scratch = common::Scratch::new("sarif-multitool");
+    let dir = scratch.path().to_path_buf();
     std::fs::create_dir_all(&dir).unwrap();
     // A SARIF log as GitHub wants it, advised: it must stay valid.
     let mut complete = log();
@@ -579,5 +580,4 @@ fn microsofts_validator_accepts_every_log_remedy_writes() {
             "{name}: {stdout}"
         );
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -2,12 +2,12 @@
 //! hand-made articles that break one check each, the exports read by translators' own
 //! tools (translate-toolkit, msgfmt, xmllint), and the round trip through them.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;
 
-use common::{Scratch, copy_tree, remedy, remedy_ok, tool, tree};
+use crate::common::{Scratch, copy_tree, remedy, remedy_ok, tool, tree};
 use remedy::article::Article;
 use serde_json::Value;
 

@@ -2,11 +2,9 @@
 //! file, line and column, gets its exit code, and costs nothing around it — the good
 //! article beside the bad ones is still read and indexed, the good records around a broken
 //! one are still advised. (HTTP requests that are slow, huge, truncated or malformed are in
-//! tests/serve.rs.)
+//! tests/it/serve.rs.)
 
-mod common;
-
-use common::{Scratch, piped, remedy};
+use crate::common::{Scratch, piped, remedy};
 
 const FM: &str = "---\ntitle: God\nms.contentlocale: nb-NO\n---\n\n";
 

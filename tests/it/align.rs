@@ -1,9 +1,9 @@
 //! Alignment on the seeds (always) and on the real span corpora in ../shared/corpus (or
 //! $REMEDY_CORPUS; these fail under CI=true when the corpus is missing).
 
-mod common;
+use crate::common;
 
-use common::remedy;
+use crate::common::remedy;
 
 use std::path::Path;
 
@@ -147,7 +147,8 @@ fn cli_align_unknown_article_or_folder_is_a_usage_error() {
 fn a_span_article_and_a_plain_translation_align_by_structure() {
     // nb-NO keeps its spans; nl-NL is the plain text of the nl span article (spans
     // stripped), as a plain translation would arrive.
-    let dir = std::env::temp_dir().join(format!("remedy-align-mixed-{}", std::process::id()));
+    let scratch = crate::common::Scratch::new("align-mixed");
+    let dir = scratch.path().to_path_buf();
     std::fs::create_dir_all(dir.join("nb-NO")).unwrap();
     std::fs::create_dir_all(dir.join("nl-NL")).unwrap();
     let nb = std::fs::read_to_string(content().join("nb-NO/password-sync.md")).unwrap();
@@ -164,7 +165,6 @@ fn a_span_article_and_a_plain_translation_align_by_structure() {
         "--format",
         "json",
     ]);
-    std::fs::remove_dir_all(&dir).unwrap();
     assert!(
         out.status.success(),
         "{}",

@@ -1,19 +1,21 @@
 //! The index and search commands on the seeds: the JSON contract of
 //! ../shared/eval/run_project.sh, incremental builds, and hard queries.
 
-mod common;
+use crate::common;
 
-use common::remedy;
+use crate::common::remedy;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
 
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("remedy-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
+/// A scratch folder (removed when the first is dropped, also when the test fails) and
+/// its path.
+fn temp(name: &str) -> (common::Scratch, PathBuf) {
+    let scratch = common::Scratch::new(name);
+    let dir = scratch.path().to_path_buf();
+    (scratch, dir)
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -29,15 +31,15 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// An index of `content/` in a fresh temporary folder.
-fn indexed(name: &str) -> PathBuf {
+fn indexed(name: &str) -> (common::Scratch, PathBuf) {
     index_of(Path::new("content"), name)
 }
 
 /// An index of `content` in a fresh temporary folder.
-fn index_of(content: &Path, name: &str) -> PathBuf {
-    let index = temp(name);
+fn index_of(content: &Path, name: &str) -> (common::Scratch, PathBuf) {
+    let (scratch, index) = temp(name);
     common::build_index(content, &index);
-    index
+    (scratch, index)
 }
 
 fn search(index: &Path, locale: &str, query: &str) -> Value {
@@ -89,7 +91,7 @@ fn assert_first_hit_marks(index: &Path, query: &str, prefix: &str) {
 
 #[test]
 fn index_then_search_follows_the_eval_contract() {
-    let index = indexed("search-contract");
+    let (_index_scratch, index) = indexed("search-contract");
     let v = search(&index, "nb-NO", "passord synkroniseres ikke");
     let hits = v["hits"].as_array().unwrap();
     assert!(!hits.is_empty());
@@ -134,7 +136,7 @@ fn index_then_search_follows_the_eval_contract() {
 
 #[test]
 fn compound_words_meet_their_split_spelling() {
-    let index = indexed("search-compound");
+    let (_index_scratch, index) = indexed("search-compound");
     // The articles write "passordsynkronisering"; users write it in two words, and the
     // other way round.
     let split = search(&index, "nb-NO", "passord synkronisering");
@@ -149,7 +151,7 @@ fn compound_words_meet_their_split_spelling() {
 
 #[test]
 fn english_words_in_a_local_query_find_their_translation() {
-    let index = indexed("search-lexicon");
+    let (_index_scratch, index) = indexed("search-lexicon");
     // The seeds pair "troubleshoot" with "feilsøke" (span sources beside their targets);
     // the Norwegian text never writes "troubleshoot", and the query is not English enough
     // for the English field. Without the lexicon only "synkronisering" would match.
@@ -171,7 +173,7 @@ fn a_rare_spelling_of_a_word_does_not_outweigh_the_common_one() {
     let Some(alchemy) = common::corpus("alchemy") else {
         return;
     };
-    let index = index_of(&alchemy, "search-alchemy-thesaurus");
+    let (_index_scratch, index) = index_of(&alchemy, "search-alchemy-thesaurus");
     // One Dutch article writes "inloggen"; 163 write "aanmelden". Scored with the group's
     // idf, the article that answers (sign-in) wins over the one that merely spells it so.
     let v = search(&index, "nl-NL", "inloggen bij teams lukt niet");
@@ -188,7 +190,7 @@ fn a_rare_spelling_of_a_word_does_not_outweigh_the_common_one() {
 
 #[test]
 fn a_query_word_is_marked_through_what_it_matched() {
-    let index = indexed("search-marked");
+    let (_index_scratch, index) = indexed("search-marked");
     // A typo through its correction: "synkronsiering" is no word of the seeds,
     // "synkronisering" is, and is what is marked.
     assert_first_hit_marks(&index, "synkronsiering", "synkronis");
@@ -200,7 +202,7 @@ fn a_query_word_is_marked_through_what_it_matched() {
 
 #[test]
 fn explain_breaks_every_score_down_by_query_word() {
-    let index = indexed("search-explain");
+    let (_index_scratch, index) = indexed("search-explain");
     let query = "passordsynkronisering feiler";
     let run = |options: &[&str]| search_with(&index, "nb-NO", options, query);
     let v: Value = serde_json::from_str(&run(&["--format", "json", "--explain"])).unwrap();
@@ -248,14 +250,14 @@ fn an_english_word_in_a_local_query_is_searched_in_the_english_text() {
     // Two articles that say the same in Dutch; only one's English file name says "merge",
     // which the Dutch text never writes. The rest of the query is Dutch, so the query as a
     // whole does not read as English: "merge" alone must decide.
-    let content = temp("search-english-word-content");
+    let (_content_scratch, content) = temp("search-english-word-content");
     std::fs::create_dir_all(content.join("nl-NL")).unwrap();
     let article = "---\ntitle: Adressen in brieven\n---\n# Adressen in brieven\n\n\
                    Gebruik adressen uit een lijst voor brieven en etiketten.\n";
     for name in ["address-letters.md", "how-to-prepare-a-mail-merge.md"] {
         std::fs::write(content.join("nl-NL").join(name), article).unwrap();
     }
-    let index = index_of(&content, "search-english-word");
+    let (_index_scratch, index) = index_of(&content, "search-english-word");
     let options = ["--format", "json", "--explain"];
     let out = search_with(&index, "nl-NL", &options, "merge adressen lijst brieven");
     let v: Value = serde_json::from_str(&out).unwrap();
@@ -274,7 +276,7 @@ fn an_english_word_in_a_local_query_is_searched_in_the_english_text() {
 
 #[test]
 fn hard_queries_get_answers_not_errors() {
-    let index = indexed("search-hard");
+    let (_index_scratch, index) = indexed("search-hard");
     let ix = index.to_str().unwrap();
     // Only stop words, only punctuation, query syntax: no hits, exit 0.
     for q in ["og i på", "?!.,;", "\"(passord:)* -", "AND OR NOT"] {
@@ -302,7 +304,7 @@ fn hard_queries_get_answers_not_errors() {
 
 #[test]
 fn batch_mode_answers_each_line_with_its_time() {
-    let index = indexed("search-batch");
+    let (_index_scratch, index) = indexed("search-batch");
     let queries = index.with_extension("tsv");
     std::fs::write(
         &queries,
@@ -337,9 +339,9 @@ fn batch_mode_answers_each_line_with_its_time() {
 
 #[test]
 fn rebuilds_read_only_what_changed_and_fallback_fills_gaps() {
-    let content = temp("search-incremental-content");
+    let (_content_scratch, content) = temp("search-incremental-content");
     copy_dir(common::seeds(), &content);
-    let index = temp("search-incremental-index");
+    let (_index_scratch, index) = temp("search-incremental-index");
     let build = || {
         let out = remedy(&[
             "index",
@@ -395,7 +397,7 @@ fn rebuilds_read_only_what_changed_and_fallback_fills_gaps() {
     assert_eq!(v["hits"][0]["path"], "password-sync.md");
     // The lexicon is relearned from all articles' parallel text, not only the changed
     // one's: the same as a full build of what is there now.
-    let fresh = index_of(&content, "search-incremental-fresh");
+    let (_fresh_scratch, fresh) = index_of(&content, "search-incremental-fresh");
     let full = remedy::index::open(&fresh, &"nb-NO".parse().unwrap()).unwrap();
     assert!(!full.lexicon.is_empty());
     assert_eq!(li.lexicon, full.lexicon);
@@ -464,7 +466,7 @@ fn rebuilds_read_only_what_changed_and_fallback_fills_gaps() {
 #[test]
 fn without_an_index_the_cache_is_built_then_reused() {
     // What a fresh clone runs: no --index. The cache folder is a temporary one here.
-    let cache = temp("search-cache-home");
+    let (_cache_scratch, cache) = temp("search-cache-home");
     let run = || {
         Command::new(env!("CARGO_BIN_EXE_remedy"))
             .args(["search", "--format", "json", "passord synkroniseres ikke"])
@@ -493,7 +495,7 @@ fn the_alchemy_lexicon_translates_the_loanwords_admins_type() {
     let Some(alchemy) = common::corpus("alchemy") else {
         return;
     };
-    let index = index_of(&alchemy, "search-alchemy-lexicon");
+    let (_index_scratch, index) = index_of(&alchemy, "search-alchemy-lexicon");
     // Learned from the English anchors and file names beside the translated headings and
     // titles: no span in this corpus, no list written by hand.
     let nb = remedy::index::open(&index, &"nb-NO".parse().unwrap()).unwrap();

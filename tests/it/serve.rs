@@ -2,7 +2,7 @@
 //! requests (limits, malformed HTTP, paths that try to leave what is served, a handler
 //! panic), a reload while searches stream in, and a shutdown with a request in flight.
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::remedy_ok;
+use crate::common::remedy_ok;
 use scraper::{Html, Selector};
 
 /// A fresh folder under cargo's temporary folder for tests.

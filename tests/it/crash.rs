@@ -4,14 +4,12 @@
 //! previous site complete (or, killed between its two renames, complete beside it and put
 //! back by the next build).
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Scratch, copy_tree, remedy_ok, tree};
+use crate::common::{Scratch, copy_tree, remedy_ok, tree};
 
 const KILLS: usize = 20;
 

@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 /// `sub` inside the real corpus (`$REMEDY_CORPUS`, default `../shared/corpus`), or `None`
 /// when it is missing: then the test is skipped, loudly, except under `CI=true`, where a
 /// missing corpus fails it.
-#[allow(dead_code)] // not every test crate reads the corpus
 pub fn corpus(sub: &str) -> Option<PathBuf> {
     let root = std::env::var_os("REMEDY_CORPUS")
         .map(PathBuf::from)
@@ -25,7 +24,6 @@ pub fn corpus(sub: &str) -> Option<PathBuf> {
 }
 
 /// Runs the real `remedy` binary from the project root.
-#[allow(dead_code)] // not every test crate runs the binary
 pub fn remedy(args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_remedy"))
         .args(args)
@@ -35,7 +33,6 @@ pub fn remedy(args: &[&str]) -> std::process::Output {
 }
 
 /// Runs the real binary with `input` on standard input (no colours).
-#[allow(dead_code)] // not every test crate pipes input
 pub fn piped(args: &[&str], input: &str) -> std::process::Output {
     use std::io::Write;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_remedy"))
@@ -57,7 +54,6 @@ pub fn piped(args: &[&str], input: &str) -> std::process::Output {
 }
 
 /// `remedy index --content CONTENT --index INDEX` with the real binary, which must succeed.
-#[allow(dead_code)] // not every test crate builds an index
 pub fn build_index(content: &Path, index: &Path) {
     remedy_ok(&[
         "index",
@@ -70,7 +66,6 @@ pub fn build_index(content: &Path, index: &Path) {
 
 /// Runs the real binary, requires it to succeed (its standard error is the message if
 /// not), and gives back its standard output.
-#[allow(dead_code)] // not every test crate runs the binary
 pub fn remedy_ok(args: &[&str]) -> String {
     let out = remedy(args);
     assert!(
@@ -84,7 +79,6 @@ pub fn remedy_ok(args: &[&str]) -> String {
 
 /// The five seed articles alone (`content/*/*.md`, without the Alchemy slice beside them),
 /// copied once per test process: the tests that state facts about the seeds read these.
-#[allow(dead_code)] // not every test crate reads the seeds
 pub fn seeds() -> &'static Path {
     static SEEDS: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     SEEDS.get_or_init(|| {
@@ -109,10 +103,8 @@ pub fn seeds() -> &'static Path {
 
 /// A folder for one test under Cargo's test scratch space, removed when the test ends
 /// (also when it fails).
-#[allow(dead_code)] // not every test crate needs scratch space
 pub struct Scratch(PathBuf);
 
-#[allow(dead_code)]
 impl Scratch {
     pub fn new(name: &str) -> Scratch {
         let dir =
@@ -146,7 +138,6 @@ impl Drop for Scratch {
 }
 
 /// Copies a folder tree (files and folders only).
-#[allow(dead_code)]
 pub fn copy_tree(from: &Path, to: &Path) {
     for e in walkdir::WalkDir::new(from) {
         let e = e.expect("readable tree");
@@ -162,7 +153,6 @@ pub fn copy_tree(from: &Path, to: &Path) {
 
 /// Whether an outside tool a test needs is here: if not, the test is skipped loudly, or
 /// fails under `CI=true` (where `.ci/run` installs it).
-#[allow(dead_code)]
 pub fn tool(name: &str, probe: &[&str]) -> bool {
     let ok = std::process::Command::new(probe[0])
         .args(&probe[1..])
@@ -178,7 +168,6 @@ pub fn tool(name: &str, probe: &[&str]) -> bool {
 }
 
 /// Where a SARIF log breaks the official SARIF 2.1.0 schema (none: it validates).
-#[allow(dead_code)]
 pub fn sarif_schema_errors(doc: &serde_json::Value) -> Vec<String> {
     let mut schema: serde_json::Value =
         serde_json::from_str(include_str!("../fixtures/sarif/sarif-schema-2.1.0.json")).unwrap();
@@ -207,7 +196,6 @@ pub fn sarif_schema_errors(doc: &serde_json::Value) -> Vec<String> {
 }
 
 /// Every file below `dir` with its bytes, by path relative to `dir`.
-#[allow(dead_code)]
 pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
         .into_iter()

@@ -3,12 +3,10 @@
 //! failed build does (nothing to the previous site), and the pages in a real browser
 //! (Debian's headless Chromium over CDP).
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use common::{corpus, piped, remedy, remedy_ok};
+use crate::common::{corpus, piped, remedy, remedy_ok};
 use scraper::{Html, Selector};
 
 const STALE: &str = "{\"code\":\"phs.stale\",\"params\":{\"days\":6}}\n";

@@ -1,8 +1,8 @@
 //! `remedy advise` on the seed findings, through the real binary.
 
-mod common;
+use crate::common;
 
-use common::piped;
+use crate::common::piped;
 
 use serde_json::Value;
 

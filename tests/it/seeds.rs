@@ -1,8 +1,8 @@
 //! Facts about the seed articles in content/, through the library and the real binary.
 
-mod common;
+use crate::common;
 
-use common::remedy;
+use crate::common::remedy;
 
 use std::path::Path;
 
@@ -221,7 +221,8 @@ fn cli_summary_of_content() {
 
 #[test]
 fn cli_not_utf8_is_reported_with_position() {
-    let dir = std::env::temp_dir().join(format!("remedy-utf8-{}", std::process::id()));
+    let scratch = common::Scratch::new("seeds-utf8");
+    let dir = scratch.path().to_path_buf();
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("bad.md");
     std::fs::write(&file, b"# ok\nab\xff\n").unwrap();

@@ -2,7 +2,7 @@
 //! $REMEDY_CORPUS). Without the corpus these tests fail under CI=true and are skipped,
 //! loudly, elsewhere.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -154,7 +154,8 @@ fn queries_near_wide_spaces(body: &str) -> Vec<(&'static str, String)> {
 #[test]
 fn articles_with_wide_spaces_are_found_with_snippets() {
     let Some(root) = corpus() else { return };
-    let scratch = std::env::temp_dir().join(format!("remedy-wide-spaces-{}", std::process::id()));
+    let _scratch = common::Scratch::new("wide-spaces");
+    let scratch = _scratch.path().to_path_buf();
     let mut searched = 0;
     for sub in ["alchemy", "spans/alchemy", "spans/m365", "spans/d365fo"] {
         let content = root.join(sub);
@@ -234,7 +235,6 @@ fn articles_with_wide_spaces_are_found_with_snippets() {
             searched += asked;
         }
     }
-    let _ = std::fs::remove_dir_all(&scratch);
     assert!(
         searched >= 500,
         "{searched} three-word queries near non-ASCII spaces"
