@@ -93,20 +93,27 @@ pub fn run(args: AdviseArgs) -> Result<ExitCode, Failure> {
     let summary = match args.file.as_ref().filter(|f| f.as_os_str() != "-") {
         Some(path) => {
             let f = std::fs::File::open(path)
-                .with_context(|| format!("cannot read {}", path.display()))
-                .map_err(Failure::Usage)?;
+                .with_context(|| format!("cannot read {}", path.display()))?;
             advise_with(&advisor, &locale, options, BufReader::new(f), out, |r| {
                 report(format!("{}: {r}", path.display()))
             })
         }
         None => {
             if std::io::stdin().is_terminal() {
-                eprintln!("remedy: reading findings from standard input (JSON lines, a JSON array or SARIF)…");
+                eprintln!(
+                    "remedy: reading findings from standard input (JSON lines, a JSON array or SARIF)…"
+                );
             }
-            advise_with(&advisor, &locale, options, std::io::stdin().lock(), out, report)
+            advise_with(
+                &advisor,
+                &locale,
+                options,
+                std::io::stdin().lock(),
+                out,
+                report,
+            )
         }
-    }
-    .map_err(|e| Failure::Usage(e.into()))?;
+    }?;
     if matches!(args.format, AdviseFormat::Md | AdviseFormat::Text) {
         let advice = report::collect_advice(&String::from_utf8_lossy(&buffer));
         let format = match args.format {
@@ -142,6 +149,6 @@ pub fn content_dir(dir: &std::path::Path) -> Result<PathBuf, Failure> {
             "/content"
         )))
     } else {
-        Err(Failure::Usage(anyhow!("{}: not a folder", dir.display())))
+        Err(Failure::Data(anyhow!("{}: not a folder", dir.display())))
     }
 }

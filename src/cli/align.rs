@@ -28,7 +28,7 @@ pub struct AlignArgs {
 
 pub fn run(args: AlignArgs) -> Result<ExitCode, Failure> {
     if !args.content.is_dir() {
-        return Err(Failure::Usage(anyhow!(
+        return Err(Failure::Data(anyhow!(
             "{}: not a folder (expected a content folder with one folder per locale)",
             args.content.display()
         )));
@@ -43,15 +43,13 @@ pub fn run(args: AlignArgs) -> Result<ExitCode, Failure> {
     let (result, errors) = align::align_dir(&args.content, &options);
     report_errors(&errors);
     if let (Some(path), true) = (&args.article, result.sets.is_empty()) {
-        return Err(Failure::Usage(anyhow!(
+        return Err(Failure::Data(anyhow!(
             "{path}: no such article under {}",
             args.content.display()
         )));
     }
     let text = match args.format {
-        Format::Json => {
-            serde_json::to_string_pretty(&result).map_err(|e| Failure::Usage(e.into()))? + "\n"
-        }
+        Format::Json => serde_json::to_string_pretty(&result)? + "\n",
         Format::Human => human(&result),
     };
     print(&text)?;
@@ -80,7 +78,7 @@ fn evaluate(args: &AlignArgs) -> Result<ExitCode, Failure> {
                 "f1": score.f1(),
                 "seconds": seconds,
             });
-            serde_json::to_string_pretty(&value).map_err(|e| Failure::Usage(e.into()))? + "\n"
+            serde_json::to_string_pretty(&value)? + "\n"
         }
         Format::Human => {
             let mut bands = String::new();

@@ -39,8 +39,7 @@ pub fn run(args: AnnotateArgs) -> Result<ExitCode, Failure> {
     let summary = match args.file.as_ref().filter(|f| f.as_os_str() != "-") {
         Some(path) => {
             let f = std::fs::File::open(path)
-                .with_context(|| format!("cannot read {}", path.display()))
-                .map_err(Failure::Usage)?;
+                .with_context(|| format!("cannot read {}", path.display()))?;
             annotate(
                 &advisor,
                 &locale,
@@ -50,8 +49,7 @@ pub fn run(args: AnnotateArgs) -> Result<ExitCode, Failure> {
             )
         }
         None => annotate(&advisor, &locale, std::io::stdin().lock(), out, style),
-    }
-    .map_err(|e| Failure::Usage(e.into()))?;
+    }?;
     eprintln!(
         "remedy: {} lines, {} with advice, {} matching a finding that does not hold",
         summary.lines, summary.matched, summary.not_applicable

@@ -64,8 +64,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
     let glossary = match &args.glossary {
         Some(path) => Glossary::load(path, false),
         None => Glossary::load(&content.join("glossary.yaml"), true),
-    }
-    .map_err(|e| Failure::Usage(e.into()))?;
+    }?;
     let started = std::time::Instant::now();
     let (report, errors) = check_dir(&content, &glossary);
     for e in &errors {
@@ -84,8 +83,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
             to_json(&sarif(&report, root.as_deref()))?
         }
         CheckFormat::Html => {
-            let templates =
-                Templates::new(args.templates.as_deref()).map_err(|e| Failure::Usage(e.into()))?;
+            let templates = Templates::new(args.templates.as_deref())?;
             let messages = Messages::builtin();
             let asked = args.locale.clone().unwrap_or_else(locale_from_env);
             let locale: Locale = messages.negotiate(&asked)[0].clone();
@@ -96,13 +94,12 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
                 &locale,
                 &content,
                 args.site_url.as_deref(),
-            )
-            .map_err(|e| Failure::Usage(e.into()))?
+            )?
         }
     };
     match &args.out {
         Some(path) => remedy::content::write_atomic(path, text.as_bytes())
-            .map_err(|e| Failure::Usage(anyhow!("{}: {e}", path.display())))?,
+            .map_err(|e| anyhow!("{}: {e}", path.display()))?,
         None => super::print(&text)?,
     }
     eprintln!(
@@ -129,5 +126,5 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
     serde_json::to_string_pretty(value)
         .map(|s| s + "\n")
-        .map_err(|e| Failure::Usage(anyhow!(e)))
+        .map_err(Failure::from)
 }

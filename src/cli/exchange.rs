@@ -6,7 +6,7 @@ use clap::Args;
 
 use super::Failure;
 use super::advise::content_dir;
-use remedy::exchange::{ExportOptions, Format, export, import, units};
+use remedy::exchange::{ExportError, ExportOptions, Format, export, import, units};
 use remedy::locale::Locale;
 
 #[derive(Debug, Args)]
@@ -52,13 +52,19 @@ pub fn run_export(args: ExportArgs) -> Result<ExitCode, Failure> {
         targets,
         inline: args.inline,
     };
-    let exported = export(&units, &args.source, &options).map_err(|e| Failure::Usage(e.into()))?;
+    let exported = export(&units, &args.source, &options).map_err(|e| match e {
+        // The flags ask for what no export can be; an empty one is the content's doing.
+        ExportError::OneTarget(..) | ExportError::NoTarget | ExportError::Source(_) => {
+            Failure::Usage(e.into())
+        }
+        ExportError::Empty(_) => Failure::Data(e.into()),
+    })?;
     for s in &exported.skipped {
         eprintln!("remedy: {s}: left out");
     }
     match &args.out {
         Some(path) => remedy::content::write_atomic(path, exported.text.as_bytes())
-            .map_err(|e| Failure::Usage(anyhow!("{}: {e}", path.display())))?,
+            .map_err(|e| anyhow!("{}: {e}", path.display()))?,
         None => super::print(&exported.text)?,
     }
     let files: std::collections::BTreeSet<&str> = units.iter().map(|u| u.path.as_str()).collect();
@@ -92,10 +98,9 @@ pub struct ImportArgs {
 
 pub fn run_import(args: ImportArgs) -> Result<ExitCode, Failure> {
     let content = content_dir(&args.content)?;
-    let report =
-        import(&args.file, &content, args.dry_run).map_err(|e| Failure::Usage(e.into()))?;
+    let report = import(&args.file, &content, args.dry_run)?;
     if args.json {
-        let json = serde_json::to_string_pretty(&report).map_err(|e| Failure::Usage(anyhow!(e)))?;
+        let json = serde_json::to_string_pretty(&report)?;
         super::print(&format!("{json}\n"))?;
     } else if args.dry_run {
         let diffs: String = report.changed.iter().map(|c| c.diff.as_str()).collect();

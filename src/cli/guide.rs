@@ -45,8 +45,7 @@ pub struct GuideArgs {
 
 pub fn run(args: GuideArgs) -> Result<ExitCode, Failure> {
     // A broken template is reported before any input is read.
-    let templates =
-        Templates::new(args.templates.as_deref()).map_err(|e| Failure::Usage(e.into()))?;
+    let templates = Templates::new(args.templates.as_deref())?;
     let asked = args.locale.clone().unwrap_or_else(locale_from_env);
     let content = content_dir(&args.content)?;
     let (advisor, errors) = Advisor::with_content(&content);
@@ -56,7 +55,7 @@ pub fn run(args: GuideArgs) -> Result<ExitCode, Failure> {
     let locale: Locale = advisor.messages.negotiate(&asked)[0].clone();
     let mut guide = match &args.definition {
         Some(path) => {
-            let def = Definition::load(path, &advisor).map_err(|e| Failure::Usage(e.into()))?;
+            let def = Definition::load(path, &advisor)?;
             Guide::from_definition(&advisor, &def, &locale.to_string())
         }
         None => {
@@ -64,15 +63,15 @@ pub fn run(args: GuideArgs) -> Result<ExitCode, Failure> {
             let guide = match args.file.as_ref().filter(|f| f.as_os_str() != "-") {
                 Some(path) => {
                     let f = std::fs::File::open(path)
-                        .with_context(|| format!("cannot read {}", path.display()))
-                        .map_err(Failure::Usage)?;
-                    Guide::from_findings(&advisor, &asked, format, BufReader::new(f))
-                        .map(|mut g| {
+                        .with_context(|| format!("cannot read {}", path.display()))?;
+                    Guide::from_findings(&advisor, &asked, format, BufReader::new(f)).map(
+                        |mut g| {
                             for u in &mut g.unread {
                                 *u = format!("{}: {u}", path.display());
                             }
                             g
-                        })
+                        },
+                    )
                 }
                 None => {
                     if std::io::stdin().is_terminal() {
@@ -82,8 +81,7 @@ pub fn run(args: GuideArgs) -> Result<ExitCode, Failure> {
                     }
                     Guide::from_findings(&advisor, &asked, format, std::io::stdin().lock())
                 }
-            }
-            .map_err(|e| Failure::Usage(e.into()))?;
+            }?;
             for u in &guide.unread {
                 eprintln!("remedy: {u}");
             }
@@ -93,11 +91,10 @@ pub fn run(args: GuideArgs) -> Result<ExitCode, Failure> {
     if let Some(t) = args.title {
         guide.title = Some(t);
     }
-    let text = render(&guide, &advisor, &locale, args.format, &templates)
-        .map_err(|e| Failure::Usage(e.into()))?;
+    let text = render(&guide, &advisor, &locale, args.format, &templates)?;
     match &args.out {
         Some(path) => remedy::content::write_atomic(path, text.as_bytes())
-            .map_err(|e| Failure::Usage(anyhow!("cannot write {}: {e}", path.display())))?,
+            .map_err(|e| anyhow!("cannot write {}: {e}", path.display()))?,
         None => super::print(&text)?,
     }
     let found: usize = guide.entries.iter().map(|e| e.count.unwrap_or(1)).sum();

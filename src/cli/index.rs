@@ -23,7 +23,7 @@ pub struct IndexArgs {
 
 pub fn run(args: IndexArgs) -> Result<ExitCode, Failure> {
     if !args.content.is_dir() {
-        return Err(Failure::Usage(anyhow::anyhow!(
+        return Err(Failure::Data(anyhow::anyhow!(
             "{}: not a folder (expected a content folder with one folder per locale)",
             args.content.display()
         )));
@@ -32,15 +32,12 @@ pub fn run(args: IndexArgs) -> Result<ExitCode, Failure> {
         full: args.full,
         progress: true,
     };
-    let report =
-        index::build(&args.content, &args.index, &options).map_err(|e| Failure::Usage(e.into()))?;
+    let report = index::build(&args.content, &args.index, &options)?;
     for s in &report.skipped {
         eprintln!("remedy: {s}");
     }
     let text = match args.format {
-        Format::Json => {
-            serde_json::to_string_pretty(&report).map_err(|e| Failure::Usage(e.into()))? + "\n"
-        }
+        Format::Json => serde_json::to_string_pretty(&report)? + "\n",
         Format::Human => {
             let mut out = String::new();
             for (locale, r) in &report.locales {

@@ -41,10 +41,8 @@ pub fn run(args: InspectArgs) -> Result<ExitCode, Failure> {
         .file
         .as_ref()
         .expect("clap requires FILE without --summary");
-    let bytes = std::fs::read(path)
-        .with_context(|| format!("cannot read {}", path.display()))
-        .map_err(Failure::Usage)?;
-    let text = content::decode(path, bytes).map_err(|e| Failure::Usage(e.into()))?;
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = content::decode(path, bytes)?;
     let article = remedy::article::Article::parse(path, text);
     if let Some(view) = args.view {
         let text = article.view(view).ok_or_else(|| {
@@ -66,7 +64,7 @@ pub fn run(args: InspectArgs) -> Result<ExitCode, Failure> {
 
 fn content_dir(args: &InspectArgs) -> Result<ExitCode, Failure> {
     if !args.content.is_dir() {
-        return Err(Failure::Usage(anyhow!(
+        return Err(Failure::Data(anyhow!(
             "{}: not a folder (expected a content folder such as content/ with <locale>/*.md)",
             args.content.display()
         )));
@@ -96,5 +94,5 @@ fn content_dir(args: &InspectArgs) -> Result<ExitCode, Failure> {
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
-    serde_json::to_string_pretty(value).map_err(|e| Failure::Usage(e.into()))
+    serde_json::to_string_pretty(value).map_err(Failure::from)
 }

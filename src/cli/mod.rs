@@ -75,9 +75,36 @@ pub enum Format {
 }
 
 /// A failure at the edge: what to print and which exit code to use.
+///
+/// Any error converts into [`Failure::Data`] with `?`; a usage error is said so where the
+/// arguments are checked.
 pub enum Failure {
-    /// Bad arguments or unreadable input: exit 2.
+    /// The command line asks for what cannot be done: a flag's value that is not one,
+    /// flags that exclude each other, a view the article does not have. Exit 2.
     Usage(anyhow::Error),
+    /// The input, the index or the disk failed the command: a file missing, unreadable or
+    /// broken, an index that is not there or damaged, a write that failed. Exit 1.
+    Data(anyhow::Error),
+}
+
+impl<E: Into<anyhow::Error>> From<E> for Failure {
+    fn from(e: E) -> Failure {
+        Failure::Data(e.into())
+    }
+}
+
+/// An error and its causes on one line, each cause said once: library errors often
+/// carry their source's text in their own message already.
+fn report(e: &anyhow::Error) -> String {
+    let mut text = e.to_string();
+    for cause in e.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text
 }
 
 pub fn main() -> ExitCode {
@@ -96,16 +123,16 @@ pub fn main() -> ExitCode {
         Command::Export(args) => exchange::run_export(args),
         Command::Import(args) => exchange::run_import(args),
     };
-    match result {
-        Ok(code) => code,
-        Err(Failure::Usage(e)) => {
-            if is_broken_pipe(&e) {
-                return ExitCode::SUCCESS;
-            }
-            eprintln!("remedy: {e:#}");
-            ExitCode::from(2)
-        }
+    let (e, code) = match result {
+        Ok(code) => return code,
+        Err(Failure::Usage(e)) => (e, 2),
+        Err(Failure::Data(e)) => (e, 1),
+    };
+    if is_broken_pipe(&e) {
+        return ExitCode::SUCCESS;
     }
+    eprintln!("remedy: {}", report(&e));
+    ExitCode::from(code)
 }
 
 /// Writes to stdout; a closed pipe (`remedy … | head`) is not an error.
@@ -113,7 +140,7 @@ pub fn print(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
-        .map_err(|e| Failure::Usage(e.into()))
+        .map_err(Failure::from)
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

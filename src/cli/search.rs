@@ -50,7 +50,7 @@ pub fn run(args: SearchArgs) -> Result<ExitCode, Failure> {
     let index_dir = match &args.index {
         Some(dir) => {
             if index::locales(dir).is_empty() {
-                return Err(Failure::Usage(anyhow!(
+                return Err(Failure::Data(anyhow!(
                     "{}: no index here (build one with `remedy index --content DIR --index {}`)",
                     dir.display(),
                     dir.display()
@@ -60,7 +60,7 @@ pub fn run(args: SearchArgs) -> Result<ExitCode, Failure> {
         }
         None => cached_index(&args.content)?,
     };
-    let mut engine = Engine::open(&index_dir).map_err(|e| Failure::Usage(e.into()))?;
+    let mut engine = Engine::open(&index_dir)?;
     let options = SearchOptions {
         locale,
         limit: args.limit,
@@ -71,21 +71,22 @@ pub fn run(args: SearchArgs) -> Result<ExitCode, Failure> {
         return batch(&mut engine, file, &options);
     }
     let query = args.query.as_deref().expect("clap requires a query");
-    let hits = engine.search(query, &options).map_err(usage)?;
+    let hits = engine.search(query, &options).map_err(search_failure)?;
     let text = match args.format {
-        Format::Json => {
-            serde_json::to_string(&serde_json::json!({ "hits": hits }))
-                .map_err(|e| Failure::Usage(e.into()))?
-                + "\n"
-        }
+        Format::Json => serde_json::to_string(&serde_json::json!({ "hits": hits }))? + "\n",
         Format::Human => human(&hits),
     };
     print(&text)?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn usage(e: SearchError) -> Failure {
-    Failure::Usage(e.into())
+/// A query the index cannot answer as asked (empty, a locale it does not have) is a
+/// usage error; a damaged index, a data error.
+fn search_failure(e: SearchError) -> Failure {
+    match e {
+        SearchError::EmptyQuery | SearchError::UnknownLocale { .. } => Failure::Usage(e.into()),
+        _ => Failure::Data(e.into()),
+    }
 }
 
 /// The index of `content` in the user's cache folder, brought up to date (only changed
@@ -97,12 +98,12 @@ fn cached_index(content: &Path) -> Result<PathBuf, Failure> {
         // Run from elsewhere: the content this binary was built with.
         PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/content"))
     } else {
-        return Err(Failure::Usage(anyhow!(
+        return Err(Failure::Data(anyhow!(
             "{}: not a folder",
             content.display()
         )));
     };
-    let dir = index::cache_dir(&content).map_err(|e| Failure::Usage(e.into()))?;
+    let dir = index::cache_dir(&content)?;
     index::build(
         &content,
         &dir,
@@ -110,21 +111,16 @@ fn cached_index(content: &Path) -> Result<PathBuf, Failure> {
             full: false,
             progress: true,
         },
-    )
-    .map_err(|e| Failure::Usage(e.into()))?;
+    )?;
     Ok(dir)
 }
 
 fn batch(engine: &mut Engine, file: &Path, options: &SearchOptions) -> Result<ExitCode, Failure> {
-    let f = std::fs::File::open(file)
-        .with_context(|| format!("cannot read {}", file.display()))
-        .map_err(Failure::Usage)?;
+    let f = std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for (n, line) in std::io::BufReader::new(f).lines().enumerate() {
-        let line = line
-            .with_context(|| format!("{}:{}", file.display(), n + 1))
-            .map_err(Failure::Usage)?;
+        let line = line.with_context(|| format!("{}:{}", file.display(), n + 1))?;
         if line.trim().is_empty() {
             continue;
         }
@@ -139,9 +135,9 @@ fn batch(engine: &mut Engine, file: &Path, options: &SearchOptions) -> Result<Ex
             Ok(hits) => serde_json::json!({"id": id, "hits": hits, "micros": micros}),
             Err(e) => serde_json::json!({"id": id, "error": e.to_string(), "micros": micros}),
         };
-        writeln!(out, "{record}").map_err(|e| Failure::Usage(e.into()))?;
+        writeln!(out, "{record}")?;
     }
-    out.flush().map_err(|e| Failure::Usage(e.into()))?;
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -56,7 +56,7 @@ pub fn run_serve(args: ServeArgs) -> Result<ExitCode, Failure> {
     let content = content_dir(&args.content)?;
     let index = match &args.index {
         Some(dir) => dir.clone(),
-        None => remedy::index::cache_dir(&content).map_err(|e| Failure::Usage(e.into()))?,
+        None => remedy::index::cache_dir(&content)?,
     };
     let timeout = Duration::try_from_secs_f64(args.timeout)
         .ok()
@@ -99,7 +99,6 @@ pub fn run_serve(args: ServeArgs) -> Result<ExitCode, Failure> {
     run(options, |addr| {
         // The one line on stdout: where the knowledge base is.
         println!("remedy: serving the knowledge base at http://{addr}/ (Ctrl-C to stop)");
-    })
-    .map_err(|e| Failure::Usage(e.into()))?;
+    })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -2,14 +2,13 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::anyhow;
 use clap::Args;
 
 use super::Failure;
 use super::advise::content_dir;
 use remedy::advise::{Advisor, Catalog, Knowledge};
 use remedy::l10n::Messages;
-use remedy::site::{DEFAULT_BASE_URL, SiteOptions, build};
+use remedy::site::{DEFAULT_BASE_URL, SiteError, SiteOptions, build};
 
 #[derive(Debug, Args)]
 pub struct SiteArgs {
@@ -49,7 +48,14 @@ pub fn run(args: SiteArgs) -> Result<ExitCode, Failure> {
         base_url: args.base_url.clone(),
         progress: std::io::stderr().is_terminal(),
     };
-    let report = build(&advisor, &content, &opts).map_err(|e| Failure::Usage(e.into()))?;
+    let report = build(&advisor, &content, &opts).map_err(|e| match e {
+        // The flags' values are refused: --out that names no folder of its own or one
+        // that is not remedy's, --base-url that is not a URL.
+        SiteError::NotASite { .. } | SiteError::BaseUrl { .. } | SiteError::Target { .. } => {
+            Failure::Usage(e.into())
+        }
+        SiteError::Template(_) | SiteError::Io { .. } => Failure::Data(e.into()),
+    })?;
     for d in &report.diagnostics {
         eprintln!("remedy: {d}");
     }
@@ -59,7 +65,7 @@ pub fn run(args: SiteArgs) -> Result<ExitCode, Failure> {
         );
     }
     if args.json {
-        let json = serde_json::to_string_pretty(&report).map_err(|e| Failure::Usage(anyhow!(e)))?;
+        let json = serde_json::to_string_pretty(&report)?;
         super::print(&format!("{json}\n"))?;
     }
     let pages: usize = report.articles.values().sum();

@@ -226,9 +226,9 @@ fn steps_from_two_locales_name_both() {
 }
 
 #[test]
-fn a_missing_input_file_is_a_usage_error() {
+fn a_missing_input_file_is_a_data_error() {
     let out = common::remedy(&["advise", "no-such-findings.jsonl"]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-findings.jsonl"));
 }
 

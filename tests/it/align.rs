@@ -135,12 +135,12 @@ fn cli_align_one_article_lists_every_link() {
 }
 
 #[test]
-fn cli_align_unknown_article_or_folder_is_a_usage_error() {
+fn cli_align_unknown_article_or_folder_is_a_data_error() {
     let out = remedy(&["align", "--article", "nb-NO/nope.md"]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nb-NO/nope.md: no such article"));
     let out = remedy(&["align", "--content", "no-such-dir"]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(1));
 }
 
 #[test]

@@ -410,63 +410,63 @@ fn broken_templates_glossaries_and_translation_files_name_their_place() {
             "tpl/guide.html.j2",
             "{% extends \"base.html.j2\" %}\n{% block main %}{{ guide.title | nosuchfilter }}{% endblock %}\n",
             "guide.html.j2:2: ",
-            2,
+            1,
         ),
         (
             vec!["guide", "--locale", "nb", "--templates"],
             "tpl/guide.html.j2",
             "{% extends \"base.html.j2\" %}\n{% block main %}\n{% for x in %}{% endblock %}\n",
             "guide.html.j2:3: ",
-            2,
+            1,
         ),
         (
             vec!["check", "--glossary"],
             "g.yaml",
             "terms:\n  - term: X\n    forbidden:\n      nb NO: [Y]\n",
             "g.yaml:4:7: \"nb NO\" is not a locale",
-            2,
+            1,
         ),
         (
             vec!["check", "--glossary"],
             "g.yaml",
             "terms: [\n",
             "g.yaml:1:8: not a valid glossary: unclosed bracket",
-            2,
+            1,
         ),
         (
             vec!["check", "--glossary"],
             "g.yaml",
             "suppress:\n  - check: untranslated\n    files: ['a/[']\n",
             "g.yaml:3:13: ",
-            2,
+            1,
         ),
         (
             vec!["import", "--content", "tests/fixtures/check"],
             "t.po",
             "msgctxt \"a.md#1\"\nmsgid \"x\nmsgstr \"y\"\n",
             "t.po:2:7: expected a string in double quotes",
-            2,
+            1,
         ),
         (
             vec!["import", "--content", "tests/fixtures/check"],
             "t.po",
             "msgctxt \"a.md#1\"\nmsgid \"x\"\nmsgfoo \"y\"\n",
             "t.po:3:1: expected msgctxt, msgid or msgstr",
-            2,
+            1,
         ),
         (
             vec!["import", "--content", "tests/fixtures/check"],
             "t.xlf",
             "<xliff version=\"2.0\">\n  <file a=1/>",
             "t.xlf:2:11: not well-formed XML",
-            2,
+            1,
         ),
         (
             vec!["import", "--content", "tests/fixtures/check"],
             "t.xlf",
             "<?xml version=\"1.0\"?>\n<xliff xmlns=\"urn:oasis:names:tc:xliff:document:1.2\" version=\"1.2\"/>",
             "t.xlf:2:1: expected an XLIFF 2.0 document",
-            2,
+            1,
         ),
     ];
     for (args, file, text, expect, code) in cases {
@@ -490,4 +490,25 @@ fn broken_templates_glossaries_and_translation_files_name_their_place() {
             "{all:?}: expected {expect:?} in {err}"
         );
     }
+}
+
+#[test]
+fn a_damaged_index_is_a_data_error_said_once() {
+    let scratch = Scratch::new("damaged-index");
+    let index = scratch.join("index");
+    crate::common::build_index(
+        std::path::Path::new("content"),
+        std::path::Path::new(&index),
+    );
+    std::fs::write(format!("{index}/nb-NO/meta.json"), "garbage\n").unwrap();
+    let out = remedy(&["search", "--index", &index, "--locale", "nb-NO", "passord"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("nb-NO: Data corrupted"), "{err}");
+    assert!(err.contains("meta.json"), "{err}");
+    // The cause is in the message already: not repeated after it.
+    assert_eq!(err.matches("cannot be deserialized").count(), 1, "{err}");
+    // A flag's bad value is the command line's fault: exit 2.
+    let out = remedy(&["search", "--index", &index, "--locale", "xx--", "passord"]);
+    assert_eq!(out.status.code(), Some(2));
 }

@@ -190,9 +190,9 @@ fn cli_source_view_of_a_plain_article_is_a_usage_error() {
 }
 
 #[test]
-fn cli_missing_file_is_a_usage_error() {
+fn cli_missing_file_is_a_data_error() {
     let out = remedy(&["inspect", "content/nb-NO/nope.md"]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("content/nb-NO/nope.md"));
 }
 
@@ -227,7 +227,7 @@ fn cli_not_utf8_is_reported_with_position() {
     let file = dir.join("bad.md");
     std::fs::write(&file, b"# ok\nab\xff\n").unwrap();
     let out = remedy(&["inspect", file.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("bad.md:2:3: not UTF-8"));
     // In a folder, the bad file is reported and skipped, the others are read.
     std::fs::write(dir.join("good.md"), "# fine\n").unwrap();

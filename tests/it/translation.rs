@@ -125,14 +125,14 @@ fn a_broken_glossary_is_named_with_line_and_column() {
         "terms:\n  - term: X\n    forms:\n      nb NO: [Y]\n",
     );
     let out = remedy(&["check", "--content", FIXTURE, "--glossary", &glossary]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(
         err.contains("g.yaml:4:7: \"nb NO\" is not a locale"),
         "{err}"
     );
     let out = remedy(&["check", "--content", FIXTURE, "--glossary", "no/such.yaml"]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(1));
 }
 
 #[test]
@@ -623,7 +623,7 @@ fn import_refuses_what_it_cannot_apply_faithfully() {
     // A broken file is reported with its line and column.
     std::fs::write(&po, "msgctxt \"a.md#1\"\nmsgid \"x\nmsgstr \"y\"\n").unwrap();
     let out = remedy(&["import", "--content", content_s, &po]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(1));
     assert!(
         String::from_utf8_lossy(&out.stderr)
             .contains("nb.po:2:7: expected a string in double quotes")
