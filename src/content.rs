@@ -2,7 +2,9 @@
 //!
 //! One unreadable file is reported and skipped; the others are read.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
+
+use crate::locale::Locale;
 
 use rayon::prelude::*;
 
@@ -76,6 +78,32 @@ pub fn slash_path(path: &Path) -> String {
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
+    parts.join("/")
+}
+
+/// The path relative to the locale folder: the first component that names a locale is
+/// dropped (`nb-NO/a/b.md` → `a/b.md`, `alchemy/nl-NL/x.md` → `alchemy/x.md`).
+///
+/// ```
+/// use remedy::content::relative_path;
+/// assert_eq!(relative_path("nb-NO/AlchemyInsights/x.md".as_ref()), "AlchemyInsights/x.md");
+/// assert_eq!(relative_path("spans/nl-nl/x.md".as_ref()), "spans/x.md");
+/// assert_eq!(relative_path("articles/x.md".as_ref()), "articles/x.md");
+/// ```
+pub fn relative_path(path: &Path) -> String {
+    let mut parts = Vec::new();
+    let mut dropped = false;
+    for c in path.components() {
+        let Component::Normal(part) = c else {
+            continue;
+        };
+        let part = part.to_string_lossy();
+        if !dropped && Locale::from_folder_name(&part).is_some() {
+            dropped = true;
+            continue;
+        }
+        parts.push(part.into_owned());
+    }
     parts.join("/")
 }
 

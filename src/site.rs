@@ -20,8 +20,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::advise::{Advisor, StepSource};
-use crate::align::{ArticleSet, relative_path};
+use crate::align::ArticleSet;
 use crate::article::{Article, ArticleForm, BlockKind, LineIndex, Original};
+use crate::content::relative_path;
 use crate::guide::{Definition, Guide, GuidePage, GuideView};
 use crate::locale::Locale;
 use crate::render::encode_path;

@@ -458,7 +458,7 @@ fn extract(article: &Article, place: &Place, english: bool, with_originals: bool
         markdown,
         originals,
         link: ArticleLink {
-            path: crate::align::relative_path(article.path()),
+            path: crate::content::relative_path(article.path()),
             title,
             anchor: anchor_of(place),
         },

@@ -29,9 +29,7 @@ pub use evaluate::{CONFIDENCE_BANDS, Score, evaluate_dir, evaluate_pair};
 pub use keyed::{KeyedAlignment, Link, LinkClass, align_keyed};
 pub use plain::{Model, PlainAlignment, SentenceLink, align_plain, align_plain_with};
 pub use sentences::split_sentences;
-pub use sets::{
-    ArticleInfo, ArticleSet, Member, SetKey, SetProblem, SetProblemKind, group, relative_path,
-};
+pub use sets::{ArticleInfo, ArticleSet, Member, SetKey, SetProblem, SetProblemKind, group};
 
 use crate::article::{Article, ArticleForm, FrontMatter, LineIndex};
 use crate::content::{LoadError, fold_dir, load_article};

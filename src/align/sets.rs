@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::path::{Component, Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::Serialize;
 
@@ -114,32 +114,6 @@ impl SetProblemKind {
     }
 }
 
-/// The path relative to the locale folder: the first component that names a locale is
-/// dropped (`nb-NO/a/b.md` → `a/b.md`, `alchemy/nl-NL/x.md` → `alchemy/x.md`).
-///
-/// ```
-/// use remedy::align::relative_path;
-/// assert_eq!(relative_path("nb-NO/AlchemyInsights/x.md".as_ref()), "AlchemyInsights/x.md");
-/// assert_eq!(relative_path("spans/nl-nl/x.md".as_ref()), "spans/x.md");
-/// assert_eq!(relative_path("articles/x.md".as_ref()), "articles/x.md");
-/// ```
-pub fn relative_path(path: &Path) -> String {
-    let mut parts = Vec::new();
-    let mut dropped = false;
-    for c in path.components() {
-        let Component::Normal(part) = c else {
-            continue;
-        };
-        let part = part.to_string_lossy();
-        if !dropped && Locale::from_folder_name(&part).is_some() {
-            dropped = true;
-            continue;
-        }
-        parts.push(part.into_owned());
-    }
-    parts.join("/")
-}
-
 /// Groups articles into sets: by trusted GUID, then by relative path. An article without
 /// a usable GUID joins the GUID set holding its relative path when that set lacks its
 /// locale. Sets come out sorted by relative path.
@@ -186,7 +160,7 @@ pub fn group(articles: &[ArticleInfo]) -> (Vec<ArticleSet>, Vec<SetProblem>) {
     let mut deferred = Vec::new();
 
     for (i, a) in articles.iter().enumerate() {
-        rel[i] = relative_path(&a.path);
+        rel[i] = crate::content::relative_path(&a.path);
         let Some(locale) = &a.locale else {
             problems.push(SetProblem {
                 kind: SetProblemKind::NoLocale,

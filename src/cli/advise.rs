@@ -2,7 +2,7 @@ use std::io::{BufReader, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, anyhow};
+use anyhow::Context;
 use clap::Args;
 
 use super::Failure;
@@ -63,7 +63,7 @@ impl Input {
 
 pub fn run(args: AdviseArgs) -> Result<ExitCode, Failure> {
     let locale = args.locale.clone().unwrap_or_else(locale_from_env);
-    let content = content_dir(&args.content)?;
+    let content = super::content_dir(&args.content)?;
     let (advisor, errors) = Advisor::with_content(&content);
     for e in &errors {
         eprintln!("remedy: {e}");
@@ -138,17 +138,3 @@ pub fn locale_from_env() -> String {
         .unwrap_or_default()
 }
 
-/// The knowledge base folder: the given one, or the content this binary was built with
-/// when the default `content` is not in the working folder.
-pub fn content_dir(dir: &std::path::Path) -> Result<PathBuf, Failure> {
-    if dir.is_dir() {
-        Ok(dir.to_path_buf())
-    } else if dir == std::path::Path::new("content") {
-        Ok(PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/content"
-        )))
-    } else {
-        Err(Failure::Data(anyhow!("{}: not a folder", dir.display())))
-    }
-}

@@ -26,7 +26,7 @@ pub fn run(args: AnnotateArgs) -> Result<ExitCode, Failure> {
         .locale
         .clone()
         .unwrap_or_else(super::advise::locale_from_env);
-    let content = super::advise::content_dir(&args.content)?;
+    let content = super::content_dir(&args.content)?;
     let (advisor, errors) = Advisor::with_content(&content);
     for e in &errors {
         eprintln!("remedy: {e}");

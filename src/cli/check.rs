@@ -5,7 +5,8 @@ use anyhow::anyhow;
 use clap::{Args, ValueEnum};
 
 use super::Failure;
-use super::advise::{content_dir, locale_from_env};
+use super::advise::locale_from_env;
+use super::content_dir;
 use remedy::check::{Glossary, Severity, check_dir, html_report, human, sarif, summary_line};
 use remedy::l10n::Messages;
 use remedy::locale::Locale;

@@ -5,7 +5,7 @@ use anyhow::anyhow;
 use clap::Args;
 
 use super::Failure;
-use super::advise::content_dir;
+use super::content_dir;
 use remedy::exchange::{ExportError, ExportOptions, Format, export, import, units};
 use remedy::locale::Locale;
 

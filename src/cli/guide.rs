@@ -6,7 +6,8 @@ use anyhow::{Context, anyhow};
 use clap::Args;
 
 use super::Failure;
-use super::advise::{Input, content_dir, locale_from_env};
+use super::advise::{Input, locale_from_env};
+use super::content_dir;
 use remedy::advise::Advisor;
 use remedy::guide::{Definition, Guide, GuideFormat, render};
 use remedy::locale::Locale;

@@ -135,6 +135,23 @@ pub fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
+/// The knowledge base folder: the given one; for the default `content` when the working
+/// folder has none, the project's `content/` this binary was built from (so that
+/// `cargo run` works from anywhere in a checkout), if it is still there.
+pub fn content_dir(dir: &std::path::Path) -> Result<std::path::PathBuf, Failure> {
+    if dir.is_dir() {
+        return Ok(dir.to_path_buf());
+    }
+    let built = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content"));
+    if dir == std::path::Path::new("content") && built.is_dir() {
+        return Ok(built.to_path_buf());
+    }
+    Err(Failure::Data(anyhow::anyhow!(
+        "{}: not a folder (expected the knowledge base: one folder per locale; name it with --content DIR)",
+        dir.display()
+    )))
+}
+
 /// Writes to stdout; a closed pipe (`remedy … | head`) is not an error.
 pub fn print(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();

@@ -92,17 +92,7 @@ fn search_failure(e: SearchError) -> Failure {
 /// The index of `content` in the user's cache folder, brought up to date (only changed
 /// files are re-read).
 fn cached_index(content: &Path) -> Result<PathBuf, Failure> {
-    let content = if content.is_dir() {
-        content.to_path_buf()
-    } else if content == Path::new("content") {
-        // Run from elsewhere: the content this binary was built with.
-        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/content"))
-    } else {
-        return Err(Failure::Data(anyhow!(
-            "{}: not a folder",
-            content.display()
-        )));
-    };
+    let content = super::content_dir(content)?;
     let dir = index::cache_dir(&content)?;
     index::build(
         &content,

@@ -7,7 +7,7 @@ use anyhow::anyhow;
 use clap::Args;
 
 use super::Failure;
-use super::advise::content_dir;
+use super::content_dir;
 use remedy::serve::{DEFAULT_ADDR, Limits, LogFormat, ServeOptions, Settings, run};
 
 #[derive(Debug, Args)]

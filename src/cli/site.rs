@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::Failure;
-use super::advise::content_dir;
+use super::content_dir;
 use remedy::advise::{Advisor, Catalog, Knowledge};
 use remedy::l10n::Messages;
 use remedy::site::{DEFAULT_BASE_URL, SiteError, SiteOptions, build};

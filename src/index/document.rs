@@ -188,7 +188,7 @@ impl SearchDocument {
         }
         SearchDocument {
             file: article.path().to_string_lossy().into_owned(),
-            path: crate::align::relative_path(article.path()),
+            path: crate::content::relative_path(article.path()),
             asset: article.asset_id().map(|a| a.to_string()),
             title,
             headings: headings.join("\n"),

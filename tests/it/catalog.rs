@@ -17,7 +17,7 @@ fn every_remediation_target_exists_in_the_content() {
                 .iter()
                 .filter(|a| match &target.article {
                     ArticleRef::Asset(id) => a.asset_id() == Some(*id),
-                    ArticleRef::Path(p) => remedy::align::relative_path(a.path()) == *p,
+                    ArticleRef::Path(p) => remedy::content::relative_path(a.path()) == *p,
                 })
                 .collect();
             assert!(
