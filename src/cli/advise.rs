@@ -137,4 +137,3 @@ pub fn locale_from_env() -> String {
         .map(|l| l.split('.').next().unwrap_or_default().to_owned())
         .unwrap_or_default()
 }
-

@@ -268,3 +268,66 @@ fn list_assetid() {
         "the bad value is kept"
     );
 }
+
+/// Everything `remedy inspect --format json` says about each fixture (front matter,
+/// blocks, segments, diagnostics with their places), against the golden file beside it
+/// in `tests/fixtures/edge-cases/golden/`: any change to what the parser makes of an edge
+/// case shows here, whole, not only what one test thought to assert. After a deliberate
+/// change, `REMEDY_BLESS=1 cargo test --test it edge_cases::golden` writes the new files;
+/// review their diff before committing.
+#[test]
+fn golden_inspect_json() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/edge-cases");
+    let golden = root.join("golden");
+    let bless = std::env::var_os("REMEDY_BLESS").is_some();
+    let mut fixtures: Vec<String> = std::fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".md"))
+        .collect();
+    fixtures.sort();
+    assert!(fixtures.len() >= 16, "{fixtures:?}");
+    let mut differ = Vec::new();
+    for name in &fixtures {
+        let out = crate::common::remedy_ok(&[
+            "inspect",
+            "--format",
+            "json",
+            &format!("tests/fixtures/edge-cases/{name}"),
+        ]);
+        let file = golden.join(name.replace(".md", ".json"));
+        if bless {
+            std::fs::create_dir_all(&golden).unwrap();
+            std::fs::write(&file, &out).unwrap();
+            continue;
+        }
+        let want = std::fs::read_to_string(&file).unwrap_or_default();
+        if want != out {
+            let line = want
+                .lines()
+                .zip(out.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or(want.lines().count().min(out.lines().count()));
+            differ.push(format!(
+                "{name}: differs from {} at line {} (was {:?}, now {:?})",
+                file.display(),
+                line + 1,
+                want.lines().nth(line).unwrap_or("<end>"),
+                out.lines().nth(line).unwrap_or("<end>")
+            ));
+        }
+    }
+    // A golden file without its fixture is a leftover.
+    for e in std::fs::read_dir(&golden).unwrap().flatten() {
+        let n = e.file_name().to_string_lossy().replace(".json", ".md");
+        if !bless && !fixtures.contains(&n) {
+            differ.push(format!("{}: no fixture {n}", e.path().display()));
+        }
+    }
+    assert!(
+        differ.is_empty(),
+        "{}\n(after a deliberate change: REMEDY_BLESS=1 cargo test --test it edge_cases::golden)",
+        differ.join("\n")
+    );
+}
