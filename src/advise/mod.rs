@@ -10,7 +10,9 @@ pub mod condition;
 pub mod io;
 pub mod report;
 pub mod resolve;
+mod resolved;
 pub mod sarif;
+mod splice;
 
 pub use catalog::{ArticleRef, Catalog, CatalogError, Finding, Place, Severity, Target};
 pub use io::{InputFormat, Observed, Observer, Summary, advise_json, observe_findings};

@@ -13,8 +13,9 @@ use serde_json::{Map, Value, json};
 use std::io::Write;
 
 use super::catalog::Severity;
-use super::io::{Cache, REASON, Resolved, Splicer, Summary};
 use super::resolve::{Advice, Advisor};
+use super::resolved::{Cache, REASON, Resolved, Summary};
+use super::splice::Splicer;
 use crate::article::markdown_to_text;
 
 /// Whether a JSON document is a SARIF log.
