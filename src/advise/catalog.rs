@@ -20,6 +20,17 @@ pub enum Severity {
     Note,
 }
 
+impl Severity {
+    /// The name as serialized (`error`, `warning`, `note`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
+}
+
 /// Which article a remediation is in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ArticleRef {

@@ -1,42 +1,7 @@
 //! Advice as a report for people: Markdown or plain text, one section per finding.
 
-use serde_json::Value;
-
-use super::resolve::StepSource;
+use super::resolve::{Advice, StepSource};
 use crate::article::markdown_to_text;
-
-/// Every `advice` object in advised output (JSON lines, a JSON array or a SARIF log), in
-/// order; `null` advice (unknown findings) is skipped.
-pub fn collect_advice(output: &str) -> Vec<Value> {
-    let mut found = Vec::new();
-    fn walk(v: &Value, found: &mut Vec<Value>) {
-        match v {
-            Value::Object(o) => {
-                if let Some(a) = o.get("advice").filter(|a| a.is_object()) {
-                    found.push(a.clone());
-                }
-                for (k, x) in o {
-                    if k != "advice" {
-                        walk(x, found);
-                    }
-                }
-            }
-            Value::Array(a) => a.iter().for_each(|x| walk(x, found)),
-            _ => {}
-        }
-    }
-    match serde_json::from_str::<Value>(output) {
-        Ok(doc) => walk(&doc, &mut found),
-        Err(_) => {
-            for line in output.lines() {
-                if let Ok(v) = serde_json::from_str::<Value>(line) {
-                    walk(&v, &mut found);
-                }
-            }
-        }
-    }
-    found
-}
 
 /// How a report is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +14,10 @@ pub enum ReportFormat {
 }
 
 /// One section per advice: title, code and severity, description, steps, source.
-pub fn render(advice: &[Value], format: ReportFormat) -> String {
+///
+/// From the typed advice, not from advised output read back: a field renamed in
+/// [`Advice`] is a compile error here, not a blank line in every report.
+pub fn render(advice: &[Advice], format: ReportFormat) -> String {
     let (markdown, colour) = match format {
         ReportFormat::Markdown => (true, false),
         ReportFormat::Text { colour } => (false, colour),
@@ -59,30 +27,18 @@ pub fn render(advice: &[Value], format: ReportFormat) -> String {
     } else {
         ("", "", "")
     };
-    let s = |v: &Value, k: &str| {
-        v.get(k)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    };
     let mut out = String::new();
     for a in advice {
-        let (title, code, severity) = (s(a, "title"), s(a, "code"), s(a, "severity"));
-        let steps = s(a, "steps");
-        let sources: Vec<String> = a
-            .get("sources")
-            .and_then(|s| serde_json::from_value::<Vec<StepSource>>(s.clone()).ok())
-            .unwrap_or_default()
-            .iter()
-            .map(StepSource::label)
-            .collect();
+        let (title, code, severity) = (&a.title, &a.code, a.severity.as_str());
+        let description = &a.description;
+        let steps = a.steps.as_deref().unwrap_or_default();
+        let sources: Vec<String> = a.sources.iter().map(StepSource::label).collect();
         if markdown {
             out.push_str(&format!(
-                "## {title}\n\n`{code}` · {severity}\n\n{}\n\n",
-                s(a, "description")
+                "## {title}\n\n`{code}` · {severity}\n\n{description}\n\n"
             ));
             if !steps.is_empty() {
-                out.push_str(&steps);
+                out.push_str(steps);
                 out.push_str("\n\n");
             }
             for src in &sources {
@@ -90,10 +46,9 @@ pub fn render(advice: &[Value], format: ReportFormat) -> String {
             }
         } else {
             out.push_str(&format!(
-                "{bold}{title}{reset}  [{code}, {severity}]\n  {}\n",
-                s(a, "description")
+                "{bold}{title}{reset}  [{code}, {severity}]\n  {description}\n"
             ));
-            for line in markdown_to_text(&steps)
+            for line in markdown_to_text(steps)
                 .lines()
                 .filter(|l| !l.trim().is_empty())
             {
@@ -113,19 +68,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn advice_is_found_in_lines_arrays_and_sarif() {
-        let lines = "{\"code\":\"a\",\"advice\":{\"title\":\"T\",\"code\":\"a\"}}\n{\"code\":\"b\",\"advice\":null}\nnot json\n";
-        assert_eq!(collect_advice(lines).len(), 1);
-        let sarif = "{\"runs\":[{\"results\":[{\"properties\":{\"advice\":{\"title\":\"S\"}}}]}]}";
-        assert_eq!(collect_advice(sarif)[0]["title"], "S");
-    }
-
-    #[test]
     fn reports_in_markdown_and_text() {
-        let a = serde_json::json!({"title": "Tittel", "code": "phs.disabled", "severity": "error",
-            "description": "Forklaring.", "steps": "1. Velg **Fil**.\n2. Lagre.",
-            "sources": [{"path": "a.md", "title": "A", "anchor": "x", "locale": "nb-NO",
-                "machine_translated": true, "english_changed": false}]});
+        let source = StepSource {
+            article: crate::advise::ArticleLink {
+                path: "a.md".into(),
+                title: "A".into(),
+                anchor: Some("x".into()),
+            },
+            locale: "nb-NO".into(),
+            machine_translated: true,
+            english_changed: false,
+        };
+        let a = Advice {
+            code: "phs.disabled".into(),
+            severity: crate::advise::Severity::Error,
+            title: "Tittel".into(),
+            description: "Forklaring.".into(),
+            message_locale: "nb-NO".into(),
+            steps: Some("1. Velg **Fil**.\n2. Lagre.".into()),
+            article: None,
+            locale: "nb-NO".into(),
+            machine_translated: true,
+            english_changed: false,
+            sources: vec![source],
+            unknown: Vec::new(),
+        };
         let md = render(std::slice::from_ref(&a), ReportFormat::Markdown);
         assert!(
             md.starts_with(

@@ -1,4 +1,4 @@
-use std::io::{BufReader, IsTerminal};
+use std::io::{BufRead, BufReader, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::Failure;
 use remedy::advise::io::{InputFormat, Options, OutputFormat, advise_with};
-use remedy::advise::{Advisor, report};
+use remedy::advise::{Advice, Advisor, Observed, observe_findings, report};
 
 #[derive(Debug, Args)]
 pub struct AdviseArgs {
@@ -68,62 +68,59 @@ pub fn run(args: AdviseArgs) -> Result<ExitCode, Failure> {
     for e in &errors {
         eprintln!("remedy: {e}");
     }
-    let stdout = std::io::stdout();
-    // A report for people is rendered from the advised records once they are complete.
-    let mut buffer: Vec<u8> = Vec::new();
-    let out: Box<dyn std::io::Write + '_> = match args.format {
-        AdviseFormat::Json | AdviseFormat::Sarif => {
-            Box::new(std::io::BufWriter::new(stdout.lock()))
-        }
-        AdviseFormat::Md | AdviseFormat::Text => Box::new(&mut buffer),
-    };
-    let options = Options {
-        input: args.input.format(),
-        output: match args.format {
-            AdviseFormat::Sarif => OutputFormat::Sarif,
-            _ => OutputFormat::Same,
-        },
-        source: args
-            .file
-            .as_ref()
-            .filter(|f| f.as_os_str() != "-")
-            .map(|f| f.to_string_lossy().into_owned()),
-    };
-    let report = |r: String| eprintln!("remedy: {r}");
-    let summary = match args.file.as_ref().filter(|f| f.as_os_str() != "-") {
-        Some(path) => {
-            let f = std::fs::File::open(path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
-            advise_with(&advisor, &locale, options, BufReader::new(f), out, |r| {
-                report(format!("{}: {r}", path.display()))
-            })
-        }
+    let source = args.file.as_ref().filter(|f| f.as_os_str() != "-");
+    let input: Box<dyn BufRead> = match source {
+        Some(path) => Box::new(BufReader::new(
+            std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?,
+        )),
         None => {
             if std::io::stdin().is_terminal() {
                 eprintln!(
                     "remedy: reading findings from standard input (JSON lines, a JSON array or SARIF)…"
                 );
             }
-            advise_with(
+            Box::new(std::io::stdin().lock())
+        }
+    };
+    let report = |r: String| match source {
+        Some(path) => eprintln!("remedy: {}: {r}", path.display()),
+        None => eprintln!("remedy: {r}"),
+    };
+    let summary = match args.format {
+        AdviseFormat::Json | AdviseFormat::Sarif => {
+            let options = Options {
+                input: args.input.format(),
+                output: match args.format {
+                    AdviseFormat::Sarif => OutputFormat::Sarif,
+                    _ => OutputFormat::Same,
+                },
+                source: source.map(|f| f.to_string_lossy().into_owned()),
+            };
+            let out = std::io::BufWriter::new(std::io::stdout().lock());
+            advise_with(&advisor, &locale, options, input, out, report)?
+        }
+        AdviseFormat::Md | AdviseFormat::Text => {
+            // A report for people: the typed advice of each finding, in input order.
+            let mut advice: Vec<Advice> = Vec::new();
+            let summary = observe_findings(
                 &advisor,
                 &locale,
-                options,
-                std::io::stdin().lock(),
-                out,
+                args.input.format(),
+                input,
                 report,
-            )
+                &mut |o: Observed<'_>| advice.extend(o.advice.cloned()),
+            )?;
+            let format = match args.format {
+                AdviseFormat::Md => report::ReportFormat::Markdown,
+                _ => report::ReportFormat::Text {
+                    colour: std::io::stdout().is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none(),
+                },
+            };
+            super::print(&report::render(&advice, format))?;
+            summary
         }
-    }?;
-    if matches!(args.format, AdviseFormat::Md | AdviseFormat::Text) {
-        let advice = report::collect_advice(&String::from_utf8_lossy(&buffer));
-        let format = match args.format {
-            AdviseFormat::Md => report::ReportFormat::Markdown,
-            _ => report::ReportFormat::Text {
-                colour: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-            },
-        };
-        super::print(&report::render(&advice, format))?;
-    }
+    };
     eprintln!("remedy: {summary}");
     Ok(ExitCode::SUCCESS)
 }
