@@ -9,7 +9,7 @@ use clap::Args;
 use super::{Failure, Format, print};
 use remedy::index::{self, BuildOptions};
 use remedy::locale::Locale;
-use remedy::search::{Engine, Hit, SearchError, SearchOptions};
+use remedy::search::{Engine, SearchError, SearchOptions};
 
 #[derive(Debug, Args)]
 pub struct SearchArgs {
@@ -74,7 +74,10 @@ pub fn run(args: SearchArgs) -> Result<ExitCode, Failure> {
     let hits = engine.search(query, &options).map_err(search_failure)?;
     let text = match args.format {
         Format::Json => serde_json::to_string(&serde_json::json!({ "hits": hits }))? + "\n",
-        Format::Human => human(&hits),
+        Format::Human => remedy::render::text::search_hits(
+            &hits,
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        ),
     };
     print(&text)?;
     Ok(ExitCode::SUCCESS)
@@ -129,71 +132,4 @@ fn batch(engine: &mut Engine, file: &Path, options: &SearchOptions) -> Result<Ex
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
-}
-
-fn human(hits: &[Hit]) -> String {
-    if hits.is_empty() {
-        return "no matching articles\n".to_owned();
-    }
-    let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let mut out = String::new();
-    for (i, h) in hits.iter().enumerate() {
-        let anchor = h
-            .anchor
-            .as_deref()
-            .map(|a| format!("#{a}"))
-            .unwrap_or_default();
-        let label = if h.fallback {
-            format!("  [{}]", h.locale)
-        } else {
-            String::new()
-        };
-        out.push_str(&format!(
-            "{}. {}  ({:.2}){label}\n   {}{anchor}\n",
-            i + 1,
-            h.title,
-            h.score,
-            h.path
-        ));
-        out.push_str("   ");
-        out.push_str(&marked(&h.snippet, &h.highlights, colour));
-        out.push('\n');
-        for e in h.explain.iter().flatten() {
-            explained(&mut out, e, 1);
-        }
-        out.push('\n');
-    }
-    out
-}
-
-/// One line per node of an explanation, children indented below their parent.
-fn explained(out: &mut String, e: &remedy::search::Explained, depth: usize) {
-    out.push_str(&format!(
-        "{}{:>8.3}  {}\n",
-        "   ".repeat(depth),
-        e.score,
-        e.what
-    ));
-    for child in &e.from {
-        explained(out, child, depth + 1);
-    }
-}
-
-fn marked(text: &str, highlights: &[[usize; 2]], colour: bool) -> String {
-    let (open, close) = if colour {
-        ("\x1b[1m", "\x1b[0m")
-    } else {
-        ("[", "]")
-    };
-    let mut out = String::new();
-    for (i, c) in text.chars().enumerate() {
-        if highlights.iter().any(|h| h[0] == i) {
-            out.push_str(open);
-        }
-        out.push(c);
-        if highlights.iter().any(|h| h[1] == i + 1) {
-            out.push_str(close);
-        }
-    }
-    out
 }

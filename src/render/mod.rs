@@ -9,6 +9,7 @@
 mod format;
 mod html;
 mod templates;
+pub mod text;
 
 use std::collections::BTreeMap;
 

@@ -240,3 +240,14 @@ fn merged_ids_in_m365_are_found() {
         "the p101 English is 113 and 114 joined"
     );
 }
+
+/// The text for people: a line per pair, the links of one article with their English, and
+/// the totals.
+#[test]
+fn human_output_has_pairs_links_and_totals() {
+    let out = crate::common::remedy_ok(&["align", "--article", "nb-NO/password-sync.md"]);
+    assert!(out.contains("password-sync.md  nb-NO nl-NL  keyed  aligned "), "{out}");
+    assert!(out.contains("        en: "), "{out}");
+    assert!(out.contains("links: aligned "), "{out}");
+    assert!(out.contains("1 set (1 with several locales)"), "{out}");
+}

@@ -537,3 +537,26 @@ fn the_alchemy_lexicon_translates_the_loanwords_admins_type() {
     }
     std::fs::remove_dir_all(&index).unwrap();
 }
+
+/// The text for people: numbered hits with path, section and a snippet whose matches are
+/// in brackets when not at a terminal; the explanation under each hit; a query that
+/// matches nothing says so.
+#[test]
+fn human_output_lists_hits_with_marked_snippets() {
+    let out = common::remedy_ok(&[
+        "search",
+        "--locale",
+        "nb-NO",
+        "--explain",
+        "passord synkroniseres ikke",
+    ]);
+    assert!(out.starts_with("1. "), "{out}");
+    let second = out.lines().nth(1).unwrap_or_default();
+    assert!(second.starts_with("   ") && second.contains(".md"), "{out}");
+    let snippet = out.lines().nth(2).unwrap_or_default();
+    assert!(snippet.starts_with("   ") && snippet.contains(']'), "{out}");
+    // The explanation: scores right-aligned, indented by depth.
+    assert!(out.lines().any(|l| l.starts_with("      ") && l.contains('.')), "{out}");
+    let out = common::remedy_ok(&["search", "--locale", "nb-NO", "og"]);
+    assert_eq!(out, "no matching articles\n");
+}
