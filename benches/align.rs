@@ -3,24 +3,19 @@
 //! (spans stripped, aligned by structure, scored).
 //!
 //! `cargo bench --bench align` uses `$REMEDY_CORPUS/spans/alchemy` (default
-//! `../shared/corpus`); rounds with `$REMEDY_BENCH_ROUNDS` (default 5), threads with
+//! `../shared/corpus`; the committed `content/` without it); rounds with `$REMEDY_BENCH_ROUNDS` (default 5), threads with
 //! `$RAYON_NUM_THREADS`. Prints the best wall time per stage and the peak resident memory
 //! of the process.
 
 mod common;
 use common::peak_rss;
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use remedy::align::{self, DirOptions, Model};
 
 fn main() {
-    let root = std::env::var_os("REMEDY_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus")))
-        .join("spans/alchemy");
-    assert!(root.is_dir(), "no corpus at {}", root.display());
+    let root = common::corpus_or_content("spans/alchemy");
     let rounds: usize = std::env::var("REMEDY_BENCH_ROUNDS")
         .ok()
         .and_then(|r| r.parse().ok())

@@ -1,7 +1,7 @@
 //! Parse throughput over a whole corpus, on one core.
 //!
 //! `cargo bench --bench parse` reads every `*.md` under `$REMEDY_CORPUS` (default
-//! `../shared/corpus`) into memory, then parses all of them on one thread, several rounds,
+//! `../shared/corpus`; the committed `content/` without it) into memory, then parses all of them on one thread, several rounds,
 //! and prints MB/s per stage. Target: >= 100 MB/s per core for `Article::parse`.
 
 use std::path::PathBuf;
@@ -9,10 +9,10 @@ use std::time::Instant;
 
 use remedy::article::Article;
 
+mod common;
+
 fn main() {
-    let root = std::env::var_os("REMEDY_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus")));
+    let root = common::corpus_or_content("");
     let (files, errors) = remedy::content::markdown_files(&root);
     assert!(
         errors.is_empty() && !files.is_empty(),
