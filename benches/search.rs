@@ -29,7 +29,10 @@ fn main() {
     ));
     if !queries_file.is_file() {
         queries_file = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/eval/train.tsv"));
-        println!("no ../shared/eval/dev.tsv: the queries of {}", queries_file.display());
+        println!(
+            "no ../shared/eval/dev.tsv: the queries of {}",
+            queries_file.display()
+        );
     }
     let rounds: usize = std::env::var("REMEDY_BENCH_ROUNDS")
         .ok()

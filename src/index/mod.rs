@@ -383,74 +383,17 @@ fn build_locale(
     bar.set_prefix(locale.to_string());
     let dir = index_dir.join(locale.to_string());
     std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
-    let (schema, fields) = schema();
-    let existing = Index::open_in_dir(&dir).ok();
-    let previous = match &existing {
-        Some(index) => read_payload(index, &dir)?,
-        None => None,
-    };
-    // An index of another format, or none: start afresh.
-    let index = match (existing, &previous) {
-        (Some(index), Some(_)) => index,
-        _ => {
-            clear_dir(&dir)?;
-            // Small doc-store blocks: a hit reads one block, and a block not read before
-            // must be decompressed whole (tantivy's default is 16 KB, about fifteen alchemy
-            // articles, for the one wanted).
-            let settings = tantivy::IndexSettings {
-                docstore_blocksize: DOC_STORE_BLOCK,
-                ..Default::default()
-            };
-            Index::builder()
-                .schema(schema)
-                .settings(settings)
-                .create_in_dir(&dir)
-                .map_err(tantivy_err(&dir))?
-        }
-    };
-    let old_manifest: HashMap<String, Stamp> = match (&previous, options.full) {
-        (Some(p), false) => std::fs::read_to_string(dir.join(&p.manifest))
-            .ok()
-            .and_then(|t| serde_json::from_str(&t).ok())
-            .unwrap_or_default(),
-        _ => HashMap::new(),
-    };
-    // The last build's parallel text, which an incremental build keeps for the files it
-    // does not re-read. Without it the lexicon would shrink to the changed files: read all.
-    // (It is read only once something changed.)
-    let old_parallel: Option<PathBuf> = previous
-        .as_ref()
-        .map(|p| dir.join(&p.parallel))
-        .filter(|path| path.is_file());
-    let full =
-        previous.is_none() || options.full || old_manifest.is_empty() || old_parallel.is_none();
-
-    let manifest: HashMap<String, Stamp> = files
-        .iter()
-        .map(|(rel, s)| (manifest_key(rel), *s))
-        .collect();
-    let changed: Vec<&PathBuf> = files
-        .iter()
-        .filter(|(rel, stamp)| full || old_manifest.get(&manifest_key(rel)) != Some(stamp))
-        .map(|(rel, _)| rel)
-        .collect();
-    let removed: Vec<&String> = old_manifest
-        .keys()
-        .filter(|k| !manifest.contains_key(*k))
-        .collect();
+    let (index, previous) = open_or_create(&dir)?;
+    let plan = Changes::plan(&dir, previous.as_ref(), &files, options.full);
     let mut report = LocaleReport {
-        read: changed.len(),
-        removed: removed.len(),
-        unchanged: files.len() - changed.len(),
-        full,
+        read: plan.changed.len(),
+        removed: plan.removed.len(),
+        unchanged: files.len() - plan.changed.len(),
+        full: plan.full,
         ..LocaleReport::default()
     };
     bar.inc(report.unchanged as u64);
-    if !full
-        && changed.is_empty()
-        && removed.is_empty()
-        && let Some(p) = &previous
-    {
+    if let Some(p) = previous.as_ref().filter(|_| plan.nothing_to_do()) {
         // Nothing to do: no new commit, the files of the last one stay as they are. This
         // runs before every search of the cached index: count, do not parse.
         let lines = |name: &str| -> Result<usize, IndexError> {
@@ -468,7 +411,151 @@ fn build_locale(
         return Ok((report, Vec::new()));
     }
 
-    // Read and parse what changed, in parallel.
+    let (docs, skipped) = read_documents(content, &plan.changed, bar);
+    let vocabulary = Arc::new(learn_vocabulary(&dir, previous.as_ref(), plan.full, &docs));
+    register(&index, locale, vocabulary.clone());
+    let mut writer: IndexWriter<TantivyDocument> = index
+        .writer_with_num_threads(2, 64 * 1024 * 1024)
+        .map_err(tantivy_err(&dir))?;
+    let (_, fields) = schema();
+    if plan.full {
+        writer.delete_all_documents().map_err(tantivy_err(&dir))?;
+    } else {
+        for k in plan.stale() {
+            writer.delete_term(Term::from_field_text(fields.file, &k));
+        }
+    }
+    add_documents(&mut writer, &docs, &fields, locale, &vocabulary, &dir)?;
+    let parallel = parallel_text(&plan, &docs)?;
+    let pairs: Vec<(String, String)> = parallel
+        .iter()
+        .map(|(_, e, t)| (e.clone(), t.clone()))
+        .collect();
+    let lexicon = Lexicon::learn(
+        &pairs,
+        &Analyzer::new(Language::English, Arc::new(Vocabulary::default())),
+        &Analyzer::new(Language::of(locale), vocabulary.clone()),
+    );
+    let side = SideFiles {
+        vocabulary: vocabulary.to_tsv(),
+        parallel: parallel_to_tsv(&parallel),
+        lexicon: lexicon.to_tsv(),
+        manifest: serde_json::to_string(&plan.manifest).expect("manifest serializes"),
+    };
+    commit(&index, writer, &dir, locale, &side)?;
+    let reader = index.reader().map_err(tantivy_err(&dir))?;
+    report.documents = reader.searcher().num_docs() as usize;
+    // The words kept beside the index, as an incremental build reports them too.
+    report.vocabulary = side.vocabulary.lines().count();
+    report.lexicon = lexicon.len();
+    Ok((report, skipped))
+}
+
+/// The locale's index and the payload of its last commit; a folder without an index, or
+/// with one of another format, is cleared and a new index made in it.
+fn open_or_create(dir: &Path) -> Result<(Index, Option<Payload>), IndexError> {
+    let existing = Index::open_in_dir(dir).ok();
+    let previous = match &existing {
+        Some(index) => read_payload(index, dir)?,
+        None => None,
+    };
+    if let (Some(index), Some(_)) = (existing, &previous) {
+        return Ok((index, previous));
+    }
+    clear_dir(dir)?;
+    // Small doc-store blocks: a hit reads one block, and a block not read before must be
+    // decompressed whole (tantivy's default is 16 KB, about fifteen alchemy articles, for
+    // the one wanted).
+    let settings = tantivy::IndexSettings {
+        docstore_blocksize: DOC_STORE_BLOCK,
+        ..Default::default()
+    };
+    let index = Index::builder()
+        .schema(schema().0)
+        .settings(settings)
+        .create_in_dir(dir)
+        .map_err(tantivy_err(dir))?;
+    Ok((index, None))
+}
+
+/// What a build has to do: the files that changed or went since the last build, or all
+/// of them.
+struct Changes {
+    /// Every file is read and the index rewritten.
+    full: bool,
+    /// The files now, by key, as the next build compares them.
+    manifest: HashMap<String, Stamp>,
+    changed: Vec<PathBuf>,
+    removed: Vec<String>,
+    /// The last build's parallel text, which an incremental build keeps for the files it
+    /// does not re-read.
+    old_parallel: Option<PathBuf>,
+}
+
+impl Changes {
+    fn plan(
+        dir: &Path,
+        previous: Option<&Payload>,
+        files: &[(PathBuf, Stamp)],
+        forced: bool,
+    ) -> Changes {
+        let old_manifest: HashMap<String, Stamp> = match (previous, forced) {
+            (Some(p), false) => std::fs::read_to_string(dir.join(&p.manifest))
+                .ok()
+                .and_then(|t| serde_json::from_str(&t).ok())
+                .unwrap_or_default(),
+            _ => HashMap::new(),
+        };
+        // Without the last parallel text the lexicon would shrink to the changed files:
+        // read all. (It is read only once something changed.)
+        let old_parallel: Option<PathBuf> = previous
+            .map(|p| dir.join(&p.parallel))
+            .filter(|path| path.is_file());
+        let full =
+            previous.is_none() || forced || old_manifest.is_empty() || old_parallel.is_none();
+        let manifest: HashMap<String, Stamp> = files
+            .iter()
+            .map(|(rel, s)| (manifest_key(rel), *s))
+            .collect();
+        let changed = files
+            .iter()
+            .filter(|(rel, stamp)| full || old_manifest.get(&manifest_key(rel)) != Some(stamp))
+            .map(|(rel, _)| rel.clone())
+            .collect();
+        let removed = old_manifest
+            .keys()
+            .filter(|k| !manifest.contains_key(*k))
+            .cloned()
+            .collect();
+        Changes {
+            full,
+            manifest,
+            changed,
+            removed,
+            old_parallel,
+        }
+    }
+
+    fn nothing_to_do(&self) -> bool {
+        !self.full && self.changed.is_empty() && self.removed.is_empty()
+    }
+
+    /// The keys whose documents the index holds and must drop: gone or changed.
+    fn stale(&self) -> impl Iterator<Item = String> + '_ {
+        self.removed
+            .iter()
+            .cloned()
+            .chain(self.changed.iter().map(|rel| manifest_key(rel)))
+    }
+}
+
+/// The files that changed, read and parsed in parallel; those that could not be read,
+/// said why.
+fn read_documents(
+    content: &Path,
+    changed: &[PathBuf],
+    bar: &indicatif::ProgressBar,
+) -> (Vec<SearchDocument>, Vec<String>) {
     let results: Vec<Result<SearchDocument, LoadError>> = changed
         .par_iter()
         .map(|rel| {
@@ -485,9 +572,17 @@ fn build_locale(
             Err(e) => skipped.push(e.to_string()),
         }
     }
+    (docs, skipped)
+}
 
-    // The vocabulary: relearned on a full build, extended on an incremental one.
-    let mut vocabulary = match (&previous, full) {
+/// The vocabulary: relearned on a full build, extended on an incremental one.
+fn learn_vocabulary(
+    dir: &Path,
+    previous: Option<&Payload>,
+    full: bool,
+    docs: &[SearchDocument],
+) -> Vocabulary {
+    let mut vocabulary = match (previous, full) {
         (Some(p), false) => std::fs::read_to_string(dir.join(&p.vocabulary))
             .ok()
             .and_then(|t| Vocabulary::from_tsv(&t).ok())
@@ -506,25 +601,20 @@ fn build_locale(
             a
         });
     vocabulary.merge(learned);
-    let vocabulary = Arc::new(vocabulary);
-    register(&index, locale, vocabulary.clone());
+    vocabulary
+}
 
-    let mut writer: IndexWriter<TantivyDocument> = index
-        .writer_with_num_threads(2, 64 * 1024 * 1024)
-        .map_err(tantivy_err(&dir))?;
-    if full {
-        writer.delete_all_documents().map_err(tantivy_err(&dir))?;
-    } else {
-        let stale = removed
-            .iter()
-            .map(|k| (*k).clone())
-            .chain(changed.iter().map(|rel| manifest_key(rel)));
-        for k in stale {
-            writer.delete_term(Term::from_field_text(fields.file, &k));
-        }
-    }
-    // Term vectors of the bodies, for snippets: analysed here in parallel, as tantivy's
-    // indexing threads analyse the same text for the postings.
+/// The documents into the writer, each with its body's term vector (for snippets),
+/// analysed here in parallel as tantivy's indexing threads analyse the same text for the
+/// postings.
+fn add_documents(
+    writer: &mut IndexWriter<TantivyDocument>,
+    docs: &[SearchDocument],
+    fields: &Fields,
+    locale: &Locale,
+    vocabulary: &Arc<Vocabulary>,
+    dir: &Path,
+) -> Result<(), IndexError> {
     let language = Language::of(locale);
     let vectors: Vec<String> = docs
         .par_iter()
@@ -535,54 +625,67 @@ fn build_locale(
         .collect();
     for (d, terms) in docs.iter().zip(&vectors) {
         writer
-            .add_document(d.to_tantivy(&fields, locale, terms))
-            .map_err(tantivy_err(&dir))?;
+            .add_document(d.to_tantivy(fields, locale, terms))
+            .map_err(tantivy_err(dir))?;
     }
+    Ok(())
+}
 
-    // The parallel text: the last build's, less what changed or went, plus what was read.
-    let mut parallel: Vec<(String, String, String)> = match (&old_parallel, full) {
+/// The parallel text (file, English, translation), sorted: the last build's, less what
+/// changed or went, plus what was read.
+fn parallel_text(
+    plan: &Changes,
+    docs: &[SearchDocument],
+) -> Result<Vec<(String, String, String)>, IndexError> {
+    let mut parallel: Vec<(String, String, String)> = match (&plan.old_parallel, plan.full) {
         (Some(path), false) => {
             parallel_from_tsv(&std::fs::read_to_string(path).map_err(io_err(path))?)
         }
         _ => Vec::new(),
     };
-    if !full {
-        let stale: std::collections::HashSet<String> = removed
-            .iter()
-            .map(|k| (*k).clone())
-            .chain(changed.iter().map(|rel| manifest_key(rel)))
-            .collect();
+    if !plan.full {
+        let stale: std::collections::HashSet<String> = plan.stale().collect();
         parallel.retain(|(file, _, _)| !stale.contains(file));
     }
-    for d in &docs {
+    for d in docs {
         for (e, t) in &d.parallel {
             parallel.push((d.file.clone(), e.clone(), t.clone()));
         }
     }
     parallel.sort();
-    let pairs: Vec<(String, String)> = parallel
-        .iter()
-        .map(|(_, e, t)| (e.clone(), t.clone()))
-        .collect();
-    let lexicon = Lexicon::learn(
-        &pairs,
-        &Analyzer::new(Language::English, Arc::new(Vocabulary::default())),
-        &Analyzer::new(Language::of(locale), vocabulary.clone()),
-    );
+    Ok(parallel)
+}
 
-    let vocab_text = vocabulary.to_tsv();
-    let parallel_text = parallel_to_tsv(&parallel);
-    let lexicon_text = lexicon.to_tsv();
-    let manifest_text = serde_json::to_string(&manifest).expect("manifest serializes");
-    let vocab_name = format!("remedy-vocabulary-{:016x}.tsv", fingerprint(&vocab_text));
-    let parallel_name = format!("remedy-parallel-{:016x}.tsv", fingerprint(&parallel_text));
-    let lexicon_name = format!("remedy-lexicon-{:016x}.tsv", fingerprint(&lexicon_text));
-    let manifest_name = format!("remedy-manifest-{:016x}.json", fingerprint(&manifest_text));
+/// What a commit keeps beside the index, as text.
+struct SideFiles {
+    vocabulary: String,
+    parallel: String,
+    lexicon: String,
+    manifest: String,
+}
+
+/// Writes the side files under names made from their content, commits the documents with
+/// a payload naming them, merges to one segment and removes the side files of earlier
+/// commits. Killed anywhere, the index is the last commit's or this one's.
+fn commit(
+    index: &Index,
+    mut writer: IndexWriter<TantivyDocument>,
+    dir: &Path,
+    locale: &Locale,
+    side: &SideFiles,
+) -> Result<(), IndexError> {
+    let vocab_name = format!(
+        "remedy-vocabulary-{:016x}.tsv",
+        fingerprint(&side.vocabulary)
+    );
+    let parallel_name = format!("remedy-parallel-{:016x}.tsv", fingerprint(&side.parallel));
+    let lexicon_name = format!("remedy-lexicon-{:016x}.tsv", fingerprint(&side.lexicon));
+    let manifest_name = format!("remedy-manifest-{:016x}.json", fingerprint(&side.manifest));
     let written = [
-        (&vocab_name, &vocab_text),
-        (&parallel_name, &parallel_text),
-        (&lexicon_name, &lexicon_text),
-        (&manifest_name, &manifest_text),
+        (&vocab_name, &side.vocabulary),
+        (&parallel_name, &side.parallel),
+        (&lexicon_name, &side.lexicon),
+        (&manifest_name, &side.manifest),
     ];
     for (name, text) in written {
         write_new(&dir.join(name), text)?;
@@ -595,30 +698,25 @@ fn build_locale(
         lexicon: lexicon_name.clone(),
         manifest: manifest_name.clone(),
     };
-    let mut commit = writer.prepare_commit().map_err(tantivy_err(&dir))?;
+    let mut commit = writer.prepare_commit().map_err(tantivy_err(dir))?;
     commit.set_payload(&serde_json::to_string(&payload).expect("payload serializes"));
-    commit.commit().map_err(tantivy_err(&dir))?;
+    commit.commit().map_err(tantivy_err(dir))?;
     // One segment: every query term is looked up and scored once per segment, and a
     // knowledge base is small enough to rewrite whole (alchemy: a fraction of a second).
     // The merge keeps the commit's payload; a killed merge leaves the commit as it was.
-    let segments = index.searchable_segment_ids().map_err(tantivy_err(&dir))?;
+    let segments = index.searchable_segment_ids().map_err(tantivy_err(dir))?;
     if segments.len() > 1 {
-        writer.merge(&segments).wait().map_err(tantivy_err(&dir))?;
+        writer.merge(&segments).wait().map_err(tantivy_err(dir))?;
     }
-    writer.wait_merging_threads().map_err(tantivy_err(&dir))?;
+    writer.wait_merging_threads().map_err(tantivy_err(dir))?;
     // Files of earlier commits are garbage now.
-    for entry in std::fs::read_dir(&dir).map_err(io_err(&dir))?.flatten() {
+    for entry in std::fs::read_dir(dir).map_err(io_err(dir))?.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.starts_with("remedy-") && !written.iter().any(|(n, _)| **n == name) {
             let _ = std::fs::remove_file(entry.path());
         }
     }
-    let reader = index.reader().map_err(tantivy_err(&dir))?;
-    report.documents = reader.searcher().num_docs() as usize;
-    // The words kept beside the index, as an incremental build reports them too.
-    report.vocabulary = vocab_text.lines().count();
-    report.lexicon = lexicon.len();
-    Ok((report, skipped))
+    Ok(())
 }
 
 /// Writes a file the next commit will name. Names come from the content, so a file that

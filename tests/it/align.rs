@@ -246,7 +246,10 @@ fn merged_ids_in_m365_are_found() {
 #[test]
 fn human_output_has_pairs_links_and_totals() {
     let out = crate::common::remedy_ok(&["align", "--article", "nb-NO/password-sync.md"]);
-    assert!(out.contains("password-sync.md  nb-NO nl-NL  keyed  aligned "), "{out}");
+    assert!(
+        out.contains("password-sync.md  nb-NO nl-NL  keyed  aligned "),
+        "{out}"
+    );
     assert!(out.contains("        en: "), "{out}");
     assert!(out.contains("links: aligned "), "{out}");
     assert!(out.contains("1 set (1 with several locales)"), "{out}");

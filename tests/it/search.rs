@@ -556,7 +556,11 @@ fn human_output_lists_hits_with_marked_snippets() {
     let snippet = out.lines().nth(2).unwrap_or_default();
     assert!(snippet.starts_with("   ") && snippet.contains(']'), "{out}");
     // The explanation: scores right-aligned, indented by depth.
-    assert!(out.lines().any(|l| l.starts_with("      ") && l.contains('.')), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("      ") && l.contains('.')),
+        "{out}"
+    );
     let out = common::remedy_ok(&["search", "--locale", "nb-NO", "og"]);
     assert_eq!(out, "no matching articles\n");
 }
