@@ -53,6 +53,7 @@ pub struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    /// A reader at the start of `text`.
     pub fn new(text: &'a str) -> Reader<'a> {
         Reader { text, at: 0 }
     }
@@ -62,10 +63,12 @@ impl<'a> Reader<'a> {
         self.at
     }
 
+    /// Whether every byte has been read.
     pub fn at_end(&self) -> bool {
         self.at == self.text.len()
     }
 
+    /// The next number; `None` at the end or on bytes that do not make one.
     pub fn number(&mut self) -> Option<usize> {
         let bytes = self.text.as_bytes();
         let (mut n, mut shift) = (0usize, 0u32);
@@ -85,6 +88,8 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The next string (its length, then its bytes); `None` when the text is too short
+    /// or the cut falls inside a character.
     pub fn str(&mut self) -> Option<&'a str> {
         let len = self.number()?;
         let end = self.at.checked_add(len)?;

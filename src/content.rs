@@ -14,26 +14,36 @@ use crate::article::{Article, Position};
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum LoadError {
+    /// The file could not be read (permissions, gone since the walk, …).
     #[error(
         "{}: cannot be read ({source}); the article is skipped",
         display_path(path)
     )]
     Io {
+        /// The file.
         path: PathBuf,
+        /// What the system said.
         #[source]
         source: std::io::Error,
     },
+    /// The file is not UTF-8 text.
     #[error(
         "{path}:{position}: not UTF-8 text (invalid byte 0x{byte:02x}); the article is skipped"
     )]
     NotUtf8 {
+        /// The file.
         path: PathBuf,
+        /// Line and column of the first invalid byte.
         position: Position,
+        /// That byte.
         byte: u8,
     },
+    /// A folder could not be listed (or a link loops): what is in it is skipped.
     #[error("{}: {}", display_path(path), walk_failure(source))]
     Walk {
+        /// The folder (or the content root when walkdir names none).
         path: PathBuf,
+        /// What walkdir said.
         #[source]
         source: walkdir::Error,
     },

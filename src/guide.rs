@@ -31,13 +31,22 @@ pub const AFFECTED_SHOWN: usize = 8;
 /// A guide definition that cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum GuideError {
+    /// The file could not be read.
     #[error("{path}: cannot read the guide definition: {source}")]
     Io {
+        /// The definition file.
         path: String,
+        /// What the system said.
         source: std::io::Error,
     },
+    /// The file is not a guide definition.
     #[error("{path}: not a valid guide definition: {message}")]
-    Definition { path: String, message: String },
+    Definition {
+        /// The definition file.
+        path: String,
+        /// What is wrong, with its line and column.
+        message: String,
+    },
 }
 
 /// A named guide: a title per locale and an ordered list of steps.
@@ -47,6 +56,7 @@ pub struct Definition {
     pub name: String,
     /// Title by locale tag.
     pub title: BTreeMap<String, String>,
+    /// The steps, in order.
     pub steps: Vec<Step>,
 }
 
@@ -190,7 +200,9 @@ impl Definition {
 pub struct Entry {
     /// The finding's code; for an article step, its path.
     pub code: String,
+    /// The finding's message (or the article's title), localized.
     pub title: String,
+    /// What the finding means, localized; empty for an article step.
     pub description: String,
     /// `None` for an article step.
     pub severity: Option<Severity>,
@@ -198,6 +210,8 @@ pub struct Entry {
     pub count: Option<usize>,
     /// The objects the records name (users, servers), in the order first seen.
     pub affected: Vec<String>,
+    /// The remediation: a passage per target article, in the reader's locale or a
+    /// fallback.
     pub passages: Vec<Passage>,
 }
 
@@ -209,6 +223,7 @@ pub struct Guide {
     pub title: Option<String>,
     /// The tool that reported the findings, and when.
     pub tool: Option<String>,
+    /// When the tool ran, if the input said.
     pub time: Option<Timestamp>,
     /// Most severe first, then most frequent, then as first seen.
     pub entries: Vec<Entry>,
@@ -568,6 +583,7 @@ fn part_view(
 /// A guide, as the templates receive it (`guide`).
 #[derive(Debug, Clone, Serialize)]
 pub struct GuideView {
+    /// The guide's title, localized.
     pub title: String,
     /// "Found by TOOL on DATE.", localized; `None` when the input did not say.
     pub source: Option<String>,
@@ -575,6 +591,7 @@ pub struct GuideView {
     pub time_iso: Option<String>,
     /// The entries were counted (a guide for findings, not a named guide).
     pub counted: bool,
+    /// The findings or steps, in order.
     pub entries: Vec<EntryView>,
     /// Codes the catalog does not know (with `(×N)` when repeated).
     pub unknown: Vec<String>,
@@ -589,11 +606,15 @@ pub struct GuideView {
 pub struct EntryView {
     /// The entry's anchor on the page.
     pub id: String,
+    /// The finding's code (or the article's path).
     pub code: String,
+    /// The finding's message, localized.
     pub title: String,
+    /// What the finding means, localized.
     pub description: String,
     /// `error`, `warning`, `note`, or empty for an article step.
     pub severity: &'static str,
+    /// The severity in the reader's language.
     pub severity_label: String,
     /// How often it was found, as the locale writes numbers; empty in named guides.
     pub count: String,
@@ -603,6 +624,7 @@ pub struct EntryView {
     pub affected: Vec<String>,
     /// "and N more", when the list was cut.
     pub more: Option<String>,
+    /// The remediation, a part per target article.
     pub parts: Vec<PartView>,
 }
 
@@ -628,7 +650,9 @@ pub struct PartView {
 /// A guide page, as `guide.html.j2` and `guide.md.j2` receive it.
 #[derive(Debug, Clone, Serialize)]
 pub struct GuidePage {
+    /// The frame every page has.
     pub page: Page,
+    /// The guide.
     pub guide: GuideView,
 }
 

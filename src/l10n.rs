@@ -57,31 +57,52 @@ const BUILTIN: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// Why a folder of Fluent messages could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum L10nError {
+    /// A file is not valid Fluent.
     #[error("{path}:{line}:{column}: not valid Fluent: {message}")]
     Syntax {
+        /// The `.ftl` file.
         path: String,
+        /// Where the parser stopped, from 1.
         line: usize,
+        /// Column in characters, from 1.
         column: usize,
+        /// What the Fluent parser said.
         message: String,
     },
+    /// A message id occurs twice in one locale.
     #[error("{path}: message {id} is defined twice")]
-    Duplicate { path: String, id: String },
+    Duplicate {
+        /// The file of the second definition.
+        path: String,
+        /// The message id.
+        id: String,
+    },
+    /// A file or folder could not be read.
     #[error("{path}: {source}")]
     Io {
+        /// The file or folder.
         path: String,
+        /// What the system said.
         #[source]
         source: std::io::Error,
     },
+    /// The folder holds no locale with messages.
     #[error("{path}: no locale folders with .ftl files")]
-    Empty { path: String },
+    Empty {
+        /// The folder.
+        path: String,
+    },
 }
 
 /// A value for a message variable.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Arg {
+    /// A number: plural categories select on it, and it is formatted for the locale.
     Number(f64),
+    /// Text, inserted as it is.
     Text(String),
 }
 
@@ -108,7 +129,9 @@ impl Arg {
 /// lacks the message).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Formatted {
+    /// The message, its variables filled in.
     pub text: String,
+    /// The locale whose bundle had the message.
     pub locale: Locale,
 }
 
@@ -217,6 +240,7 @@ impl Messages {
         Ok(Messages { bundles })
     }
 
+    /// The locales that have messages, in the order they were loaded.
     pub fn locales(&self) -> Vec<&Locale> {
         self.bundles.iter().map(|(l, _)| l).collect()
     }

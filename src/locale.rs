@@ -34,6 +34,7 @@ impl Locale {
         self.0.language.as_str()
     }
 
+    /// The ICU4X language identifier, for locale negotiation and formatters.
     pub fn id(&self) -> &LanguageIdentifier {
         &self.0
     }

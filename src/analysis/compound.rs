@@ -93,6 +93,7 @@ impl Vocabulary {
         }
     }
 
+    /// Adds `other`'s counts to these.
     pub fn merge(&mut self, other: Vocabulary) {
         self.by_first = std::sync::OnceLock::new();
         for (w, n) in other.counts {
@@ -100,14 +101,17 @@ impl Vocabulary {
         }
     }
 
+    /// How many times the content writes `word` (0 for a word it does not).
     pub fn count(&self, word: &str) -> u32 {
         self.counts.get(word).copied().unwrap_or(0)
     }
 
+    /// Distinct words.
     pub fn len(&self) -> usize {
         self.counts.len()
     }
 
+    /// Whether no word was learned.
     pub fn is_empty(&self) -> bool {
         self.counts.is_empty()
     }

@@ -177,10 +177,12 @@ impl Lexicon {
     }
 
     /// English words with a translation.
+    /// English terms that have a translation.
     pub fn len(&self) -> usize {
         self.map.len()
     }
 
+    /// Whether nothing was learned.
     pub fn is_empty(&self) -> bool {
         self.map.is_empty()
     }

@@ -48,9 +48,13 @@ pub const TOKENIZER_EN: &str = "remedy_en";
 /// The languages remedy analyses; anything else gets words and codes without stems.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Language {
+    /// Norwegian Bokmål: Snowball's Norwegian stemmer, compounds split.
     Norwegian,
+    /// Dutch: Snowball's Dutch stemmer, compounds split.
     Dutch,
+    /// English: for the source text and English words in queries.
     English,
+    /// Any other locale: words and codes, lower-cased, not stemmed.
     Other,
 }
 
@@ -204,9 +208,11 @@ pub struct Term {
     pub range: Range<usize>,
     /// Word position; compound parts share their word's position.
     pub position: usize,
+    /// What kind of term it is.
     pub kind: TermKind,
 }
 
+/// What a [`Term`] stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TermKind {
     /// A word's stem.
@@ -257,6 +263,7 @@ impl std::fmt::Debug for Analyzer {
 const CACHE_LIMIT: usize = 200_000;
 
 impl Analyzer {
+    /// An analyzer of `language` that splits compounds into parts the `vocabulary` knows.
     pub fn new(language: Language, vocabulary: Arc<Vocabulary>) -> Analyzer {
         let stop = language.stop_words().map(|l| {
             tantivy::tokenizer::TextAnalyzer::builder(tantivy::tokenizer::RawTokenizer::default())
@@ -282,10 +289,12 @@ impl Analyzer {
         }
     }
 
+    /// The language it analyses.
     pub fn language(&self) -> Language {
         self.language
     }
 
+    /// The words compounds are split into.
     pub fn vocabulary(&self) -> &Vocabulary {
         &self.vocabulary
     }

@@ -32,8 +32,11 @@ pub struct Thesaurus {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("line {line}, column {column}: {message}")]
 pub struct ThesaurusError {
+    /// From 1.
     pub line: usize,
+    /// In characters, from 1.
     pub column: usize,
+    /// What is wrong.
     pub message: String,
 }
 
@@ -107,6 +110,7 @@ impl Thesaurus {
         Ok(Thesaurus { groups })
     }
 
+    /// The groups of words that mean the same, as written in the file.
     pub fn groups(&self) -> &[Vec<String>] {
         &self.groups
     }

@@ -31,6 +31,7 @@ pub struct TermVector;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("damaged term vector at byte {at}")]
 pub struct VectorError {
+    /// Where reading stopped.
     pub at: usize,
 }
 

@@ -12,11 +12,15 @@ use std::ops::Range;
 /// One piece of text, with its byte range in the analysed text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Word<'a> {
+    /// The word as written.
     pub text: &'a str,
+    /// Its bytes in the text.
     pub range: Range<usize>,
+    /// How it is analysed.
     pub kind: WordKind,
 }
 
+/// How a [`Word`] is analysed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WordKind {
     /// An ordinary word: lower-cased, stemmed, split into compound parts, fuzzed.

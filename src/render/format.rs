@@ -18,10 +18,15 @@ pub struct Formatter {
 /// A point in time in UTC, as a tool reported it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timestamp {
+    /// The year, proleptic Gregorian.
     pub year: i32,
+    /// 1 to 12.
     pub month: u8,
+    /// 1 to 31.
     pub day: u8,
+    /// 0 to 23.
     pub hour: u8,
+    /// 0 to 59 (seconds are not kept: reports show minutes).
     pub minute: u8,
 }
 
@@ -132,6 +137,7 @@ fn days_from_civil(year: i32, month: u8, day: u8) -> i64 {
 }
 
 impl Formatter {
+    /// The formats of `locale`; without ICU4X data for it, plain digits and ISO times.
     pub fn new(locale: &Locale) -> Formatter {
         let parsed = icu_locale_core::Locale::try_from_str(&locale.to_string()).ok();
         let Some(loc) = parsed else {

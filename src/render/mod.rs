@@ -88,10 +88,12 @@ pub struct Chrome<'a> {
     chain: Vec<Locale>,
     /// The locale the reader asked for, negotiated against the messages.
     pub locale: Locale,
+    /// Numbers and dates in that locale.
     pub format: Formatter,
 }
 
 impl<'a> Chrome<'a> {
+    /// The chrome of `locale`, falling back through the messages' negotiated chain.
     pub fn new(messages: &'a Messages, locale: &Locale) -> Chrome<'a> {
         let chain = messages.negotiate(&locale.to_string());
         Chrome {
@@ -218,6 +220,7 @@ pub struct Page {
     pub lang: String,
     /// `dir` of `<html>`: `ltr` or `rtl`.
     pub dir: &'static str,
+    /// `<title>`, and the page's main heading unless its template says otherwise.
     pub title: String,
     /// The page's absolute URL, when the site has a base URL.
     pub canonical: Option<String>,

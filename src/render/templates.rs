@@ -55,15 +55,24 @@ pub const BUILTIN: &[(&str, &str)] = &[
 /// A template that does not compile or render.
 #[derive(Debug, thiserror::Error)]
 pub enum TemplateError {
+    /// A template does not compile, or fails while rendering.
     #[error("{file}:{line}: {message}")]
     Template {
         /// The user's file, or `templates/NAME` for a built-in one.
         file: String,
+        /// The line minijinja names, from 1.
         line: usize,
+        /// What minijinja said.
         message: String,
     },
+    /// The `--templates` folder could not be read.
     #[error("{dir}: cannot read the templates folder: {source}")]
-    Folder { dir: String, source: std::io::Error },
+    Folder {
+        /// The folder.
+        dir: String,
+        /// What the system said.
+        source: std::io::Error,
+    },
 }
 
 /// The compiled templates.

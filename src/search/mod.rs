@@ -31,17 +31,24 @@ pub const MAX_QUERY_CHARS: usize = 2_000;
 /// At most this many query words are searched; the rarest win.
 pub const MAX_QUERY_WORDS: usize = 24;
 
+/// Why a search gave no answer.
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
+    /// Nothing but white space was asked.
     #[error("the query is empty")]
     EmptyQuery,
+    /// The index has no such locale.
     #[error("no index for locale {asked}; the index has: {}", available.join(", "))]
     UnknownLocale {
+        /// The locale asked for.
         asked: String,
+        /// The locales the index has.
         available: Vec<String>,
     },
+    /// The index could not be opened or read.
     #[error(transparent)]
     Index(#[from] IndexError),
+    /// tantivy failed while searching.
     #[error("search failed: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
     /// A bug: the search panicked. Caught by [`Engine::search_isolated`] so that one
@@ -68,12 +75,17 @@ pub fn isolate<T>(f: impl FnOnce() -> Result<T, SearchError>) -> Result<T, Searc
 pub struct Hit {
     /// Relative to the locale folder of the content root.
     pub path: String,
+    /// The article's locale (another than the one asked for when `fallback`).
     pub locale: String,
+    /// The article's title.
     pub title: String,
+    /// The ranking score (BM25 over weighted fields, coverage and proximity).
     pub score: f32,
     /// The anchor of the section that best matches (`#anchor` in a link).
     pub anchor: Option<String>,
+    /// That section's heading (`None`: the text before the first heading).
     pub section: Option<String>,
+    /// A stretch of that section around the matches.
     pub snippet: String,
     /// Matched stretches of `snippet`, as character offsets `[start, end)`.
     pub highlights: Vec<[usize; 2]>,
@@ -91,8 +103,11 @@ pub struct Hit {
 /// Options of one search.
 #[derive(Debug, Clone)]
 pub struct SearchOptions {
+    /// The reader's locale: the index searched, and the language the query is read in.
     pub locale: Locale,
+    /// At most this many hits.
     pub limit: usize,
+    /// Fill a short list with the same articles' other locales ([`Hit::fallback`]).
     pub fallback: bool,
     /// Break each hit's score down ([`Hit::explain`]).
     pub explain: bool,
@@ -116,6 +131,7 @@ struct Open {
 }
 
 impl Engine {
+    /// Opens every locale of the index in `index_dir`, for many queries.
     pub fn open(index_dir: &Path) -> Result<Engine, SearchError> {
         let mut locales = BTreeMap::new();
         for locale in index::locales(index_dir) {
@@ -173,6 +189,7 @@ impl Engine {
             .collect()
     }
 
+    /// The locales the index holds.
     pub fn locales(&self) -> Vec<String> {
         self.locales.keys().map(ToString::to_string).collect()
     }

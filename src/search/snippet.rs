@@ -64,8 +64,11 @@ impl Matcher {
 /// A section and a stretch of it with the matches marked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Snippet {
+    /// The section's anchor.
     pub anchor: Option<String>,
+    /// The section's heading (`None` before the first heading).
     pub heading: Option<String>,
+    /// The stretch of the section's text.
     pub text: String,
     /// Character offsets `[start, end)` into `text`.
     pub highlights: Vec<[usize; 2]>,

@@ -70,23 +70,31 @@ pub enum LogFormat {
 /// How `remedy serve` runs.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
+    /// What is served, from where, within which limits.
     pub settings: Settings,
+    /// Where to listen.
     pub addr: SocketAddr,
     /// Watch the content folder and reload on changes.
     pub watch: bool,
+    /// The request log's format.
     pub log_format: LogFormat,
 }
 
 /// Why the server did not start or stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
+    /// The address is taken or not allowed.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
+        /// The address asked for.
         addr: SocketAddr,
+        /// What the system said.
         source: std::io::Error,
     },
+    /// The knowledge base could not be loaded at start.
     #[error(transparent)]
     Load(#[from] LoadError),
+    /// The runtime or the signal handlers could not be set up.
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }

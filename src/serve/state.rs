@@ -30,20 +30,26 @@ pub struct Settings {
     /// The public address, for canonical links and the sitemap; the listening address
     /// when `None`.
     pub base_url: Option<String>,
+    /// What requests may ask.
     pub limits: Limits,
 }
 
 /// Why a generation could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
+    /// The index could not be brought up to date.
     #[error("index: {0}")]
     Index(#[from] crate::index::IndexError),
+    /// The index could not be opened for search.
     #[error("search: {0}")]
     Search(#[from] crate::search::SearchError),
+    /// A template does not compile.
     #[error("templates: {0}")]
     Template(#[from] crate::render::TemplateError),
+    /// The site could not be planned.
     #[error("site: {0}")]
     Site(#[from] crate::site::SiteError),
+    /// A bug: loading panicked; the current generation goes on serving.
     #[error("the load panicked (a bug in remedy): {0}")]
     Panicked(String),
 }
@@ -51,8 +57,11 @@ pub enum LoadError {
 /// The knowledge base as loaded at one moment: the index and the articles, the site's
 /// plan and the templates. Immutable; replaced as a whole.
 pub struct Generation {
+    /// The catalog, the messages and the articles.
     pub advisor: Advisor,
+    /// The site's plan.
     pub site: Site,
+    /// The templates, compiled.
     pub templates: Templates,
     engines: Pool,
     /// When this generation was loaded (the index was brought up to date then).
@@ -161,6 +170,7 @@ impl Pool {
 pub struct ReloadStatus {
     /// Loads since start, the first included.
     pub loads: u64,
+    /// Loads that failed.
     pub failures: u64,
     /// The last failed load, if it came after the last good one: the server is serving
     /// older content than the folder holds.
@@ -171,9 +181,12 @@ pub struct ReloadStatus {
 
 /// The running server's state.
 pub struct Server {
+    /// What it serves, from where.
     pub settings: Settings,
     current: RwLock<Arc<Generation>>,
+    /// How the loads went.
     pub status: Mutex<ReloadStatus>,
+    /// The counters `/metrics` reports.
     pub metrics: Metrics,
     reload: mpsc::Sender<()>,
     /// Places for work off the request threads (advice, guides): one per core. More at

@@ -216,8 +216,11 @@ impl Query for Scoring {
 /// what it gave the document, and the children that gave something.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Explained {
+    /// What the node stands for (a word by one of its ways, a field, proximity, …).
     pub what: String,
+    /// What it gave the document.
     pub score: Score,
+    /// Its children that gave something.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub from: Vec<Explained>,
 }
