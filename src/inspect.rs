@@ -17,41 +17,62 @@ use crate::locale::Locale;
 /// One article as `inspect --format json` prints it.
 #[derive(Debug, Serialize)]
 pub struct ArticleReport<'a> {
+    /// The file, as named.
     pub path: String,
+    /// Its locale (folder or `ms.contentlocale`).
     pub locale: Option<&'a Locale>,
+    /// Bilingual (span pairs) or plain.
     pub form: ArticleForm,
+    /// The front matter, when there is one.
     pub front_matter: Option<&'a FrontMatter>,
+    /// The Markdown blocks, numbered.
     pub blocks: Vec<BlockReport<'a>>,
+    /// The translation segments, in order.
     pub segments: Vec<SegmentReport<'a>>,
+    /// What the parser noticed, with places.
     pub diagnostics: &'a [Diagnostic],
     /// `data-ttu-id=` occurrences: `segments + broken_pairs` for bilingual articles.
     pub span_attributes: usize,
+    /// Span pairs that could not be read as pairs.
     pub broken_pairs: usize,
 }
 
+/// A block of the article, numbered for the segments to point at.
 #[derive(Debug, Serialize)]
 pub struct BlockReport<'a> {
+    /// Its number, from 0 in document order.
     pub id: usize,
+    /// The block.
     #[serde(flatten)]
     pub block: &'a Block,
 }
 
+/// A translation segment, with where it is and which block holds it.
 #[derive(Debug, Serialize)]
 pub struct SegmentReport<'a> {
+    /// Its `data-ttu-id` (or structural) key.
     pub key: String,
+    /// The hand-off prefix of its span id; `None` for a structural segment.
     pub handoff: Option<String>,
+    /// Line and column of its start.
     #[serde(flatten)]
     pub position: Position,
     /// Byte range of the whole segment in the file.
     pub start: usize,
+    /// End of that range.
     pub end: usize,
+    /// The block that holds it.
     pub block: Option<usize>,
+    /// That block's kind.
     pub block_kind: Option<&'static str>,
+    /// The translated Markdown.
     pub target: &'a str,
+    /// The English Markdown, for a span pair.
     pub source: Option<&'a str>,
 }
 
 impl<'a> ArticleReport<'a> {
+    /// The report of `article`.
     pub fn new(article: &'a Article) -> Self {
         ArticleReport {
             path: article.path().display().to_string(),
@@ -210,17 +231,25 @@ fn one_line(s: &str) -> String {
 /// Totals over a content tree, as `inspect --summary` prints them.
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct Summary {
+    /// Articles read.
     pub articles: usize,
+    /// Translation segments in them.
     pub segments: usize,
     /// Diagnostics per kind name.
     pub diagnostics: BTreeMap<&'static str, usize>,
+    /// Articles with span pairs.
     pub bilingual: usize,
+    /// Plain translations.
     pub plain: usize,
+    /// Bytes read.
     pub bytes: u64,
+    /// `data-ttu-id=` occurrences.
     pub span_attributes: usize,
+    /// Span pairs that could not be read as pairs.
     pub broken_pairs: usize,
     /// Files that could not be read as articles (not UTF-8, I/O errors).
     pub unreadable: usize,
+    /// Wall time.
     pub seconds: f64,
 }
 
@@ -265,6 +294,7 @@ impl Summary {
         (summary, errors)
     }
 
+    /// The totals as lines for people.
     pub fn to_human(&self) -> String {
         let mut o = String::new();
         let _ = writeln!(

@@ -37,16 +37,12 @@ pub mod align;
 pub mod analysis;
 #[allow(missing_docs)]
 pub mod article;
-#[allow(missing_docs)]
 pub mod check;
 pub mod codec;
 pub mod content;
-#[allow(missing_docs)]
 pub mod exchange;
 pub mod guide;
-#[allow(missing_docs)]
 pub mod index;
-#[allow(missing_docs)]
 pub mod inspect;
 pub mod l10n;
 pub mod locale;

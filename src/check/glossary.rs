@@ -32,19 +32,33 @@ use crate::locale::Locale;
 /// A glossary that could not be read; the message names file, line and column.
 #[derive(Debug, thiserror::Error)]
 pub enum GlossaryError {
+    /// The file could not be read.
     #[error("{path}: {source}")]
     Io {
+        /// The file.
         path: String,
+        /// What the system said.
         #[source]
         source: std::io::Error,
     },
+    /// The file is not YAML of a glossary's shape (the message has the line and column).
     #[error("{path}: not a valid glossary: {message}")]
-    Yaml { path: String, message: String },
+    Yaml {
+        /// The file.
+        path: String,
+        /// What the YAML reader said.
+        message: String,
+    },
+    /// An entry reads but means nothing (a locale that is not one, a bad glob, …).
     #[error("{path}:{line}:{column}: {message}")]
     Entry {
+        /// The file.
         path: String,
+        /// From 1.
         line: u64,
+        /// From 1.
         column: u64,
+        /// What is wrong.
         message: String,
     },
 }
@@ -161,6 +175,7 @@ impl Form {
 /// One glossary term.
 #[derive(Debug, Clone)]
 pub struct Term {
+    /// The English term, as the source text writes it.
     pub term: Form,
     /// Approved translations per locale; the term itself is always approved.
     pub forms: BTreeMap<Locale, Vec<Form>>,
@@ -171,6 +186,7 @@ pub struct Term {
 /// A check switched off for some files (or everywhere).
 #[derive(Debug, Clone)]
 pub struct Suppression {
+    /// The check switched off.
     pub check: CheckId,
     /// No globs: every file.
     pub files: Option<globset::GlobSet>,
@@ -179,7 +195,9 @@ pub struct Suppression {
 /// The glossary: terms and suppressions.
 #[derive(Debug, Clone, Default)]
 pub struct Glossary {
+    /// The terms, in file order.
     pub terms: Vec<Term>,
+    /// The checks switched off.
     pub suppress: Vec<Suppression>,
     /// Every term, for a one-pass look at which terms a source mentions.
     term_set: Option<regex::RegexSet>,

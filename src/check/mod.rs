@@ -64,6 +64,7 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// The name in every output format (`note`, `warning`, `error`).
     pub fn name(self) -> &'static str {
         match self {
             Severity::Note => "note",
@@ -78,7 +79,7 @@ macro_rules! checks {
         /// A check, by its stable id (the kebab-case name in every output format).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(rename_all = "kebab-case")]
-        pub enum CheckId { $($variant,)* }
+        pub enum CheckId { $(#[doc = $summary] $variant,)* }
 
         impl CheckId {
             /// Every check, in the order reports list them.
@@ -166,17 +167,23 @@ impl std::str::FromStr for CheckId {
 /// One thing a check found.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
+    /// The check that found it.
     pub check: CheckId,
+    /// How serious it is.
     pub severity: Severity,
     /// Relative to the content root, `/`-separated.
     pub path: String,
+    /// From 1.
     pub line: u32,
+    /// From 1, in characters.
     pub column: u32,
+    /// The article's locale.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<Locale>,
     /// The segment key (`102`, `p101`) for findings in a span segment.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub segment: Option<String>,
+    /// What is wrong, for people.
     pub message: String,
     /// The anchor of the section the finding is in, for links into the article.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -186,13 +193,17 @@ pub struct Finding {
 /// What one article contributes to the totals.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LocaleTotals {
+    /// Articles checked.
     pub articles: usize,
     /// With span pairs (the English beside each segment).
     pub bilingual: usize,
+    /// Marked `ms.translationtype: MT`.
     pub machine_translated: usize,
-    /// Span segments, and those whose English another locale has differently.
+    /// Span segments.
     pub segments: usize,
+    /// Span segments whose English another locale has differently.
     pub drifted_segments: usize,
+    /// Findings, suppressed ones not counted.
     pub findings: usize,
 }
 
@@ -218,17 +229,22 @@ impl LocaleTotals {
 /// An article's English drift, for the report's chart.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ArticleDrift {
+    /// The article, relative to the content root.
     pub path: String,
+    /// Its segments whose English another locale has differently.
     pub drifted: usize,
+    /// Its span segments.
     pub segments: usize,
 }
 
 /// Everything `remedy check` found, and the totals around it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Report {
+    /// Every finding, by file and place.
     pub findings: Vec<Finding>,
     /// Findings switched off by the glossary or front matter.
     pub suppressed: usize,
+    /// Totals by locale tag.
     pub locales: BTreeMap<String, LocaleTotals>,
     /// Findings per check id.
     pub by_check: BTreeMap<&'static str, usize>,

@@ -19,17 +19,25 @@ use crate::content::{display_path, load_article, write_atomic};
 /// column.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
+    /// The file could not be read.
     #[error("{}: {source}", display_path(path))]
     Io {
+        /// The file.
         path: PathBuf,
+        /// What the system said.
         #[source]
         source: std::io::Error,
     },
+    /// The file is not XLIFF 2.0 or PO as remedy exports them.
     #[error("{}:{line}:{column}: {message}", display_path(path))]
     Syntax {
+        /// The file.
         path: PathBuf,
+        /// From 1.
         line: u32,
+        /// From 1, in characters.
         column: u32,
+        /// What was expected.
         message: String,
     },
 }
@@ -47,6 +55,7 @@ pub struct Incoming {
     pub source: String,
     /// The translation; `None` when the file has none (an empty `msgstr`, no `<target>`).
     pub target: Option<String>,
+    /// The translator marked it fuzzy (PO `#, fuzzy`): not applied.
     pub fuzzy: bool,
     /// The export said another locale has newer English for it (an XLIFF `remedy:drift`
     /// note; in PO the msgid is that English, which the article does not hold).
@@ -71,14 +80,18 @@ pub fn read_translations(path: &Path, text: &str) -> Result<Vec<Incoming>, Impor
 pub struct Refusal {
     /// `file:line` in the imported file.
     pub at: String,
+    /// The article the unit names.
     pub path: String,
+    /// The unit's segment id.
     pub id: String,
+    /// Why it was not applied.
     pub reason: String,
 }
 
 /// One article the import changes (or would, with `--dry-run`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Changed {
+    /// The article's path from the content root.
     pub path: String,
     /// The ids of the units applied.
     pub units: Vec<String>,
@@ -89,10 +102,15 @@ pub struct Changed {
 /// What an import did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ImportReport {
+    /// Units read from the file.
     pub read: usize,
+    /// Units whose translation is what the article already says.
     pub unchanged: usize,
+    /// The articles changed, with their units and diffs.
     pub changed: Vec<Changed>,
+    /// The units not applied, each with why.
     pub refused: Vec<Refusal>,
+    /// Whether the changes were written (not with `--dry-run`).
     pub written: bool,
 }
 

@@ -33,14 +33,17 @@ pub struct Unit {
     pub path: String,
     /// The article's path without its locale folder: the same for every locale of a set.
     pub article: String,
+    /// The translation's locale.
     pub locale: Locale,
     /// The segment key, with `.N` for the N-th occurrence of a key in one article.
     pub id: String,
     /// The full span id (`9a49a-102`).
     pub span: String,
+    /// The line of the span pair in the file, from 1.
     pub line: u32,
     /// The English this translation was made from (the span's `sxs-lookup` text).
     pub source: String,
+    /// The translation, as Markdown.
     pub target: String,
     /// `ms.translationtype: MT`.
     pub machine_translated: bool,
@@ -53,7 +56,9 @@ pub struct Unit {
 /// Newer English for a segment, from the locale whose hand-off is the newest.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NewerEnglish {
+    /// The newer English.
     pub text: String,
+    /// The locale whose span carries it.
     pub from: Locale,
 }
 
@@ -73,7 +78,9 @@ pub enum Format {
 /// How to export.
 #[derive(Debug, Clone)]
 pub struct ExportOptions {
+    /// The file format.
     pub format: Format,
+    /// The target locales (one for XLIFF and PO).
     pub targets: Vec<Locale>,
     /// TMX level 2: Markdown markup as `bpt`/`ept`/`ph` instead of text.
     pub inline: bool,
@@ -82,12 +89,17 @@ pub struct ExportOptions {
 /// Why an export could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
+    /// The format holds one target language and several were asked (format, the
+    /// targets, how many).
     #[error("{0} holds one target language; export one file per target (--target {1} gave {2})")]
     OneTarget(&'static str, String, usize),
+    /// No target language was asked.
     #[error("no target language: name at least one with --target")]
     NoTarget,
+    /// A source language other than en-US was asked.
     #[error("the span articles carry en-US sources only (--source {0})")]
     Source(String),
+    /// The content has no span article of the targets.
     #[error("nothing to export: no span article of {0} in the content")]
     Empty(String),
 }
@@ -204,6 +216,7 @@ fn article_units(
 /// What an export wrote.
 #[derive(Debug, Clone, Default)]
 pub struct Exported {
+    /// The file's text.
     pub text: String,
     /// Units written, as the format counts them: translation units (`tu`) for TMX, where
     /// locales that translated the same English share one; segments for the others.

@@ -16,9 +16,11 @@ pub struct Section {
     /// The heading's `<a name>` anchor, else its Docs-style slug; `None` before the first
     /// heading.
     pub anchor: Option<String>,
+    /// The heading as plain text; empty before the first heading.
     pub heading: String,
     /// Byte range in [`SearchDocument::body`].
     pub start: usize,
+    /// End of that range.
     pub end: usize,
 }
 
@@ -65,15 +67,20 @@ pub struct SearchDocument {
     pub file: String,
     /// Path relative to the locale folder.
     pub path: String,
+    /// `ms.assetid`, when the article has one.
     pub asset: Option<String>,
+    /// The title (front matter, else the first heading; may be empty).
     pub title: String,
+    /// The headings as plain text, one per line, the one that repeats the title left out.
     pub headings: String,
     /// Plain text of the translation (no hidden English), section after section.
     pub body: String,
     /// Plain text of the English source: a span article's sources, or the English
     /// heading anchors and file name a plain translation kept.
     pub english: String,
+    /// The sections of `body`, with their anchors and headings.
     pub sections: Vec<Section>,
+    /// `ms.translationtype` (`MT`, `HT`).
     pub translation: Option<String>,
     /// English beside its translation, for the lexicon: explicit heading anchors beside
     /// their headings, the file name beside the title, source segments beside targets.
@@ -81,6 +88,7 @@ pub struct SearchDocument {
 }
 
 impl SearchDocument {
+    /// What the index keeps of `article`.
     pub fn of(article: &Article) -> SearchDocument {
         let mut english = match article.form() {
             ArticleForm::Bilingual => article

@@ -44,24 +44,41 @@ pub const FORMAT: u32 = 12;
 /// Bytes of stored documents per compressed block.
 const DOC_STORE_BLOCK: usize = 4096;
 
+/// Why an index could not be built or opened.
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
+    /// tantivy failed (a damaged or foreign index, a full disk).
     #[error("{path}: {source}")]
     Tantivy {
+        /// The locale's index folder.
         path: String,
+        /// What tantivy said.
         #[source]
         source: tantivy::TantivyError,
     },
+    /// A file or folder could not be read or written.
     #[error("{path}: {source}")]
     Io {
+        /// The file or folder.
         path: String,
+        /// What the system said.
         #[source]
         source: std::io::Error,
     },
+    /// The folder holds an index remedy did not write, or of an older format.
     #[error("{path}: not a remedy index ({why})")]
-    NotAnIndex { path: String, why: String },
+    NotAnIndex {
+        /// The folder.
+        path: String,
+        /// What is missing or different.
+        why: String,
+    },
+    /// The content has no article in a locale folder (or with `ms.contentlocale`).
     #[error("{path}: no articles with a locale under it")]
-    Empty { path: String },
+    Empty {
+        /// The content folder.
+        path: String,
+    },
 }
 
 fn tantivy_err(path: &Path) -> impl Fn(tantivy::TantivyError) -> IndexError + '_ {
@@ -85,9 +102,13 @@ pub struct Fields {
     pub path: Field,
     /// Path relative to the content root, as read.
     pub file: Field,
+    /// The article's locale (BCP 47).
     pub locale: Field,
+    /// `ms.assetid`, when the article has one.
     pub asset: Field,
+    /// The title, weighted most.
     pub title: Field,
+    /// The headings, one after another.
     pub headings: Field,
     /// The translated text (never the hidden English), sections one after another.
     pub body: Field,
@@ -96,12 +117,15 @@ pub struct Fields {
     pub english: Field,
     /// The sections of `body` with their anchors, packed ([`Section::pack`]).
     pub sections: Field,
+    /// `MT` or `HT`, from the front matter.
     pub translation: Field,
     /// The terms of `body` with their byte ranges ([`crate::analysis::TermVector`]), for
     /// snippets.
     pub body_terms: Field,
 }
 
+/// The schema of a locale's index, and its fields by name. The analyzers are registered
+/// under [`TOKENIZER`] and [`TOKENIZER_EN`] per index (tantivy does not store them).
 pub fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let text = |tokenizer: &str, stored: bool| {
@@ -153,10 +177,15 @@ struct Stamp {
 /// One locale's index, open for searching.
 #[derive(Clone)]
 pub struct LocaleIndex {
+    /// The locale.
     pub locale: Locale,
+    /// The tantivy index, its analyzers registered.
     pub index: Index,
+    /// Its fields.
     pub fields: Fields,
+    /// A reader, reloaded by the caller after a build.
     pub reader: tantivy::IndexReader,
+    /// The words compounds are split into, as the last build learned them.
     pub vocabulary: Arc<Vocabulary>,
     /// English words to this locale's terms, learned from the articles.
     pub lexicon: Arc<Lexicon>,
@@ -271,19 +300,28 @@ fn register(index: &Index, locale: &Locale, vocabulary: Arc<Vocabulary>) {
 /// How a build went.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct BuildReport {
+    /// Each locale's build, by locale tag.
     pub locales: BTreeMap<String, LocaleReport>,
+    /// Files that could not be read, each said why; the others were indexed.
     pub skipped: Vec<String>,
+    /// Wall time of the whole build.
     pub seconds: f64,
 }
 
+/// How one locale's build went.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct LocaleReport {
+    /// Documents in the index after the build.
     pub documents: usize,
     /// Files read this time (all of them for a full build).
     pub read: usize,
+    /// Files gone since the last build, their documents deleted.
     pub removed: usize,
+    /// Files the same as at the last build (size and modification time), not read.
     pub unchanged: usize,
+    /// Every file was read and the index rewritten.
     pub full: bool,
+    /// Distinct words in the vocabulary.
     pub vocabulary: usize,
     /// English words the lexicon learned a translation for.
     pub lexicon: usize,
