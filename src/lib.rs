@@ -25,17 +25,12 @@
 //! assert_eq!(article.emit(), article.original());
 //! ```
 
-// Every public item is documented; clippy's `-D warnings` in CI holds it. The modules
-// marked below still have undocumented items (fields and variants mostly; issue 22):
-// remove a mark once its module is done.
+// Every public item is documented; clippy's `-D warnings` in CI holds it.
 #![warn(missing_docs)]
 
-#[allow(missing_docs)]
 pub mod advise;
-#[allow(missing_docs)]
 pub mod align;
 pub mod analysis;
-#[allow(missing_docs)]
 pub mod article;
 pub mod check;
 pub mod codec;
@@ -49,7 +44,6 @@ pub mod locale;
 pub mod render;
 pub mod search;
 pub mod serve;
-#[allow(missing_docs)]
 pub mod site;
 
 pub use locale::Locale;

@@ -28,6 +28,7 @@ pub struct Style {
 /// Counts for the summary on stderr.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct AnnotateSummary {
+    /// Lines copied through.
     pub lines: u64,
     /// Lines followed by advice.
     pub matched: u64,

@@ -15,8 +15,11 @@ use crate::l10n::Arg;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Something is broken: users are affected now.
     Error,
+    /// Something will break or is degraded.
     Warning,
+    /// Worth knowing; nothing is broken.
     Note,
 }
 
@@ -54,28 +57,37 @@ pub enum Place {
 /// One remediation target.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
+    /// The article.
     pub article: ArticleRef,
+    /// Where in it.
     pub place: Place,
 }
 
 /// One known finding.
 #[derive(Debug, Clone)]
 pub struct Finding {
+    /// Its code (`phs.stale`): the name remedy knows it by.
     pub code: String,
+    /// Other names tools give it (`PHS_STALE`).
     pub aliases: Vec<String>,
+    /// SARIF rule ids that report it (`AADC002`).
     pub sarif_rules: Vec<String>,
+    /// Regular expressions for plain log lines; named groups become parameters.
     pub patterns: Vec<Regex>,
     /// Lines that match a pattern but report a healthy state ("not in staging mode").
     pub except: Vec<Regex>,
+    /// How serious it is.
     pub severity: Severity,
     /// Fluent message id: the title; its `.description` attribute explains.
     pub message: String,
+    /// The parameters a record may carry, with their types.
     pub params: Vec<ParamSpec>,
     /// Named thresholds, as written: the condition compares with them and the messages
     /// receive them, so the two cannot disagree.
     pub limits: BTreeMap<String, String>,
     /// When the finding is a problem; `None`: whenever it is reported.
     pub when: Option<Condition>,
+    /// Where the fix is written, in order.
     pub remediation: Vec<Target>,
 }
 
@@ -143,14 +155,26 @@ impl Finding {
     }
 }
 
+/// Why a finding catalog could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
+    /// The file is not YAML of a catalog's shape.
     #[error("{path}: not a valid finding catalog: {message}")]
-    Yaml { path: String, message: String },
+    Yaml {
+        /// The file.
+        path: String,
+        /// What the YAML reader said, with line and column.
+        message: String,
+    },
+    /// A finding reads but means nothing (a bad pattern, a condition on an unknown
+    /// parameter, a name used twice).
     #[error("{path}: finding {code}: {message}")]
     Entry {
+        /// The file.
         path: String,
+        /// The finding's code.
         code: String,
+        /// What is wrong.
         message: String,
     },
 }
@@ -450,6 +474,7 @@ impl Catalog {
         Ok(catalog)
     }
 
+    /// Every finding, in file order.
     pub fn findings(&self) -> &[Finding] {
         &self.findings
     }

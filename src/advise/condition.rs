@@ -31,10 +31,15 @@ use crate::l10n::Arg;
 /// the value is given to Fluent in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unit {
+    /// `s`, `sec`, `seconds`.
     Second,
+    /// `m`, `min`, `minutes`.
     Minute,
+    /// `h`, `hrs`, `hours`.
     Hour,
+    /// `d`, `days`.
     Day,
+    /// `w`, `weeks`.
     Week,
 }
 
@@ -80,14 +85,18 @@ pub enum ParamType {
 /// A declared parameter of a finding.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParamSpec {
+    /// Its name in records and messages.
     pub name: String,
+    /// How its value is read.
     pub kind: ParamType,
 }
 
 /// A parameter's value, read as its type.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
+    /// Text, as given.
     Text(String),
+    /// A number.
     Number(f64),
     /// In seconds.
     Seconds(f64),
@@ -193,13 +202,21 @@ fn folded(s: &str) -> String {
 /// A comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {
+    /// `>`
     Gt,
+    /// `>=`
     Ge,
+    /// `<`
     Lt,
+    /// `<=`
     Le,
+    /// `==`
     Eq,
+    /// `!=`
     Ne,
+    /// `in [a, b]`
     In,
+    /// `not in [a, b]`
     NotIn,
 }
 

@@ -111,7 +111,9 @@ pub enum OutputFormat {
 /// How [`advise_with`] reads and writes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
+    /// How to read the input.
     pub input: InputFormat,
+    /// What to write.
     pub output: OutputFormat,
     /// The input's file name, which SARIF results point at (`None`: standard input,
     /// `stdin`).
@@ -162,6 +164,7 @@ pub struct Observed<'a> {
     pub record: &'a Map<String, Value>,
     /// `None`: unknown, or not a problem (`reason`).
     pub advice: Option<&'a Advice>,
+    /// Why there is no advice for a known finding (`not-applicable`).
     pub reason: Option<&'static str>,
     /// The tool that reported it (a record's `tool`, a SARIF run's driver name).
     pub tool: Option<&'a str>,

@@ -6,9 +6,11 @@ use crate::article::markdown_to_text;
 /// How a report is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportFormat {
+    /// CommonMark: a section per finding.
     Markdown,
     /// Plain text; with `colour`, titles bold and sources dim (ANSI), for a terminal.
     Text {
+        /// ANSI bold and dim.
         colour: bool,
     },
 }

@@ -23,6 +23,8 @@ pub struct Knowledge {
 }
 
 impl Knowledge {
+    /// Every article under `content`, grouped into sets; the files that could not be
+    /// read, each with why.
     pub fn load(content: &Path) -> (Knowledge, Vec<LoadError>) {
         let (articles, errors) = load_dir(content);
         (Knowledge::from_articles(articles), errors)
@@ -35,6 +37,7 @@ impl Knowledge {
         Knowledge { articles, sets }
     }
 
+    /// The articles, in path order.
     pub fn articles(&self) -> &[Article] {
         &self.articles
     }
@@ -60,9 +63,13 @@ impl Knowledge {
 /// What remedy says about one finding.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Advice {
+    /// The finding's code (the catalog's, whatever name the input used).
     pub code: String,
+    /// How serious it is.
     pub severity: Severity,
+    /// The finding's message, localized, its parameters filled in.
     pub title: String,
+    /// What the finding means, localized.
     pub description: String,
     /// The locale of `title` and `description`.
     pub message_locale: String,
@@ -109,11 +116,14 @@ impl NoAdvice {
 /// Where one part of the steps comes from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StepSource {
+    /// The article and section.
     #[serde(flatten)]
     pub article: ArticleLink,
     /// The locale of this part: the reader's, or the fallback used.
     pub locale: String,
+    /// The part is machine translated.
     pub machine_translated: bool,
+    /// The English of the part changed after it was translated.
     pub english_changed: bool,
 }
 
@@ -136,11 +146,14 @@ impl StepSource {
     }
 }
 
+/// An article and a place in it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ArticleLink {
     /// Path below the locale folder.
     pub path: String,
+    /// The article's title.
     pub title: String,
+    /// The section's anchor; `None` for the whole article.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub anchor: Option<String>,
 }
@@ -157,8 +170,11 @@ impl ArticleLink {
 
 /// Resolves findings against a catalog, messages and a knowledge base.
 pub struct Advisor {
+    /// The findings remedy knows.
     pub catalog: Catalog,
+    /// Their messages, per locale.
     pub messages: Messages,
+    /// The articles the remediation comes from.
     pub knowledge: Knowledge,
 }
 
@@ -363,9 +379,11 @@ impl Advisor {
 /// One part of a finding's remediation, with its English originals.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Passage {
+    /// The steps, as Markdown of the article's target view.
     pub markdown: String,
     /// Sorted by place; empty for English and plain articles.
     pub originals: Vec<Original>,
+    /// Where it comes from.
     pub source: StepSource,
 }
 

@@ -11,10 +11,13 @@ use super::resolve::{Advice, Advisor, NoAdvice, advise_code};
 /// Counts for the summary on stderr.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Summary {
+    /// Finding records read.
     pub records: usize,
+    /// Records that got advice.
     pub advised: usize,
     /// Known findings whose parameters say they are not a problem (no advice).
     pub not_applicable: usize,
+    /// Records whose finding the catalog does not know (`"advice": null`).
     pub unknown: usize,
     /// Lines that are not JSON, or JSON that is not a finding record; passed through.
     pub passed_through: usize,

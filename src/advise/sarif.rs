@@ -261,7 +261,9 @@ fn help_rule(rules: &mut Vec<Value>, id: &str, advice: &Advice) {
 /// Where a record was in the input: a line of JSON lines, or an item of a JSON array.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
+    /// A line of JSON lines, from 1.
     Line(usize),
+    /// An item of a JSON array, from 1.
     Item(usize),
 }
 

@@ -18,8 +18,11 @@ pub struct Drift {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "op", content = "text", rename_all = "lowercase")]
 pub enum DiffPart {
+    /// Words both sides have.
     Same(String),
+    /// Words only side a has.
     Removed(String),
+    /// Words only side b has.
     Added(String),
 }
 

@@ -48,14 +48,17 @@ pub struct Score {
 pub const CONFIDENCE_BANDS: [f32; 4] = [0.0, 0.5, 0.8, 0.95];
 
 impl Score {
+    /// Correct links among those claimed.
     pub fn precision(&self) -> f64 {
         ratio(self.correct, self.predicted)
     }
 
+    /// Correct links among the span ids' links.
     pub fn recall(&self) -> f64 {
         ratio(self.correct, self.gold)
     }
 
+    /// The harmonic mean of precision and recall.
     pub fn f1(&self) -> f64 {
         let (p, r) = (self.precision(), self.recall());
         if p + r == 0.0 {

@@ -30,6 +30,7 @@ pub enum LinkClass {
 }
 
 impl LinkClass {
+    /// The name in every output (`same`, `english-changed`, `merged`, `only-a`, `only-b`).
     pub fn name(self) -> &'static str {
         match self {
             LinkClass::Same => "same",
@@ -45,8 +46,11 @@ impl LinkClass {
 /// [`Article::segments`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Link {
+    /// How the sides relate.
     pub class: LinkClass,
+    /// Side a's segments (none for [`LinkClass::OnlyB`]).
     pub a: Vec<usize>,
+    /// Side b's segments (none for [`LinkClass::OnlyA`]).
     pub b: Vec<usize>,
     /// For [`LinkClass::EnglishChanged`] and for merged links whose English is not the
     /// same text: how the English differs.
@@ -57,10 +61,12 @@ pub struct Link {
 /// The keyed alignment of two span articles, links in document order.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KeyedAlignment {
+    /// Every link, in document order.
     pub links: Vec<Link>,
 }
 
 impl KeyedAlignment {
+    /// Links of `class`.
     pub fn count(&self, class: LinkClass) -> usize {
         self.links.iter().filter(|l| l.class == class).count()
     }

@@ -51,12 +51,17 @@ pub struct Counts {
     /// Two-sided links: same English, English changed, merged (for structure: linked
     /// sentences).
     pub aligned: usize,
+    /// Links whose two sides were translated from the same English.
     pub same: usize,
+    /// Links whose English differs between the sides.
     pub english_changed: usize,
+    /// Links where one side's segment holds several of the other's.
     pub merged: usize,
     /// One-sided links, both directions.
     pub missing: usize,
+    /// Segments only side a has.
     pub only_a: usize,
+    /// Segments only side b has.
     pub only_b: usize,
 }
 
@@ -76,27 +81,35 @@ impl Counts {
 /// link is asked for, any link.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LinkReport {
+    /// `same`, `english-changed`, `merged`, `only-a` or `only-b`.
     pub class: &'static str,
-    /// Segment keys (keyed) on each side.
+    /// Segment keys (keyed) on side a.
     pub a: Vec<String>,
+    /// Segment keys on side b.
     pub b: Vec<String>,
-    /// Line of the first segment on each side.
+    /// Line of the first segment on side a.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line_a: Option<u32>,
+    /// Line of the first segment on side b.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line_b: Option<u32>,
-    /// The target text of each side.
+    /// The target text of side a.
     pub text_a: String,
+    /// The target text of side b.
     pub text_b: String,
+    /// The English of side a, when it has some.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub english_a: Option<String>,
+    /// The English of side b.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub english_b: Option<String>,
+    /// How alike the two sides' English is, 0 to 1, when it differs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub similarity: Option<f32>,
     /// wdiff-style English diff: `[-removed-]{+added+}`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diff: Option<String>,
+    /// How sure the plain aligner is of the link, 0 to 1 ([`Method::Structure`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f32>,
 }
@@ -104,28 +117,38 @@ pub struct LinkReport {
 /// The alignment of two members of a set.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PairAlignment {
+    /// One member's locale.
     pub a: Locale,
+    /// The other's.
     pub b: Locale,
+    /// By span keys or by structure.
     pub method: Method,
+    /// The links, counted by class.
     pub counts: Counts,
     /// Whether both sides have the same keys in the same order with the same English.
     pub identical: bool,
     /// Mean confidence of the links, for [`Method::Structure`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f32>,
+    /// The links asked for ([`Detail`]).
     pub links: Vec<LinkReport>,
 }
 
 /// One article set and the alignment of its members.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SetAlignment {
+    /// What groups the set: an asset id or a relative path.
     pub key: SetKey,
+    /// The path without its locale folder.
     pub relative_path: String,
+    /// The members' locales.
     pub locales: Vec<Locale>,
+    /// The members' paths from the content root.
     pub paths: Vec<String>,
     /// The member whose spans give the set's en-US article: the newest hand-off.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub english_from: Option<Locale>,
+    /// Each pair of members, aligned.
     pub pairs: Vec<PairAlignment>,
 }
 
@@ -360,24 +383,34 @@ fn plain_report(
 /// Totals over a content folder.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Totals {
+    /// Articles read.
     pub articles: usize,
+    /// Article sets.
     pub sets: usize,
     /// Sets with at least two locales.
     pub multilingual_sets: usize,
+    /// Pairs aligned.
     pub pairs: usize,
+    /// Of them, by span keys.
     pub keyed_pairs: usize,
+    /// By structure (a plain translation on a side).
     pub structure_pairs: usize,
     /// Keyed pairs whose keys and English agree throughout.
     pub identical_pairs: usize,
+    /// The links of every pair.
     pub links: Counts,
+    /// Set problems by kind.
     pub problems: BTreeMap<&'static str, usize>,
 }
 
 /// The result of aligning a content folder.
 #[derive(Debug, Clone, Serialize)]
 pub struct DirAlignment {
+    /// Every set, in path order.
     pub sets: Vec<SetAlignment>,
+    /// What kept articles apart or out (a reused asset id, two articles of one locale).
     pub problems: Vec<SetProblem>,
+    /// The totals.
     pub totals: Totals,
 }
 
@@ -387,6 +420,7 @@ pub struct DirOptions {
     /// Only the sets holding this path (relative to the content root, or to the locale
     /// folder).
     pub article: Option<String>,
+    /// Which links to describe; `None`: counts only.
     pub detail: Option<Detail>,
 }
 

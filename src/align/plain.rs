@@ -24,7 +24,9 @@ use crate::article::{Article, BlockKind, markdown_to_text};
 /// article's text; one side is empty for a sentence the other translation lacks.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SentenceLink {
+    /// Side a's sentences.
     pub a: Vec<Range<usize>>,
+    /// Side b's sentences.
     pub b: Vec<Range<usize>>,
     /// How sure the aligner is, `0..=1`; `None` for one-sided links.
     pub confidence: Option<f32>,
@@ -33,6 +35,7 @@ pub struct SentenceLink {
 /// The alignment of two plain articles, links in document order.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PlainAlignment {
+    /// Every link, in document order.
     pub links: Vec<SentenceLink>,
 }
 
@@ -105,6 +108,7 @@ pub struct Model {
     pub place_mismatch: f64,
     /// Cost weight of anchors that do not match, for units and for sentences.
     pub unit_anchor_weight: f64,
+    /// The same for sentences.
     pub sentence_anchor_weight: f64,
 }
 
@@ -126,6 +130,7 @@ pub fn align_plain(a: &Article, b: &Article) -> PlainAlignment {
     align_plain_with(a, b, &Model::default())
 }
 
+/// [`align_plain`] with the model's costs given (for tuning and its evaluation).
 pub fn align_plain_with(a: &Article, b: &Article, model: &Model) -> PlainAlignment {
     let ua = units(a);
     let ub = units(b);

@@ -43,11 +43,14 @@ impl Serialize for SetKey {
 pub struct ArticleInfo {
     /// Path relative to the content root, as loaded (`nb-NO/AlchemyInsights/x.md`).
     pub path: PathBuf,
+    /// Its locale, when it says.
     pub locale: Option<Locale>,
+    /// Its `ms.assetid`, when it has a valid one.
     pub asset_id: Option<AssetId>,
 }
 
 impl ArticleInfo {
+    /// What grouping needs of `article`.
     pub fn of(article: &Article) -> ArticleInfo {
         ArticleInfo {
             path: article.path().to_path_buf(),
@@ -60,26 +63,33 @@ impl ArticleInfo {
 /// One article of a set: its locale and its index in the slice given to [`group`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Member {
+    /// Its locale.
     pub locale: Locale,
+    /// Its index in the articles grouped.
     #[serde(skip)]
     pub index: usize,
+    /// Its path from the content root.
     pub path: String,
 }
 
 /// The same article in several locales, members sorted by locale.
 #[derive(Debug, Clone, Serialize)]
 pub struct ArticleSet {
+    /// What groups it.
     pub key: SetKey,
     /// The path relative to the locale folder of the first member.
     pub relative_path: String,
+    /// One article per locale.
     pub members: Vec<Member>,
 }
 
 impl ArticleSet {
+    /// The members' locales, in order.
     pub fn locales(&self) -> impl Iterator<Item = &Locale> {
         self.members.iter().map(|m| &m.locale)
     }
 
+    /// The member of `locale`.
     pub fn member(&self, locale: &Locale) -> Option<&Member> {
         self.members.iter().find(|m| &m.locale == locale)
     }
@@ -88,11 +98,15 @@ impl ArticleSet {
 /// A problem found while grouping; the affected articles are still grouped (by path).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SetProblem {
+    /// What kind of problem.
     pub kind: SetProblemKind,
+    /// What happened, for people.
     pub message: String,
+    /// The articles concerned.
     pub paths: Vec<String>,
 }
 
+/// The kinds of [`SetProblem`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SetProblemKind {
@@ -105,6 +119,7 @@ pub enum SetProblemKind {
 }
 
 impl SetProblemKind {
+    /// The name in every output (`asset-id-collision`, …).
     pub fn name(self) -> &'static str {
         match self {
             SetProblemKind::AssetIdCollision => "asset-id-collision",

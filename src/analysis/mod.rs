@@ -2,7 +2,7 @@
 //! corrections for IT vocabulary, and compound splitting.
 //!
 //! The same [`Analyzer`] reads articles into the index and queries out of the user, so
-//! both meet on the same terms. It is a tantivy [`Tokenizer`] too (registered per index as
+//! both meet on the same terms. It is a tantivy [`Tokenizer`](tantivy::tokenizer::Tokenizer) too (registered per index as
 //! [`TOKENIZER`]).
 //!
 //! ```

@@ -93,6 +93,7 @@ impl DiagnosticKind {
         )
     }
 
+    /// How serious the kind is.
     pub fn severity(self) -> Severity {
         use DiagnosticKind::*;
         match self {
@@ -116,12 +117,16 @@ impl std::fmt::Display for DiagnosticKind {
 /// One problem, located in the file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
+    /// What kind of problem.
     pub kind: DiagnosticKind,
+    /// How serious.
     pub severity: Severity,
     /// Byte offset into the original file.
     pub offset: usize,
+    /// Line and column of that offset.
     #[serde(flatten)]
     pub position: Position,
+    /// What was found and what was expected.
     pub message: String,
 }
 

@@ -19,12 +19,19 @@ use crate::locale::Locale;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum YamlValue {
+    /// `~`, `null` or nothing.
     Null,
+    /// `true`, `false`.
     Bool(bool),
+    /// An integer.
     Int(i64),
+    /// A float.
     Float(f64),
+    /// Any other scalar.
     String(String),
+    /// A list.
     Seq(Vec<YamlValue>),
+    /// A mapping, keys in file order.
     Map(Vec<(String, YamlValue)>),
 }
 
@@ -131,7 +138,9 @@ fn key_text(k: &YamlValue) -> String {
 /// One top-level key of the front matter, in file order (duplicates and junk included).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Entry {
+    /// The key.
     pub key: String,
+    /// Its value, as YAML gives it.
     pub value: YamlValue,
     /// Byte range of the value in the article (empty at the key for empty values).
     #[serde(skip)]
@@ -400,6 +409,7 @@ impl TranslationType {
         }
     }
 
+    /// As written in front matter (`MT`, `HT`, or the text found).
     pub fn as_str(&self) -> &str {
         match self {
             TranslationType::Machine => "MT",
@@ -424,18 +434,31 @@ pub struct FrontMatter {
     /// The YAML between the delimiter lines.
     #[serde(skip)]
     pub yaml: Range<usize>,
+    /// `title`.
     pub title: Option<String>,
+    /// `description`.
     pub description: Option<String>,
+    /// `ms.assetid`: the same article in every locale.
     pub asset_id: Option<AssetId>,
+    /// `ms.contentlocale`.
     pub content_locale: Option<Locale>,
+    /// `ms.translationtype` (`MT`, `HT`).
     pub translation_type: Option<TranslationType>,
+    /// `ms.date`, as written.
     pub date: Option<String>,
+    /// `ms.lasthandoff`: when the English was handed off for this translation.
     pub last_handoff: Option<String>,
+    /// `ms.locfileid`: the file's id in the localization system.
     pub loc_file_id: Option<String>,
+    /// `ms.openlocfilehash`, as written.
     pub open_loc_file_hash: Option<String>,
+    /// `ms.sourcegitcommit`: the English repository's commit.
     pub source_git_commit: Option<String>,
+    /// `ms.custom`, as a list.
     pub custom: Vec<String>,
+    /// `search.appverid`, as a list.
     pub app_ver_id: Vec<String>,
+    /// `ROBOTS`.
     pub robots: Option<String>,
     /// Every other key, in file order.
     pub other: Vec<Entry>,
@@ -443,8 +466,11 @@ pub struct FrontMatter {
 
 /// A problem in the front matter, at a byte offset of the article.
 pub struct FrontMatterProblem {
+    /// What kind of problem.
     pub kind: DiagnosticKind,
+    /// Where, in bytes of the article.
     pub offset: usize,
+    /// What was found and what was expected.
     pub message: String,
 }
 

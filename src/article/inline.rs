@@ -24,8 +24,11 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 /// What a piece of markup is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Mark {
+    /// `**bold**`.
     Strong,
+    /// `*italic*`.
     Emphasis,
+    /// `~~struck~~`.
     Strikethrough,
     /// A link and where it goes.
     Link(String),
@@ -64,14 +67,27 @@ pub enum Piece {
     Text(Range<usize>),
     /// The opening delimiter of an element (`**`, `[`); `id` pairs it with its [`Piece::Close`].
     Open {
+        /// Pairs it with its close.
         id: u32,
+        /// The element.
         mark: Mark,
+        /// The delimiter's bytes.
         range: Range<usize>,
     },
     /// The closing delimiter (`**`, `](url)`).
-    Close { id: u32, range: Range<usize> },
+    Close {
+        /// The id of its open.
+        id: u32,
+        /// The delimiter's bytes.
+        range: Range<usize>,
+    },
     /// Markup that stands alone (inline code, an escape, an HTML tag).
-    Atom { mark: Mark, range: Range<usize> },
+    Atom {
+        /// What it is.
+        mark: Mark,
+        /// Its bytes.
+        range: Range<usize>,
+    },
 }
 
 impl Piece {
@@ -307,6 +323,7 @@ fn tag_name(html: &str) -> String {
 /// A piece of markup as the checks compare it: what it is, and what it sits in.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Placeholder {
+    /// The markup.
     pub mark: Mark,
     /// The marks of the elements around it, outermost first.
     pub within: Vec<Mark>,

@@ -13,10 +13,15 @@ pub type BlockId = usize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AlertKind {
+    /// `[!NOTE]`
     Note,
+    /// `[!TIP]`
     Tip,
+    /// `[!IMPORTANT]`
     Important,
+    /// `[!WARNING]`
     Warning,
+    /// `[!CAUTION]`
     Caution,
 }
 
@@ -27,42 +32,58 @@ pub enum BlockKind {
     /// The YAML front matter (not Markdown, but pairs can sit in it when the YAML was
     /// translated as prose).
     FrontMatter,
+    /// An ATX or setext heading.
     Heading {
+        /// 1 to 6.
         level: u8,
         /// The `<a name="…">` anchor before the heading text, the section's stable id.
         anchor: Option<String>,
     },
+    /// A paragraph (or the text of a tight list item).
     Paragraph {
         /// The text of a tight list item, which CommonMark does not wrap in a paragraph.
         tight: bool,
     },
+    /// A list.
     List {
+        /// Numbered.
         ordered: bool,
     },
+    /// An item of a list.
     ListItem {
         /// 1-based position in each enclosing list, outermost first: `[2, 1]` is the first
         /// item of the list nested in the second item (at most [`MAX_ITEM_PATH`] levels,
         /// the innermost).
         path: Vec<u32>,
     },
+    /// A GFM table.
     Table,
+    /// A cell of a table.
     TableCell {
         /// 0 for the header row.
         row: u32,
         /// 1-based.
         column: u32,
     },
+    /// A block quote that is not an alert.
     BlockQuote,
+    /// A `> [!NOTE]`-style alert.
     Alert {
+        /// Which kind.
         alert: AlertKind,
     },
+    /// A code block.
     CodeBlock {
+        /// Fenced (else indented).
         fenced: bool,
+        /// The fence's info string (the language).
         info: String,
     },
     /// A raw HTML block: Markdown inside it is not parsed.
     Html,
+    /// A thematic break.
     Rule,
+    /// A footnote's definition.
     FootnoteDefinition,
 }
 

@@ -47,11 +47,15 @@ use markdown::RawBlock;
 /// A Markdown block of the article.
 #[derive(Debug, Clone, Serialize)]
 pub struct Block {
+    /// What kind of block, with its level, column or language.
     #[serde(flatten)]
     pub kind: BlockKind,
+    /// Its bytes in the file.
     #[serde(skip)]
     pub range: Range<usize>,
+    /// The block it is in (a list item in a list, a paragraph in a quote).
     pub parent: Option<BlockId>,
+    /// Line and column of its start.
     #[serde(flatten)]
     pub position: Position,
 }
@@ -60,6 +64,7 @@ pub struct Block {
 /// without spans a text-holding block (its text is the target; there is no source).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Segment {
+    /// Its key: the span id's number, or a structural key.
     pub key: SegmentKey,
     /// The hand-off prefix of the span id; `None` for structural segments.
     pub handoff: Option<Handoff>,
@@ -69,6 +74,7 @@ pub struct Segment {
     pub target: Range<usize>,
     /// The English source Markdown; `None` for structural segments.
     pub source: Option<Range<usize>>,
+    /// Line and column of its start.
     pub position: Position,
     /// The innermost block the segment starts in; `None` for text no block holds (a
     /// link reference definition).
@@ -111,6 +117,7 @@ impl Article {
         article
     }
 
+    /// The path it was read from, as given.
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -125,10 +132,12 @@ impl Article {
         self.locale.as_ref()
     }
 
+    /// The front matter, when the file opens with one that reads.
     pub fn front_matter(&self) -> Option<&FrontMatter> {
         self.front_matter.as_ref()
     }
 
+    /// The front matter's `title`.
     pub fn title(&self) -> Option<&str> {
         self.front_matter.as_ref()?.title.as_deref()
     }
@@ -143,22 +152,27 @@ impl Article {
         )
     }
 
+    /// `ms.assetid`, when it is a valid one.
     pub fn asset_id(&self) -> Option<AssetId> {
         self.front_matter.as_ref()?.asset_id
     }
 
+    /// The Markdown blocks, in document order.
     pub fn blocks(&self) -> &[Block] {
         &self.blocks
     }
 
+    /// The translation segments, in document order.
     pub fn segments(&self) -> &[Segment] {
         &self.segments
     }
 
+    /// What the parser noticed, in document order.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
     }
 
+    /// Bilingual (span pairs) or plain.
     pub fn form(&self) -> ArticleForm {
         self.form
     }

@@ -5,7 +5,9 @@ use serde::Serialize;
 /// A 1-based line and column, the column counted in characters (what editors show).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Position {
+    /// From 1.
     pub line: u32,
+    /// From 1, in characters.
     pub column: u32,
 }
 
@@ -29,6 +31,7 @@ pub struct LineIndex {
 }
 
 impl LineIndex {
+    /// The line starts of `text`.
     pub fn new(text: &str) -> Self {
         let mut starts = Vec::with_capacity(text.len() / 40 + 1);
         starts.push(0);
@@ -65,10 +68,12 @@ impl LineIndex {
     }
 
     /// The byte offset where 1-based `line` starts, if the text has that line.
+    /// The byte offset where 1-based `line` starts.
     pub fn line_start(&self, line: u32) -> Option<usize> {
         self.starts.get((line as usize).checked_sub(1)?).copied()
     }
 
+    /// Lines of the text (a final line without a line break counts).
     pub fn line_count(&self) -> usize {
         self.starts.len()
     }
@@ -85,6 +90,7 @@ pub struct PositionCursor<'a> {
 }
 
 impl PositionCursor<'_> {
+    /// The position of `offset`; cheap when offsets come in order.
     pub fn position(&mut self, offset: usize) -> Position {
         let offset = offset.min(self.text.len());
         if offset < self.offset || offset >= self.line_end {

@@ -120,7 +120,9 @@ impl Serialize for Handoff {
 /// A full span id, `90cf8-108`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SpanId {
+    /// The hand-off prefix (`90cf8`).
     pub handoff: Handoff,
+    /// The segment's key (`108`).
     pub key: SegmentKey,
 }
 
@@ -147,17 +149,24 @@ impl std::fmt::Display for SpanId {
 /// (closing tags) tile `range` exactly.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pair {
+    /// The pair's id (both spans carry it).
     pub id: SpanId,
+    /// The whole pair, tags included.
     pub range: Range<usize>,
+    /// The translation's Markdown.
     pub target: Range<usize>,
+    /// The English Markdown.
     pub source: Range<usize>,
 }
 
 /// A problem found while scanning, at a byte offset.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SpanProblem {
+    /// What kind of problem.
     pub kind: DiagnosticKind,
+    /// Where, in bytes of the text.
     pub offset: usize,
+    /// What was found and what was expected.
     pub message: String,
 }
 
@@ -166,7 +175,9 @@ pub struct SpanProblem {
 pub struct Scan {
     /// How many `data-ttu-id=` attributes the text has.
     pub attributes: usize,
+    /// The pairs read, in order.
     pub pairs: Vec<Pair>,
+    /// What could not be read as a pair, in order.
     pub problems: Vec<SpanProblem>,
 }
 

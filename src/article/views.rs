@@ -14,7 +14,9 @@ use super::{Article, ArticleForm};
 /// Markdown it was translated from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Original {
+    /// The translation's bytes in that Markdown.
     pub range: Range<usize>,
+    /// The English Markdown.
     pub english: String,
 }
 

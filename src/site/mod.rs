@@ -72,22 +72,40 @@ pub struct SiteOptions {
 /// Why a site was not built.
 #[derive(Debug, thiserror::Error)]
 pub enum SiteError {
+    /// A template does not compile or render.
     #[error(transparent)]
     Template(#[from] TemplateError),
+    /// A file or folder could not be written, moved or removed.
     #[error("{path}: {source}")]
     Io {
+        /// The file or folder.
         path: String,
+        /// What the system said.
         source: std::io::Error,
     },
+    /// `--out` holds files remedy did not write: it is never replaced.
     #[error(
         "{path}: the folder exists and holds files remedy did not write (no {MARKER}); \
          choose another --out or empty it"
     )]
-    NotASite { path: String },
+    NotASite {
+        /// The folder.
+        path: String,
+    },
+    /// `--base-url` is not an absolute http(s) URL.
     #[error("--base-url {url:?}: expected an absolute http:// or https:// URL")]
-    BaseUrl { url: String },
+    BaseUrl {
+        /// As given.
+        url: String,
+    },
+    /// `--out` names no folder of its own, or one that holds the content.
     #[error("--out {path}: {why}")]
-    Target { path: String, why: String },
+    Target {
+        /// As given.
+        path: String,
+        /// Why it cannot be the site's folder.
+        why: String,
+    },
 }
 
 /// A link in an article that does not lead to a page of the site.
@@ -95,13 +113,16 @@ pub enum SiteError {
 pub struct LinkDiagnostic {
     /// The article's file.
     pub file: String,
+    /// Line of the link, from 1.
     pub line: u32,
+    /// Its column, from 1, in characters.
     pub column: u32,
     /// `link-broken` (a relative link to an article that is not in the content: the link
     /// is dropped, its text kept), `link-unsafe` (a scheme other than
-    /// [`SCHEMES`](crate::render::SCHEMES): dropped) or `link-outside-content` (a Microsoft Docs path that is not in
+    /// [`SCHEMES`]: dropped) or `link-outside-content` (a Microsoft Docs path that is not in
     /// the content: sent to [`DOCS_HOST`]).
     pub kind: &'static str,
+    /// The link's target as written.
     pub target: String,
 }
 
@@ -133,13 +154,17 @@ pub struct SiteReport {
     pub guides: usize,
     /// Every file written, pages, sitemap and marker included.
     pub files: usize,
+    /// Their size.
     pub bytes: u64,
     /// Links between articles pointed at their pages.
     pub links_resolved: usize,
+    /// Links to articles not in the content, left out (their text kept).
     pub links_broken: usize,
+    /// Microsoft Docs paths not in the content, sent to learn.microsoft.com.
     pub links_outside: usize,
     /// Links with a scheme pages do not allow, left out.
     pub links_unsafe: usize,
+    /// Every link not resolved, with its place.
     pub diagnostics: Vec<LinkDiagnostic>,
     /// URLs in the sitemap.
     pub sitemap_urls: usize,
@@ -358,13 +383,16 @@ impl Site {
 /// on every page, a page to paste findings, forms allowed by the CSP).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
+    /// Files for any web server or `file://`.
     Static,
+    /// Pages of `remedy serve`.
     Served,
 }
 
 /// A rendered file of the site.
 #[derive(Debug, Clone)]
 pub struct Rendered {
+    /// The file's text.
     pub body: String,
     /// The HTTP `Content-Type`.
     pub content_type: &'static str,

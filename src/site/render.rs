@@ -3,6 +3,7 @@
 use super::*;
 
 impl<'a> Renderer<'a> {
+    /// A renderer of `site`'s pages with `templates`, for `mode`.
     pub fn new(
         site: &'a Site,
         advisor: &'a Advisor,
@@ -392,13 +393,16 @@ impl<'a> Renderer<'a> {
 /// An article page, as `article.html.j2` receives it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ArticlePage {
+    /// The frame every page has.
     pub page: Page,
+    /// The article.
     pub article: ArticleView,
 }
 
 /// One article.
 #[derive(Debug, Clone, Serialize)]
 pub struct ArticleView {
+    /// The article's title.
     pub title: String,
     /// The target view as sanitized HTML, each translated paragraph's English original in
     /// a `<details>`.
@@ -414,17 +418,22 @@ pub struct ArticleView {
 /// A locale's home page, as `home.html.j2` receives it.
 #[derive(Debug, Clone, Serialize)]
 pub struct HomePage {
+    /// The frame every page has.
     pub page: Page,
+    /// The home page's content.
     pub home: HomeView,
 }
 
+/// A locale's home page: its articles and guides.
 #[derive(Debug, Clone, Serialize)]
 pub struct HomeView {
+    /// The page's title, localized.
     pub title: String,
     /// "2 910 articles", localized.
     pub count: String,
     /// Sorted by title.
     pub articles: Vec<Listed>,
+    /// The named guides, in the locale.
     pub guides: Vec<Listed>,
     /// The title filter, inlined; the page's CSP allows exactly this script.
     pub script: String,
@@ -433,21 +442,29 @@ pub struct HomeView {
 /// A link in a list.
 #[derive(Debug, Clone, Serialize)]
 pub struct Listed {
+    /// The link's text.
     pub title: String,
+    /// Relative to the page.
     pub href: String,
 }
 
 /// The root page, as `languages.html.j2` receives it.
 #[derive(Debug, Clone, Serialize)]
 pub struct LanguagesPage {
+    /// The frame every page has.
     pub page: Page,
+    /// A choice per locale of the site.
     pub languages: Vec<LanguageChoice>,
 }
 
+/// One language of the root page.
 #[derive(Debug, Clone, Serialize)]
 pub struct LanguageChoice {
+    /// Its BCP 47 tag (`hreflang`).
     pub lang: String,
+    /// Its name in itself (`norsk bokmål`).
     pub name: String,
+    /// Its home page, relative to the root.
     pub href: String,
     /// "2 910 articles", in that language.
     pub count: String,
@@ -456,19 +473,25 @@ pub struct LanguageChoice {
 /// `sitemap.xml.j2`'s view.
 #[derive(Debug, Clone, Serialize)]
 pub struct Sitemap {
+    /// Every page of the site.
     pub urls: Vec<SitemapUrl>,
 }
 
+/// One page of the sitemap.
 #[derive(Debug, Clone, Serialize)]
 pub struct SitemapUrl {
+    /// Its absolute URL.
     pub loc: String,
     /// Every language the page exists in, itself and `x-default` included; empty when it
     /// exists in one.
     pub alternates: Vec<SitemapAlternate>,
 }
 
+/// A page's alternate in one language.
 #[derive(Debug, Clone, Serialize)]
 pub struct SitemapAlternate {
+    /// BCP 47, or `x-default`.
     pub lang: String,
+    /// The page in that language, absolute.
     pub url: String,
 }
