@@ -213,3 +213,34 @@ pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
         })
         .collect()
 }
+
+/// Compares `actual` with the golden file `tests/fixtures/PATH`, whole; with
+/// `REMEDY_BLESS=1` writes it instead. `None` when they agree, else where they first
+/// differ.
+pub fn golden(path: &str, actual: &str) -> Option<String> {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(path);
+    if std::env::var_os("REMEDY_BLESS").is_some() {
+        std::fs::create_dir_all(file.parent().expect("a folder")).expect("golden folder");
+        std::fs::write(&file, actual).expect("golden file written");
+        return None;
+    }
+    let want = std::fs::read_to_string(&file).unwrap_or_default();
+    if want == actual {
+        return None;
+    }
+    let line = want
+        .lines()
+        .zip(actual.lines())
+        .position(|(a, b)| a != b)
+        .unwrap_or(want.lines().count().min(actual.lines().count()));
+    Some(format!(
+        "{} differs at line {} (was {:?}, now {:?}); after a deliberate change, \
+         REMEDY_BLESS=1 cargo test --test it golden",
+        file.display(),
+        line + 1,
+        want.lines().nth(line).unwrap_or("<end>"),
+        actual.lines().nth(line).unwrap_or("<end>")
+    ))
+}

@@ -296,27 +296,10 @@ fn golden_inspect_json() {
             "json",
             &format!("tests/fixtures/edge-cases/{name}"),
         ]);
-        let file = golden.join(name.replace(".md", ".json"));
-        if bless {
-            std::fs::create_dir_all(&golden).unwrap();
-            std::fs::write(&file, &out).unwrap();
-            continue;
-        }
-        let want = std::fs::read_to_string(&file).unwrap_or_default();
-        if want != out {
-            let line = want
-                .lines()
-                .zip(out.lines())
-                .position(|(a, b)| a != b)
-                .unwrap_or(want.lines().count().min(out.lines().count()));
-            differ.push(format!(
-                "{name}: differs from {} at line {} (was {:?}, now {:?})",
-                file.display(),
-                line + 1,
-                want.lines().nth(line).unwrap_or("<end>"),
-                out.lines().nth(line).unwrap_or("<end>")
-            ));
-        }
+        differ.extend(crate::common::golden(
+            &format!("edge-cases/golden/{}", name.replace(".md", ".json")),
+            &out,
+        ));
     }
     // A golden file without its fixture is a leftover.
     for e in std::fs::read_dir(&golden).unwrap().flatten() {
@@ -325,9 +308,5 @@ fn golden_inspect_json() {
             differ.push(format!("{}: no fixture {n}", e.path().display()));
         }
     }
-    assert!(
-        differ.is_empty(),
-        "{}\n(after a deliberate change: REMEDY_BLESS=1 cargo test --test it edge_cases::golden)",
-        differ.join("\n")
-    );
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
 }

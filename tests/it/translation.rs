@@ -812,3 +812,44 @@ fn import_edge_cases_never_crash_or_spill() {
     assert!(err.contains("0 changed in 0 articles"), "{err}");
     assert_eq!(tree(&content), before, "nothing was written");
 }
+
+/// The check report and the three exports of the check fixtures, whole, against golden
+/// files in `tests/fixtures/golden/` (`REMEDY_BLESS=1` rewrites them): a change to any
+/// check, count or exported byte shows here in full.
+#[test]
+fn golden_check_report_and_exports() {
+    let mut differ = Vec::new();
+    let report = remedy(&[
+        "check",
+        "--content",
+        FIXTURE,
+        "--glossary",
+        "tests/fixtures/check/glossary.yaml",
+        "--format",
+        "json",
+    ]);
+    differ.extend(crate::common::golden(
+        "golden/check-report.json",
+        &String::from_utf8_lossy(&report.stdout),
+    ));
+    for (format, name) in [
+        ("tmx", "nb-NO.tmx"),
+        ("xliff", "nb-NO.xlf"),
+        ("po", "nb-NO.po"),
+    ] {
+        let out = crate::common::remedy_ok(&[
+            "export",
+            "--content",
+            FIXTURE,
+            "--format",
+            format,
+            "--target",
+            "nb-NO",
+        ]);
+        differ.extend(crate::common::golden(
+            &format!("golden/export-{name}"),
+            &out,
+        ));
+    }
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+}
