@@ -15,9 +15,9 @@ use std::io::Read;
 use std::path::Path;
 use std::time::Instant;
 
-use remedy::advise::annotate::{Style, annotate};
-use remedy::advise::io::{InputFormat, Options, OutputFormat, advise_with};
 use remedy::advise::{Advisor, Summary};
+use remedy::advise::{InputFormat, Options, OutputFormat, advise_with};
+use remedy::advise::{Style, annotate};
 
 fn main() {
     let content = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content"));

@@ -64,9 +64,7 @@ fn main() {
         println!("  {name:<17}{:>7.1} MB/s  ({s:.3} s)", mb / s);
         n
     };
-    stage("span scan", &|t| {
-        remedy::article::spans::scan(t).pairs.len()
-    });
+    stage("span scan", &|t| remedy::article::scan(t).pairs.len());
     let options = pulldown_cmark::Options::ENABLE_TABLES
         | pulldown_cmark::Options::ENABLE_STRIKETHROUGH
         | pulldown_cmark::Options::ENABLE_GFM

@@ -20,7 +20,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use remedy::advise::Advisor;
-use remedy::advise::io::{InputFormat, Options, OutputFormat, advise_with};
+use remedy::advise::{InputFormat, Options, OutputFormat, advise_with};
 use remedy::search::{Engine, SearchOptions};
 
 fn main() {

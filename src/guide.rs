@@ -13,10 +13,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::advise::catalog::FileTarget;
-use crate::advise::sarif::OBJECT_FIELDS;
 use crate::advise::{
-    Advice, Advisor, InputFormat, Observed, Passage, Severity, StepSource, Target, observe_findings,
+    Advice, Advisor, FileTarget, InputFormat, OBJECT_FIELDS, Observed, Passage, Severity,
+    StepSource, Target, observe_findings,
 };
 use crate::l10n::Arg;
 use crate::locale::Locale;
@@ -318,7 +317,7 @@ impl Guide {
         for line in log.lines() {
             // Only a line's start is looked at, as annotate does: a megabyte line costs
             // no more than a short one.
-            let mut end = line.len().min(crate::advise::annotate::MATCH_BYTES);
+            let mut end = line.len().min(crate::advise::MATCH_BYTES);
             while !line.is_char_boundary(end) {
                 end -= 1;
             }

@@ -5,7 +5,7 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use remedy::advise::io::{InputFormat, Options, OutputFormat, advise_with};
+use remedy::advise::{InputFormat, Options, OutputFormat, advise_with};
 use remedy::advise::{Advisor, Catalog, Knowledge};
 use remedy::l10n::Messages;
 
@@ -33,12 +33,12 @@ fuzz_target!(|data: &[u8]| {
         let _ = advise_with(advisor(), "nb-NO", options, data, &mut out, |_| {});
     }
     let mut out = Vec::new();
-    let _ = remedy::advise::annotate::annotate(
+    let _ = remedy::advise::annotate(
         advisor(),
         "nl-NL",
         data,
         &mut out,
-        remedy::advise::annotate::Style::default(),
+        remedy::advise::Style::default(),
     );
     // annotate copies its input through: every input line is in the output, in order.
     if std::str::from_utf8(data).is_ok() && !data.contains(&b'\r') {

@@ -104,7 +104,7 @@ impl Finding {
         }
     }
 
-    /// The messages' arguments: each declared parameter read as its type ([`UNKNOWN`] when
+    /// The messages' arguments: each declared parameter read as its type (`UNKNOWN` when
     /// missing or unreadable), the named limits, and any other parameter as given.
     pub fn args(&self, raw: &serde_json::Map<String, Json>) -> Vec<(String, Arg)> {
         let mut args: Vec<(String, Arg)> = self

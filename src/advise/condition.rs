@@ -7,7 +7,7 @@
 //! that the condition and the Fluent description both read, so they cannot disagree.
 //!
 //! ```
-//! use remedy::advise::condition::{ParamSpec, ParamType, Condition, Verdict, Unit};
+//! use remedy::advise::{ParamSpec, ParamType, Condition, Verdict, Unit};
 //! use std::collections::BTreeMap;
 //!
 //! let params = vec![ParamSpec { name: "days".into(), kind: ParamType::Duration(Unit::Day) }];

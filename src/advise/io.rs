@@ -1,5 +1,5 @@
 //! Findings in, the same records out with advice added: JSON lines, JSON arrays and
-//! SARIF 2.1.0 logs (see [`super::sarif`]).
+//! SARIF 2.1.0 logs (see `sarif.rs`).
 //! Nothing from the input is lost or reordered: keys keep their order, unknown findings
 //! get `"advice": null`, and a line that is not JSON is passed through as it was and
 //! reported with its line number.
@@ -104,7 +104,7 @@ pub enum OutputFormat {
     /// The input's own format, with advice added.
     #[default]
     Same,
-    /// A SARIF 2.1.0 log, whatever the input (see [`super::sarif`]).
+    /// A SARIF 2.1.0 log, whatever the input.
     Sarif,
 }
 

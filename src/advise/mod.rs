@@ -1,24 +1,32 @@
-//! From diagnostic findings to localized remediation: the finding catalog ([`catalog`]),
+//! From diagnostic findings to localized remediation: the finding catalog ([`Catalog`]),
 //! matched by code, SARIF rule or log-line pattern; resolution of the steps from the
-//! knowledge base in the reader's locale ([`resolve`]); and the ways advice reaches the
-//! reader — added to JSON records and SARIF logs ([`io`], [`sarif`]), after matching lines
-//! of plain text ([`annotate`]), or as a report for people ([`report`]).
+//! knowledge base in the reader's locale ([`Advisor`]); and the ways advice reaches the
+//! reader — added to JSON records and SARIF logs ([`advise_with`]), after matching lines
+//! of plain text ([`annotate()`]), or as a report for people ([`report`]).
 
-pub mod annotate;
-pub mod catalog;
-pub mod condition;
-pub mod io;
+mod annotate;
+mod catalog;
+mod condition;
+mod io;
 pub mod report;
-pub mod resolve;
+mod resolve;
 mod resolved;
-pub mod sarif;
+mod sarif;
 mod splice;
 
+pub use annotate::{AnnotateSummary, MATCH_BYTES, Style, annotate};
+pub(crate) use catalog::FileTarget;
 pub use catalog::{ArticleRef, Catalog, CatalogError, Finding, Place, Severity, Target};
-pub use io::{InputFormat, Observed, Observer, Summary, advise_json, observe_findings};
+pub use condition::{Condition, Op, ParamSpec, ParamType, Unit, Value, Verdict};
+pub use io::{
+    InputFormat, Observed, Observer, Options, OutputFormat, REASON, Summary, advise_json,
+    advise_with, observe_findings,
+};
 pub use resolve::{
     Advice, Advisor, ArticleLink, Knowledge, NoAdvice, Passage, StepSource, advise_code,
 };
+pub(crate) use sarif::OBJECT_FIELDS;
+pub use sarif::is_sarif;
 
 /// The advisor over the seed content every unit test of this module uses; the seeds all
 /// load.

@@ -1,22 +1,22 @@
 //! Alignment: which articles are the same article in other locales, and which of their
 //! segments say the same thing.
 //!
-//! - [`sets`]: articles grouped into [`ArticleSet`]s by trusted `ms.assetid`, else by path.
-//! - [`keyed`]: span articles aligned by segment key and checked against the English
+//! - [`group`]: articles grouped into [`ArticleSet`]s by trusted `ms.assetid`, else by path.
+//! - [`align_keyed`]: span articles aligned by segment key and checked against the English
 //!   ([`Drift`] when the English differs; merged `p` ids).
-//! - [`plain`]: articles without ids aligned by structure and sentence lengths, with a
-//!   confidence per link; [`evaluate`] measures it against the span ids.
+//! - [`align_plain`]: articles without ids aligned by structure and sentence lengths, with a
+//!   confidence per link; [`evaluate_dir`] measures it against the span ids.
 //!
 //! [`align_dir`] runs all of it over a content folder: it reads every article once to
 //! group them, then loads and aligns one set at a time, in parallel, so memory holds only
 //! the sets in flight.
 
-pub mod drift;
-pub mod evaluate;
-pub mod keyed;
-pub mod plain;
-pub mod sentences;
-pub mod sets;
+mod drift;
+mod evaluate;
+mod keyed;
+mod plain;
+mod sentences;
+mod sets;
 
 use std::collections::BTreeMap;
 use std::path::Path;

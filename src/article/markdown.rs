@@ -52,7 +52,7 @@ pub enum BlockKind {
     /// An item of a list.
     ListItem {
         /// 1-based position in each enclosing list, outermost first: `[2, 1]` is the first
-        /// item of the list nested in the second item (at most [`MAX_ITEM_PATH`] levels,
+        /// item of the list nested in the second item (at most `MAX_ITEM_PATH` (16) levels,
         /// the innermost).
         path: Vec<u32>,
     },

@@ -20,12 +20,12 @@
 //! assert!(article.target_markdown().ends_with("# Hei\n"));
 //! ```
 
-pub mod diagnostic;
-pub mod front_matter;
+mod diagnostic;
+mod front_matter;
 pub mod inline;
-pub mod markdown;
-pub mod source_map;
-pub mod spans;
+mod markdown;
+mod source_map;
+mod spans;
 mod views;
 
 pub use views::{Original, View, markdown_to_text};
@@ -37,9 +37,14 @@ use serde::Serialize;
 
 pub use diagnostic::{Diagnostic, DiagnosticKind, Severity};
 pub use front_matter::{AssetId, Entry, FrontMatter, TranslationType, YamlValue};
+/// The two front matter readers, for the corpus-wide test that holds the fast one to the
+/// full YAML parser; not an interface.
+#[doc(hidden)]
+pub use front_matter::{parse_full, parse_simple};
 pub use markdown::{AlertKind, BlockId, BlockKind};
+pub(crate) use markdown::{heading_anchor, options};
 pub use source_map::{LineIndex, Position};
-pub use spans::{Handoff, SegmentKey, SpanId};
+pub use spans::{Handoff, Pair, Scan, SegmentKey, SpanId, SpanProblem, scan};
 
 use crate::locale::Locale;
 use markdown::RawBlock;

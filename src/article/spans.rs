@@ -207,7 +207,7 @@ static FIND: std::sync::LazyLock<Finders> = std::sync::LazyLock::new(|| Finders 
 /// Finds every span pair in `text`.
 ///
 /// ```
-/// use remedy::article::spans::scan;
+/// use remedy::article::scan;
 /// let text = r#"# <span data-ttu-id="ab12c-102">Hei</span><span class="sxs-lookup"><span data-stu-id="ab12c-102">Hello</span></span>"#;
 /// let scan = scan(text);
 /// let pair = &scan.pairs[0];

@@ -306,7 +306,7 @@ impl Glossary {
         })
     }
 
-    /// The terms whose words occur in `text` (a first, cheap pass; [`Form::find`] decides).
+    /// The terms whose words occur in `text` (a first, cheap pass; `Form::find` decides).
     pub fn terms_in(&self, text: &str) -> Vec<&Term> {
         match &self.term_set {
             Some(set) => set

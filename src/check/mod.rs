@@ -18,7 +18,7 @@
 //! assert_eq!((found[0].line, found[0].column), (1, 36));
 //! ```
 
-pub mod glossary;
+mod glossary;
 mod html;
 mod plain;
 mod rules;

@@ -6,8 +6,8 @@ use anyhow::Context;
 use clap::Args;
 
 use super::Failure;
-use remedy::advise::io::{InputFormat, Options, OutputFormat, advise_with};
 use remedy::advise::{Advice, Advisor, Observed, observe_findings, report};
+use remedy::advise::{InputFormat, Options, OutputFormat, advise_with};
 
 #[derive(Debug, Args)]
 pub struct AdviseArgs {

@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::Failure;
 use remedy::advise::Advisor;
-use remedy::advise::annotate::{Style, annotate};
+use remedy::advise::{Style, annotate};
 
 #[derive(Debug, Args)]
 pub struct AnnotateArgs {

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd};
 
 pub use crate::article::Original;
-use crate::article::markdown::{heading_anchor, options};
+use crate::article::{heading_anchor, options};
 
 /// The URL schemes a page may link to: the web, mail, and Windows Settings pages
 /// (`ms-settings:windowsupdate`, which support articles open for the reader).

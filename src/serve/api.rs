@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::http::Failure;
 use super::pages::{negotiate, read_findings};
 use super::state::{Generation, Server};
-use crate::advise::io::{InputFormat, Options, OutputFormat, advise_with};
+use crate::advise::{InputFormat, Options, OutputFormat, advise_with};
 use crate::guide::{GuideFormat, render};
 use crate::locale::Locale;
 use crate::search::{SearchError, SearchOptions};

@@ -12,7 +12,7 @@ use unic_langid::LanguageIdentifier;
 
 use super::http::{Failure, error_page, html_response};
 use super::state::{Generation, Server};
-use crate::advise::io::InputFormat;
+use crate::advise::InputFormat;
 use crate::guide::{Guide, GuidePage};
 use crate::l10n::Arg;
 use crate::locale::Locale;

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
-use remedy::article::front_matter::{self, YamlValue};
 use remedy::article::{Article, ArticleForm};
+use remedy::article::{YamlValue, parse_full, parse_simple};
 
 fn corpus() -> Option<PathBuf> {
     common::corpus("")
@@ -90,10 +90,10 @@ fn front_matter_fast_path_agrees_with_serde_saphyr() {
     for_each_article(|a| {
         let Some(fm) = a.front_matter() else { return };
         let yaml = &a.original()[fm.yaml.clone()];
-        let Some(simple) = front_matter::parse_simple(yaml, 0) else {
+        let Some(simple) = parse_simple(yaml, 0) else {
             return;
         };
-        let full = front_matter::parse_full(yaml).expect("the fast path accepts only valid YAML");
+        let full = parse_full(yaml).expect("the fast path accepts only valid YAML");
         let simple: Vec<(String, YamlValue)> =
             simple.into_iter().map(|e| (e.key, e.value)).collect();
         assert_eq!(simple, full, "{}", a.path().display());
