@@ -445,119 +445,100 @@ impl Analyzer {
                 next += 1;
                 run = Some(w.range.clone());
             }
-            let run_position = position;
             match w.kind {
-                WordKind::Code => {
-                    let lower = w.text.to_lowercase();
-                    if let Some(hex) = lower.strip_prefix("0x") {
-                        out.push(Term {
-                            text: hex.to_owned(),
-                            range: w.range.clone(),
-                            position: run_position,
-                            kind: TermKind::Code,
-                        });
-                    }
-                    // A name of letters only ("OneDrive", "ADFS") is what users type in
-                    // lower case ("onedrive", "adfs"), which is a word and stemmed: the
-                    // name's stem stands beside it, so the two meet.
-                    let stem = if w.text.chars().all(char::is_alphabetic) {
-                        self.cached(&lower).stem.clone().filter(|s| *s != lower)
-                    } else {
-                        None
-                    };
-                    out.push(Term {
-                        text: lower,
-                        range: w.range.clone(),
-                        position: run_position,
-                        kind: TermKind::Code,
-                    });
-                    if let Some(stem) = stem {
-                        out.push(Term {
-                            text: stem,
-                            range: w.range.clone(),
-                            position: run_position,
-                            kind: TermKind::Spelling,
-                        });
-                    }
-                }
-                WordKind::Joined => {
-                    let lower = words::joined_lower(w.text);
-                    let cached = self.cached(&lower).clone();
-                    let Some(stem) = cached.stem else {
-                        continue;
-                    };
-                    out.push(Term {
-                        text: stem,
-                        range: w.range.clone(),
-                        position: run_position,
-                        kind: TermKind::Part,
-                    });
-                    // "e-postmeldinger" is "epost" + "meldinger": the joined form is a
-                    // compound like any other.
-                    for (r, s) in cached.parts {
-                        let range = joined_range(w.text, w.range.start, r);
-                        out.push(Term {
-                            text: s,
-                            range,
-                            position: run_position,
-                            kind: TermKind::Part,
-                        });
-                    }
-                }
-                WordKind::Plain | WordKind::Part => {
-                    let lower = w.text.to_lowercase();
-                    let cached = self.cached(&lower).clone();
-                    let Some(stem) = cached.stem else {
-                        continue;
-                    };
-                    let kind = if w.kind == WordKind::Part {
-                        TermKind::Part
-                    } else {
-                        TermKind::Word
-                    };
-                    out.push(Term {
-                        text: stem,
-                        range: w.range.clone(),
-                        position: run_position,
-                        kind,
-                    });
-                    // Part ranges are in the lower-cased word; map them back when
-                    // lower-casing kept the length (it does for nb/nl/en letters).
-                    let same_len = lower.len() == w.text.len();
-                    for (r, s) in cached.parts {
-                        let range = if same_len {
-                            w.range.start + r.start..w.range.start + r.end
-                        } else {
-                            w.range.clone()
-                        };
-                        out.push(Term {
-                            text: s,
-                            range,
-                            position: run_position,
-                            kind: TermKind::Part,
-                        });
-                    }
-                }
+                WordKind::Code => self.code_terms(&w, position, &mut out),
+                WordKind::Joined => self.joined_terms(&w, position, &mut out),
+                WordKind::Plain | WordKind::Part => self.word_terms(&w, position, &mut out),
             }
         }
-        // A run can meet one term twice at the same bytes ("melding" of
-        // "e-postmeldinger", through its joined form and through its part
-        // "postmeldinger"): once is enough, or the word would count twice in its article.
-        let mut kept: Vec<Term> = Vec::with_capacity(out.len());
-        let mut run_start = 0;
-        for mut t in out {
-            t.range = t.range.start + base..t.range.end + base;
-            if kept.last().is_some_and(|l| l.position != t.position) {
-                run_start = kept.len();
-            }
-            if !kept[run_start..]
-                .iter()
-                .any(|k| k.text == t.text && k.range == t.range)
-            {
-                kept.push(t);
-            }
+        (once_per_run(out, base), next)
+    }
+
+    /// A code: lower-cased whole (and without `0x`), and the stem of a name of letters.
+    fn code_terms(&mut self, w: &Word, position: usize, out: &mut Vec<Term>) {
+        let lower = w.text.to_lowercase();
+        let term = |text: String, kind: TermKind| Term {
+            text,
+            range: w.range.clone(),
+            position,
+            kind,
+        };
+        if let Some(hex) = lower.strip_prefix("0x") {
+            out.push(term(hex.to_owned(), TermKind::Code));
         }
-        (kept, next)
+        // A name of letters only ("OneDrive", "ADFS") is what users type in lower case
+        // ("onedrive", "adfs"), which is a word and stemmed: the name's stem stands beside
+        // it, so the two meet.
+        let stem = if w.text.chars().all(char::is_alphabetic) {
+            self.cached(&lower).stem.clone().filter(|s| *s != lower)
+        } else {
+            None
+        };
+        out.push(term(lower, TermKind::Code));
+        if let Some(stem) = stem {
+            out.push(term(stem, TermKind::Spelling));
+        }
+    }
+
+    /// A hyphenated run joined (`epost` of `e-post`): its stem, and its compound parts.
+    fn joined_terms(&mut self, w: &Word, position: usize, out: &mut Vec<Term>) {
+        let lower = words::joined_lower(w.text);
+        let cached = self.cached(&lower).clone();
+        let Some(stem) = cached.stem else {
+            return;
+        };
+        out.push(Term {
+            text: stem,
+            range: w.range.clone(),
+            position,
+            kind: TermKind::Part,
+        });
+        // "e-postmeldinger" is "epost" + "meldinger": the joined form is a compound like
+        // any other.
+        for (r, s) in cached.parts {
+            out.push(Term {
+                text: s,
+                range: joined_range(w.text, w.range.start, r),
+                position,
+                kind: TermKind::Part,
+            });
+        }
+    }
+
+    /// A word (or a part of a joined run): its stem, and its compound parts.
+    fn word_terms(&mut self, w: &Word, position: usize, out: &mut Vec<Term>) {
+        let lower = w.text.to_lowercase();
+        let cached = self.cached(&lower).clone();
+        let Some(stem) = cached.stem else {
+            return;
+        };
+        let kind = if w.kind == WordKind::Part {
+            TermKind::Part
+        } else {
+            TermKind::Word
+        };
+        out.push(Term {
+            text: stem,
+            range: w.range.clone(),
+            position,
+            kind,
+        });
+        // Part ranges are in the lower-cased word; map them back when lower-casing kept
+        // the length (it does for nb/nl/en letters).
+        let same_len = lower.len() == w.text.len();
+        for (r, s) in cached.parts {
+            let range = if same_len {
+                w.range.start + r.start..w.range.start + r.end
+            } else {
+                w.range.clone()
+            };
+            out.push(Term {
+                text: s,
+                range,
+                position,
+                kind: TermKind::Part,
+            });
+        }
     }
 }
 
@@ -652,6 +633,28 @@ fn joined_range(text: &str, base: usize, r: Range<usize>) -> Range<usize> {
         (Some(s), Some(e)) => base + s..base + e,
         _ => base..base + text.len(),
     }
+}
+
+/// Each term once per run, its range moved by `base`: a run can meet one term twice at
+/// the same bytes ("melding" of "e-postmeldinger", through its joined form and through its
+/// part "postmeldinger"), and once is enough, or the word would count twice in its
+/// article.
+fn once_per_run(terms: Vec<Term>, base: usize) -> Vec<Term> {
+    let mut kept: Vec<Term> = Vec::with_capacity(terms.len());
+    let mut run_start = 0;
+    for mut t in terms {
+        t.range = t.range.start + base..t.range.end + base;
+        if kept.last().is_some_and(|l| l.position != t.position) {
+            run_start = kept.len();
+        }
+        if !kept[run_start..]
+            .iter()
+            .any(|k| k.text == t.text && k.range == t.range)
+        {
+            kept.push(t);
+        }
+    }
+    kept
 }
 
 /// The analyzer as a tantivy tokenizer: terms become tokens with their offsets and
