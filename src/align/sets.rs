@@ -5,7 +5,7 @@
 //! and most articles have none. A GUID is trusted only when it names at most one article
 //! per locale; everything else is grouped by its path relative to the locale folder.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::PathBuf;
 
@@ -133,10 +133,36 @@ impl SetProblemKind {
 /// a usable GUID joins the GUID set holding its relative path when that set lacks its
 /// locale. Sets come out sorted by relative path.
 pub fn group(articles: &[ArticleInfo]) -> (Vec<ArticleSet>, Vec<SetProblem>) {
-    let mut problems = Vec::new();
-    let display = |i: usize| crate::content::display_path(&articles[i].path);
+    let (trusted, mut problems) = trusted_assets(articles);
+    let mut grouping = Grouping::new(articles);
+    let mut deferred = Vec::new();
+    for (i, a) in articles.iter().enumerate() {
+        let Some(locale) = &a.locale else {
+            problems.push(SetProblem {
+                kind: SetProblemKind::NoLocale,
+                message: "no ms.contentlocale and no locale folder; the article is not aligned"
+                    .to_owned(),
+                paths: vec![grouping.display(i)],
+            });
+            continue;
+        };
+        match a.asset_id.filter(|id| trusted.contains(id)) {
+            Some(id) => grouping.by_asset(i, id, locale),
+            None => deferred.push(i),
+        }
+    }
+    // Articles without a trusted GUID, once every GUID set is known.
+    for i in deferred {
+        if let Some(problem) = grouping.by_path(i) {
+            problems.push(problem);
+        }
+    }
+    (grouping.finish(), problems)
+}
 
-    // A GUID is trusted when no locale has two articles with it.
+/// The GUIDs to group by: those no locale has two articles with. Each other one is a
+/// problem; its articles are grouped by path.
+fn trusted_assets(articles: &[ArticleInfo]) -> (HashSet<AssetId>, Vec<SetProblem>) {
     let mut by_asset: BTreeMap<AssetId, BTreeMap<&Locale, Vec<usize>>> = BTreeMap::new();
     for (i, a) in articles.iter().enumerate() {
         if let (Some(id), Some(locale)) = (a.asset_id, &a.locale) {
@@ -148,135 +174,163 @@ pub fn group(articles: &[ArticleInfo]) -> (Vec<ArticleSet>, Vec<SetProblem>) {
                 .push(i);
         }
     }
-    let mut trusted: HashMap<AssetId, ()> = HashMap::new();
+    let mut trusted = HashSet::new();
+    let mut problems = Vec::new();
     for (id, locales) in &by_asset {
         if locales.values().all(|v| v.len() == 1) {
-            trusted.insert(*id, ());
-        } else {
-            let mut paths: Vec<String> = locales.values().flatten().map(|&i| display(i)).collect();
-            paths.sort();
-            let worst = locales.values().map(Vec::len).max().unwrap_or(0);
-            problems.push(SetProblem {
-                kind: SetProblemKind::AssetIdCollision,
-                message: format!(
-                    "ms.assetid {id} names {worst} different articles in one locale ({} in all); they are grouped by path",
-                    paths.len()
-                ),
-                paths,
-            });
-        }
-    }
-
-    let mut sets: Vec<ArticleSet> = Vec::new();
-    let mut set_of_key: HashMap<SetKey, usize> = HashMap::new();
-    // Relative path → sets holding an article with that path.
-    let mut sets_of_path: HashMap<String, Vec<usize>> = HashMap::new();
-    let mut rel = vec![String::new(); articles.len()];
-    let mut deferred = Vec::new();
-
-    for (i, a) in articles.iter().enumerate() {
-        rel[i] = crate::content::relative_path(&a.path);
-        let Some(locale) = &a.locale else {
-            problems.push(SetProblem {
-                kind: SetProblemKind::NoLocale,
-                message: "no ms.contentlocale and no locale folder; the article is not aligned"
-                    .to_owned(),
-                paths: vec![display(i)],
-            });
+            trusted.insert(*id);
             continue;
-        };
-        match a.asset_id.filter(|id| trusted.contains_key(id)) {
-            Some(id) => {
-                let key = SetKey::Asset(id);
-                let s = *set_of_key.entry(key.clone()).or_insert_with(|| {
-                    sets.push(ArticleSet {
-                        key,
-                        relative_path: rel[i].clone(),
-                        members: Vec::new(),
-                    });
-                    sets.len() - 1
-                });
-                sets[s].members.push(Member {
-                    locale: locale.clone(),
-                    index: i,
-                    path: display(i),
-                });
-                let holders = sets_of_path.entry(rel[i].clone()).or_default();
-                if !holders.contains(&s) {
-                    holders.push(s);
-                }
-            }
-            None => deferred.push(i),
+        }
+        let mut paths: Vec<String> = locales
+            .values()
+            .flatten()
+            .map(|&i| crate::content::display_path(&articles[i].path))
+            .collect();
+        paths.sort();
+        let worst = locales.values().map(Vec::len).max().unwrap_or(0);
+        problems.push(SetProblem {
+            kind: SetProblemKind::AssetIdCollision,
+            message: format!(
+                "ms.assetid {id} names {worst} different articles in one locale ({} in all); they are grouped by path",
+                paths.len()
+            ),
+            paths,
+        });
+    }
+    (trusted, problems)
+}
+
+/// The sets as they are built, and how to find them by key and by relative path.
+struct Grouping<'a> {
+    articles: &'a [ArticleInfo],
+    sets: Vec<ArticleSet>,
+    set_of_key: HashMap<SetKey, usize>,
+    /// Relative path → sets holding an article with that path.
+    sets_of_path: HashMap<String, Vec<usize>>,
+    /// Each article's path without its locale folder.
+    rel: Vec<String>,
+}
+
+impl<'a> Grouping<'a> {
+    fn new(articles: &'a [ArticleInfo]) -> Grouping<'a> {
+        Grouping {
+            articles,
+            sets: Vec::new(),
+            set_of_key: HashMap::new(),
+            sets_of_path: HashMap::new(),
+            rel: articles
+                .iter()
+                .map(|a| crate::content::relative_path(&a.path))
+                .collect(),
         }
     }
 
-    for i in deferred {
-        let locale = articles[i]
+    fn display(&self, i: usize) -> String {
+        crate::content::display_path(&self.articles[i].path)
+    }
+
+    /// A new set at `key` for article `i`'s relative path; its index.
+    fn open(&mut self, key: SetKey, i: usize) -> usize {
+        self.sets.push(ArticleSet {
+            key,
+            relative_path: self.rel[i].clone(),
+            members: Vec::new(),
+        });
+        self.sets.len() - 1
+    }
+
+    fn join(&mut self, s: usize, i: usize, locale: Locale) {
+        let path = self.display(i);
+        self.sets[s].members.push(Member {
+            locale,
+            index: i,
+            path,
+        });
+    }
+
+    /// Article `i` into the set of its trusted GUID.
+    fn by_asset(&mut self, i: usize, id: AssetId, locale: &Locale) {
+        let key = SetKey::Asset(id);
+        let s = match self.set_of_key.get(&key) {
+            Some(&s) => s,
+            None => {
+                let s = self.open(key.clone(), i);
+                self.set_of_key.insert(key, s);
+                s
+            }
+        };
+        self.join(s, i, locale.clone());
+        let holders = self.sets_of_path.entry(self.rel[i].clone()).or_default();
+        if !holders.contains(&s) {
+            holders.push(s);
+        }
+    }
+
+    /// Article `i` (no trusted GUID) into the one set at its relative path that lacks its
+    /// locale, else the set of its path; a second article of a locale at one path gets a
+    /// set of its own, and is a problem.
+    fn by_path(&mut self, i: usize) -> Option<SetProblem> {
+        let locale = self.articles[i]
             .locale
             .clone()
             .expect("deferred articles have a locale");
-        let joinable = sets_of_path.get(&rel[i]).and_then(|holders| {
+        let joinable = self.sets_of_path.get(&self.rel[i]).and_then(|holders| {
             let open: Vec<usize> = holders
                 .iter()
                 .copied()
-                .filter(|&s| sets[s].member(&locale).is_none())
+                .filter(|&s| self.sets[s].member(&locale).is_none())
                 .collect();
             (open.len() == 1).then(|| open[0])
         });
+        let mut problem = None;
         let s = match joinable {
             Some(s) => s,
             None => {
-                let key = SetKey::Path(rel[i].clone());
-                match set_of_key.get(&key) {
-                    Some(&s) if sets[s].member(&locale).is_none() => s,
+                let key = SetKey::Path(self.rel[i].clone());
+                match self.set_of_key.get(&key) {
+                    Some(&s) if self.sets[s].member(&locale).is_none() => s,
                     Some(&s) => {
-                        problems.push(SetProblem {
+                        problem = Some(SetProblem {
                             kind: SetProblemKind::DuplicateLocale,
                             message: format!(
                                 "two articles at {} claim locale {locale}; the second is aligned with nothing",
-                                rel[i]
+                                self.rel[i]
                             ),
-                            paths: vec![sets[s].member(&locale).expect("checked").path.clone(), display(i)],
+                            paths: vec![
+                                self.sets[s].member(&locale).expect("checked").path.clone(),
+                                self.display(i),
+                            ],
                         });
-                        sets.push(ArticleSet {
-                            key,
-                            relative_path: rel[i].clone(),
-                            members: Vec::new(),
-                        });
-                        sets.len() - 1
+                        self.open(key, i)
                     }
                     None => {
-                        sets.push(ArticleSet {
-                            key: key.clone(),
-                            relative_path: rel[i].clone(),
-                            members: Vec::new(),
-                        });
-                        set_of_key.insert(key, sets.len() - 1);
-                        sets_of_path
-                            .entry(rel[i].clone())
+                        let s = self.open(key.clone(), i);
+                        self.set_of_key.insert(key, s);
+                        self.sets_of_path
+                            .entry(self.rel[i].clone())
                             .or_default()
-                            .push(sets.len() - 1);
-                        sets.len() - 1
+                            .push(s);
+                        s
                     }
                 }
             }
         };
-        sets[s].members.push(Member {
-            locale,
-            index: i,
-            path: display(i),
-        });
+        self.join(s, i, locale);
+        problem
     }
 
-    for set in &mut sets {
-        set.members.sort_by(|a, b| a.locale.cmp(&b.locale));
+    /// The sets, members sorted by locale, sets by relative path.
+    fn finish(mut self) -> Vec<ArticleSet> {
+        for set in &mut self.sets {
+            set.members.sort_by(|a, b| a.locale.cmp(&b.locale));
+        }
+        self.sets.sort_by(|a, b| {
+            a.relative_path
+                .cmp(&b.relative_path)
+                .then_with(|| a.key.cmp(&b.key))
+        });
+        self.sets
     }
-    sets.sort_by(|a, b| {
-        a.relative_path
-            .cmp(&b.relative_path)
-            .then_with(|| a.key.cmp(&b.key))
-    });
-    (sets, problems)
 }
 
 #[cfg(test)]
