@@ -90,15 +90,8 @@ pub struct SearchDocument {
 impl SearchDocument {
     /// What the index keeps of `article`.
     pub fn of(article: &Article) -> SearchDocument {
-        let mut english = match article.form() {
-            ArticleForm::Bilingual => article
-                .source_markdown()
-                .map(|md| markdown_to_text(body_of(&md)))
-                .unwrap_or_default(),
-            ArticleForm::Plain => String::new(),
-        };
-        // Sections come from the target text's own structure.
-        // A plain article is its own target view; only span articles are parsed again.
+        // Sections come from the target text's own structure. A plain article is its own
+        // target view; only span articles are parsed again.
         let reparsed;
         let target: &Article = match article.form() {
             ArticleForm::Plain => article,
@@ -107,53 +100,8 @@ impl SearchDocument {
                 &reparsed
             }
         };
-        let text = target.original();
-        let body_start = target.front_matter().map_or(0, |fm| fm.range.end);
-        let mut cuts: Vec<(usize, Option<String>, String)> = Vec::new();
-        let mut parallel = Vec::new();
-        for b in target.blocks() {
-            if let BlockKind::Heading { anchor, .. } = &b.kind
-                && b.parent.is_none()
-            {
-                let heading = markdown_to_text(&text[b.range.clone()]).trim().to_owned();
-                // An anchor that is not the heading's own slug was written for the English
-                // heading and kept by the translation.
-                if let Some(a) = anchor
-                    && *a != slug(&heading)
-                {
-                    push_pair(&mut parallel, a, &heading);
-                }
-                let anchor = anchor.clone().or_else(|| Some(slug(&heading)));
-                cuts.push((b.range.start, anchor, heading));
-            }
-        }
-        let mut body = String::new();
-        let mut sections = Vec::new();
-        let mut push = |range: std::ops::Range<usize>, anchor: Option<String>, heading: String| {
-            let piece = markdown_to_text(&text[range]);
-            if piece.trim().is_empty() && anchor.is_none() {
-                return;
-            }
-            if !body.is_empty() {
-                body.push('\n');
-            }
-            let start = body.len();
-            body.push_str(piece.trim_end());
-            sections.push(Section {
-                anchor,
-                heading,
-                start,
-                end: body.len(),
-            });
-        };
-        let first = cuts.first().map_or(text.len(), |c| c.0);
-        if first > body_start {
-            push(body_start..first, None, String::new());
-        }
-        for (i, (start, anchor, heading)) in cuts.iter().enumerate() {
-            let end = cuts.get(i + 1).map_or(text.len(), |c| c.0);
-            push(*start..end, anchor.clone(), heading.clone());
-        }
+        let (cuts, mut parallel) = top_headings(target);
+        let (body, sections) = sectioned_body(target, &cuts);
         let title = article
             .title()
             .map(str::to_owned)
@@ -170,30 +118,20 @@ impl SearchDocument {
             .map(|s| s.heading.as_str())
             .filter(|h| !h.is_empty() && *h != title)
             .collect();
-        if let Some(stem) = article.path().file_stem().map(|s| s.to_string_lossy())
-            && !title.is_empty()
-            && *stem != slug(&title)
-        {
-            push_pair(&mut parallel, &stem, &title);
-        }
-        for seg in article.segments() {
-            if let Some(source) = article.source_of(seg) {
-                push_pair(
-                    &mut parallel,
-                    &markdown_to_text(source),
-                    &markdown_to_text(article.target_of(seg)),
-                );
-            }
-        }
-        if article.form() == ArticleForm::Plain {
+        add_parallel(article, &title, &mut parallel);
+        let english = match article.form() {
+            ArticleForm::Bilingual => article
+                .source_markdown()
+                .map(|md| markdown_to_text(body_of(&md)))
+                .unwrap_or_default(),
             // A plain translation's only English is what it kept of the source: heading
             // anchors and the file name. An English query finds the article by them.
-            let kept: Vec<String> = parallel
+            ArticleForm::Plain => parallel
                 .iter()
                 .map(|(e, _)| e.replace(['-', '_'], " "))
-                .collect();
-            english = kept.join("\n");
-        }
+                .collect::<Vec<String>>()
+                .join("\n"),
+        };
         SearchDocument {
             file: article.path().to_string_lossy().into_owned(),
             path: crate::content::relative_path(article.path()),
@@ -236,6 +174,88 @@ impl SearchDocument {
 
 /// Adds an (English, target) pair with its white space made single spaces, as the index
 /// stores it, unless the two are the same text or too long to say which word is which.
+/// Where a top-level heading starts, its anchor and its text.
+type Cut = (usize, Option<String>, String);
+
+/// Where each top-level heading of the target view starts, with its anchor and text; and
+/// the anchors that were written for the English heading (not the heading's own slug),
+/// beside it, for the lexicon.
+fn top_headings(target: &Article) -> (Vec<Cut>, Vec<(String, String)>) {
+    let text = target.original();
+    let mut cuts = Vec::new();
+    let mut parallel = Vec::new();
+    for b in target.blocks() {
+        if let BlockKind::Heading { anchor, .. } = &b.kind
+            && b.parent.is_none()
+        {
+            let heading = markdown_to_text(&text[b.range.clone()]).trim().to_owned();
+            if let Some(a) = anchor
+                && *a != slug(&heading)
+            {
+                push_pair(&mut parallel, a, &heading);
+            }
+            let anchor = anchor.clone().or_else(|| Some(slug(&heading)));
+            cuts.push((b.range.start, anchor, heading));
+        }
+    }
+    (cuts, parallel)
+}
+
+/// The target view's plain text, section after section (the text before the first
+/// heading too, when there is some), and the sections with their ranges in it.
+fn sectioned_body(target: &Article, cuts: &[Cut]) -> (String, Vec<Section>) {
+    let text = target.original();
+    let body_start = target.front_matter().map_or(0, |fm| fm.range.end);
+    let mut body = String::new();
+    let mut sections = Vec::new();
+    let mut push = |range: std::ops::Range<usize>, anchor: Option<String>, heading: String| {
+        let piece = markdown_to_text(&text[range]);
+        if piece.trim().is_empty() && anchor.is_none() {
+            return;
+        }
+        if !body.is_empty() {
+            body.push('\n');
+        }
+        let start = body.len();
+        body.push_str(piece.trim_end());
+        sections.push(Section {
+            anchor,
+            heading,
+            start,
+            end: body.len(),
+        });
+    };
+    let first = cuts.first().map_or(text.len(), |c| c.0);
+    if first > body_start {
+        push(body_start..first, None, String::new());
+    }
+    for (i, (start, anchor, heading)) in cuts.iter().enumerate() {
+        let end = cuts.get(i + 1).map_or(text.len(), |c| c.0);
+        push(*start..end, anchor.clone(), heading.clone());
+    }
+    (body, sections)
+}
+
+/// After the heading anchors: the file name beside the title (when it is not the title's
+/// slug), then every span segment's English beside its translation.
+fn add_parallel(article: &Article, title: &str, parallel: &mut Vec<(String, String)>) {
+    if let Some(stem) = article.path().file_stem().map(|s| s.to_string_lossy())
+        && !title.is_empty()
+        && *stem != slug(title)
+    {
+        push_pair(parallel, &stem, title);
+    }
+    for seg in article.segments() {
+        if let Some(source) = article.source_of(seg) {
+            push_pair(
+                parallel,
+                &markdown_to_text(source),
+                &markdown_to_text(article.target_of(seg)),
+            );
+        }
+    }
+}
+
 fn push_pair(parallel: &mut Vec<(String, String)>, english: &str, target: &str) {
     let clean = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     let (english, target) = (clean(english), clean(target));
