@@ -229,11 +229,6 @@ pub fn scan(text: &str) -> Scan {
     let mut consumed = 0;
     for (i, &attr) in starts.iter().enumerate() {
         let limit = starts.get(i + 1).copied().unwrap_or(bytes.len());
-        let problem = |kind, offset, message: String| SpanProblem {
-            kind,
-            offset,
-            message,
-        };
         if attr < consumed {
             // A `data-ttu-id=` inside an earlier pair's text: it cannot open a pair.
             out.problems.push(problem(
@@ -290,18 +285,7 @@ pub fn scan(text: &str) -> Scan {
             let e = entity_quoted.get_or_insert((partner.start, 0));
             e.1 += 1;
         }
-        let target_end = if bytes[..partner.start].ends_with(CLOSE)
-            && partner.start - CLOSE.len() >= target_start
-        {
-            partner.start - CLOSE.len()
-        } else {
-            out.problems.push(problem(
-                DiagnosticKind::SpanTargetUnclosed,
-                partner.start,
-                format!("target `{id}` is not closed by `</span>` before its `sxs-lookup` partner"),
-            ));
-            partner.start
-        };
+        let target_end = target_end(bytes, target_start, partner.start, &id, &mut out.problems);
         match SpanId::parse(partner.id) {
             Some(ref pid) if *pid == id => {}
             _ => out.problems.push(problem(
@@ -314,40 +298,7 @@ pub fn scan(text: &str) -> Scan {
             )),
         }
         let source_start = partner.end;
-        let (source_end, end) = match find_source_end(bytes, source_start, limit) {
-            SourceEnd::Closed {
-                source_end,
-                unclosed,
-            } => {
-                if unclosed {
-                    out.problems.push(problem(
-                        DiagnosticKind::SpanUnclosedInner,
-                        source_start,
-                        format!("the English of `{id}` has a `<span>` that is never closed; kept as text"),
-                    ));
-                }
-                (source_end, source_end + CLOSE2.len())
-            }
-            SourceEnd::Single(source_end) => {
-                out.problems.push(problem(
-                    DiagnosticKind::SpanSourceUnclosed,
-                    source_end,
-                    format!("the English of `{id}` ends with one `</span>` where `</span></span>` was expected"),
-                ));
-                (source_end, source_end + CLOSE.len())
-            }
-            SourceEnd::Missing => {
-                out.problems.push(problem(
-                    DiagnosticKind::SpanSourceUnclosed,
-                    source_start,
-                    format!("the English of `{id}` is never closed; it runs to the next pair"),
-                ));
-                (
-                    limit_before_tag(bytes, source_start, limit),
-                    limit_before_tag(bytes, source_start, limit),
-                )
-            }
-        };
+        let (source_end, end) = source_end(bytes, source_start, limit, &id, &mut out.problems);
         check_inner_spans(
             text,
             target_start..target_end,
@@ -380,6 +331,82 @@ pub fn scan(text: &str) -> Scan {
     find_orphan_sources(text, &out.pairs, &mut out.problems);
     out.problems.sort_by_key(|p| p.offset);
     out
+}
+
+/// Where the target of `id` ends: before the `</span>` in front of its partner, or at the
+/// partner when that `</span>` is missing (a problem).
+fn target_end(
+    bytes: &[u8],
+    target_start: usize,
+    partner_start: usize,
+    id: &SpanId,
+    problems: &mut Vec<SpanProblem>,
+) -> usize {
+    if bytes[..partner_start].ends_with(CLOSE) && partner_start - CLOSE.len() >= target_start {
+        return partner_start - CLOSE.len();
+    }
+    problems.push(problem(
+        DiagnosticKind::SpanTargetUnclosed,
+        partner_start,
+        format!("target `{id}` is not closed by `</span>` before its `sxs-lookup` partner"),
+    ));
+    partner_start
+}
+
+/// Where the English of `id` ends and where its pair ends (after `</span></span>`, one
+/// `</span>`, or, never closed, before the next pair's tag), with a problem for each
+/// way it is not as it should be.
+fn source_end(
+    bytes: &[u8],
+    source_start: usize,
+    limit: usize,
+    id: &SpanId,
+    problems: &mut Vec<SpanProblem>,
+) -> (usize, usize) {
+    match find_source_end(bytes, source_start, limit) {
+        SourceEnd::Closed {
+            source_end,
+            unclosed,
+        } => {
+            if unclosed {
+                problems.push(problem(
+                    DiagnosticKind::SpanUnclosedInner,
+                    source_start,
+                    format!(
+                        "the English of `{id}` has a `<span>` that is never closed; kept as text"
+                    ),
+                ));
+            }
+            (source_end, source_end + CLOSE2.len())
+        }
+        SourceEnd::Single(source_end) => {
+            problems.push(problem(
+                DiagnosticKind::SpanSourceUnclosed,
+                source_end,
+                format!("the English of `{id}` ends with one `</span>` where `</span></span>` was expected"),
+            ));
+            (source_end, source_end + CLOSE.len())
+        }
+        SourceEnd::Missing => {
+            problems.push(problem(
+                DiagnosticKind::SpanSourceUnclosed,
+                source_start,
+                format!("the English of `{id}` is never closed; it runs to the next pair"),
+            ));
+            (
+                limit_before_tag(bytes, source_start, limit),
+                limit_before_tag(bytes, source_start, limit),
+            )
+        }
+    }
+}
+
+fn problem(kind: DiagnosticKind, offset: usize, message: String) -> SpanProblem {
+    SpanProblem {
+        kind,
+        offset,
+        message,
+    }
 }
 
 /// The `<` of the `<span` tag that holds the attribute at `attr`, if the attribute is
