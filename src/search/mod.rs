@@ -336,6 +336,14 @@ impl Engine {
                 explain,
             });
         }
+        // Hits with the same score in path order: the index's document order, which
+        // tantivy's two indexing threads decide, would otherwise order them differently
+        // from one build to the next.
+        hits.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.path.cmp(&b.path))
+        });
         Ok(hits)
     }
 }
