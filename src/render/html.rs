@@ -70,71 +70,91 @@ impl Default for HtmlOptions<'_> {
 /// assert!(!html.contains("onerror") && !html.contains("javascript"));
 /// ```
 pub fn markdown_to_html(markdown: &str, opts: &HtmlOptions) -> String {
-    let mut events: Vec<Event> = Vec::new();
-    // Open blocks that can receive an English original: (range, is a list item).
-    let mut open: Vec<(Range<usize>, bool)> = Vec::new();
-    let mut shown = vec![false; opts.originals.len()];
-    let mut closes: Vec<Close> = Vec::new();
-    let mut image: Option<(String, String)> = None; // (url, alt so far) of a linked image
-    let mut slugs: HashMap<String, usize> = HashMap::new();
-    let mut heading: Option<(usize, Range<usize>)> = None; // index of its Start event
-    let mut raw = false;
+    let mut r = Rewriter {
+        markdown,
+        opts,
+        events: Vec::new(),
+        open: Vec::new(),
+        shown: vec![false; opts.originals.len()],
+        closes: Vec::new(),
+        image: None,
+        slugs: HashMap::new(),
+        heading: None,
+        raw: false,
+    };
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
-        if let Some((_, alt)) = image.as_mut() {
-            match event {
-                Event::End(TagEnd::Image) => {
-                    let (url, alt) = image.take().expect("inside an image");
-                    let label = if alt.trim().is_empty() {
-                        url.clone()
-                    } else {
-                        alt
-                    };
-                    if url.is_empty() {
-                        events.push(Event::Text(label.into()));
-                        continue;
-                    }
-                    events.push(Event::InlineHtml(
-                        format!(
-                            "<a class=\"image\" href=\"{}\">{}</a>",
-                            escape_attr(&url),
-                            escape_text(&label)
-                        )
-                        .into(),
-                    ));
-                }
-                Event::Text(t) | Event::Code(t) => alt.push_str(&t),
-                _ => {}
-            }
+        if r.image.is_some() {
+            r.inside_image(event);
             continue;
         }
+        r.event(event, range);
+    }
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, r.events.into_iter());
+    // Markdown without raw HTML and with every URL checked is safe as pulldown-cmark
+    // writes it; the sanitizer (a full HTML parse, ~14 MB/s) runs where someone's HTML is.
+    if r.raw || !opts.originals.is_empty() || has_unsafe_url(&html) {
+        with_alt(sanitizer().clean(&html).to_string())
+    } else {
+        html
+    }
+}
+
+/// pulldown-cmark's events, rewritten as they come: heading ids, links resolved or
+/// dropped, images as links, the English originals after the blocks that hold them.
+struct Rewriter<'m, 'o> {
+    markdown: &'m str,
+    opts: &'o HtmlOptions<'o>,
+    events: Vec<Event<'m>>,
+    /// Open blocks that can receive an English original: (range, is a list item).
+    open: Vec<(Range<usize>, bool)>,
+    /// Which originals were shown already.
+    shown: Vec<bool>,
+    closes: Vec<Close>,
+    /// (url, alt so far) of the image being read.
+    image: Option<(String, String)>,
+    /// Heading ids given so far, with how often.
+    slugs: HashMap<String, usize>,
+    /// The open heading: the index of its Start event, and its bytes.
+    heading: Option<(usize, Range<usize>)>,
+    /// Someone's HTML is in the output: it must be sanitized.
+    raw: bool,
+}
+
+impl<'m> Rewriter<'m, '_> {
+    fn originals_of(&mut self, range: Range<usize>) {
+        push_originals(&mut self.events, self.opts, &mut self.shown, range);
+    }
+
+    fn event(&mut self, event: Event<'m>, range: Range<usize>) {
         match event {
             Event::Start(Tag::Paragraph) => {
-                open.push((range, false));
-                events.push(Event::Start(Tag::Paragraph));
+                self.open.push((range, false));
+                self.events.push(Event::Start(Tag::Paragraph));
             }
             Event::Start(Tag::Item) => {
-                open.push((range, true));
-                events.push(Event::Start(Tag::Item));
+                self.open.push((range, true));
+                self.events.push(Event::Start(Tag::Item));
             }
             Event::End(TagEnd::Paragraph) => {
-                events.push(Event::End(TagEnd::Paragraph));
-                if let Some((r, _)) = open.pop() {
-                    push_originals(&mut events, opts, &mut shown, r);
+                self.events.push(Event::End(TagEnd::Paragraph));
+                if let Some((r, _)) = self.open.pop() {
+                    self.originals_of(r);
                 }
             }
             Event::Start(Tag::List(first)) => {
                 // A tight item's own text ends where its nested list starts.
-                if let Some((r, true)) = open.last() {
+                if let Some((r, true)) = self.open.last() {
                     let r = r.start..range.start;
-                    push_originals(&mut events, opts, &mut shown, r);
+                    self.originals_of(r);
                 }
-                events.push(Event::Start(Tag::List(first)));
+                self.events.push(Event::Start(Tag::List(first)));
             }
             Event::End(TagEnd::Item) => {
-                if let Some((r, _)) = open.pop() {
-                    push_originals(&mut events, opts, &mut shown, r);
+                if let Some((r, _)) = self.open.pop() {
+                    self.originals_of(r);
                 }
-                events.push(Event::End(TagEnd::Item));
+                self.events.push(Event::End(TagEnd::Item));
             }
             Event::Start(Tag::Heading {
                 level,
@@ -142,8 +162,8 @@ pub fn markdown_to_html(markdown: &str, opts: &HtmlOptions) -> String {
                 classes,
                 attrs,
             }) => {
-                heading = Some((events.len(), range.clone()));
-                events.push(Event::Start(Tag::Heading {
+                self.heading = Some((self.events.len(), range));
+                self.events.push(Event::Start(Tag::Heading {
                     level,
                     id,
                     classes,
@@ -151,97 +171,133 @@ pub fn markdown_to_html(markdown: &str, opts: &HtmlOptions) -> String {
                 }));
             }
             Event::End(TagEnd::Heading(level)) => {
-                if let Some((at, r)) = heading.take() {
-                    let source = &markdown[r];
-                    let id = heading_anchor(source)
-                        .unwrap_or_else(|| slug(&crate::article::markdown_to_text(source)));
-                    let n = slugs.entry(id.clone()).or_insert(0);
-                    let id = if *n == 0 { id } else { format!("{id}-{n}") };
-                    *n += 1;
-                    if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[at] {
-                        *slot = Some(format!("{}{id}", opts.id_prefix).into());
-                    }
-                }
-                events.push(Event::End(TagEnd::Heading(level)));
+                self.name_heading();
+                self.events.push(Event::End(TagEnd::Heading(level)));
             }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                let target = resolve(opts, &dest_url, range.start, link_type);
-                match target {
-                    LinkTarget::Drop => closes.push(Close::Dropped),
-                    other => {
-                        let dest_url = match other {
-                            LinkTarget::Replace(u) => CowStr::from(u),
-                            _ => dest_url,
-                        };
-                        if is_remote(&dest_url) {
-                            // Written here so that a page the sanitizer skips still
-                            // opens other sites without handing them this one.
-                            closes.push(Close::Raw);
-                            let title = if title.is_empty() {
-                                String::new()
-                            } else {
-                                format!(" title=\"{}\"", escape_attr(&title))
-                            };
-                            events.push(Event::InlineHtml(
-                                format!(
-                                    "<a href=\"{}\"{title} rel=\"noopener noreferrer\">",
-                                    escape_attr(&dest_url)
-                                )
-                                .into(),
-                            ));
-                        } else {
-                            closes.push(Close::Tag);
-                            events.push(Event::Start(Tag::Link {
-                                link_type,
-                                dest_url,
-                                title,
-                                id,
-                            }));
-                        }
-                    }
-                }
-            }
-            Event::End(TagEnd::Link) => match closes.pop() {
-                Some(Close::Tag) => events.push(Event::End(TagEnd::Link)),
-                Some(Close::Raw) => events.push(Event::InlineHtml("</a>".into())),
+            }) => self.link(link_type, dest_url, title, id, range.start),
+            Event::End(TagEnd::Link) => match self.closes.pop() {
+                Some(Close::Tag) => self.events.push(Event::End(TagEnd::Link)),
+                Some(Close::Raw) => self.events.push(Event::InlineHtml("</a>".into())),
                 _ => {}
             },
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
-                title,
-                id,
+                ..
             }) => {
                 // Pages load nothing (their CSP says so, and a guide is one file): an
                 // image is a link to it, labelled with its alt text.
-                let _ = (title, id);
-                let dest_url = match resolve(opts, &dest_url, range.start, link_type) {
+                let dest_url = match resolve(self.opts, &dest_url, range.start, link_type) {
                     LinkTarget::Replace(u) => u,
                     LinkTarget::Drop => String::new(),
                     LinkTarget::Keep => dest_url.to_string(),
                 };
-                image = Some((dest_url, String::new()));
+                self.image = Some((dest_url, String::new()));
             }
             Event::Html(h) | Event::InlineHtml(h) => {
-                raw = true;
-                events.push(Event::Html(h));
+                self.raw = true;
+                self.events.push(Event::Html(h));
             }
-            other => events.push(other),
+            other => self.events.push(other),
         }
     }
-    let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    // Markdown without raw HTML and with every URL checked is safe as pulldown-cmark
-    // writes it; the sanitizer (a full HTML parse, ~14 MB/s) runs where someone's HTML is.
-    if raw || !opts.originals.is_empty() || has_unsafe_url(&html) {
-        with_alt(sanitizer().clean(&html).to_string())
-    } else {
-        html
+
+    /// Inside an image: its alt text is gathered, and at its end it becomes a link
+    /// labelled with it (or the URL), or plain text when the URL was dropped.
+    fn inside_image(&mut self, event: Event<'m>) {
+        let Some((_, alt)) = self.image.as_mut() else {
+            return;
+        };
+        match event {
+            Event::End(TagEnd::Image) => {
+                let (url, alt) = self.image.take().expect("inside an image");
+                let label = if alt.trim().is_empty() {
+                    url.clone()
+                } else {
+                    alt
+                };
+                if url.is_empty() {
+                    self.events.push(Event::Text(label.into()));
+                    return;
+                }
+                self.events.push(Event::InlineHtml(
+                    format!(
+                        "<a class=\"image\" href=\"{}\">{}</a>",
+                        escape_attr(&url),
+                        escape_text(&label)
+                    )
+                    .into(),
+                ));
+            }
+            Event::Text(t) | Event::Code(t) => alt.push_str(&t),
+            _ => {}
+        }
+    }
+
+    /// The closing heading's id: its `<a name>` anchor or its slug, numbered when taken.
+    fn name_heading(&mut self) {
+        let Some((at, r)) = self.heading.take() else {
+            return;
+        };
+        let source = &self.markdown[r];
+        let id = heading_anchor(source)
+            .unwrap_or_else(|| slug(&crate::article::markdown_to_text(source)));
+        let n = self.slugs.entry(id.clone()).or_insert(0);
+        let id = if *n == 0 { id } else { format!("{id}-{n}") };
+        *n += 1;
+        if let Event::Start(Tag::Heading { id: slot, .. }) = &mut self.events[at] {
+            *slot = Some(format!("{}{id}", self.opts.id_prefix).into());
+        }
+    }
+
+    /// A link: resolved by the caller, dropped (its text kept), or written; a remote one
+    /// as raw HTML with `rel="noopener noreferrer"`.
+    fn link(
+        &mut self,
+        link_type: pulldown_cmark::LinkType,
+        dest_url: CowStr<'m>,
+        title: CowStr<'m>,
+        id: CowStr<'m>,
+        at: usize,
+    ) {
+        let dest_url = match resolve(self.opts, &dest_url, at, link_type) {
+            LinkTarget::Drop => {
+                self.closes.push(Close::Dropped);
+                return;
+            }
+            LinkTarget::Replace(u) => CowStr::from(u),
+            LinkTarget::Keep => dest_url,
+        };
+        if is_remote(&dest_url) {
+            // Written here so that a page the sanitizer skips still opens other sites
+            // without handing them this one.
+            self.closes.push(Close::Raw);
+            let title = if title.is_empty() {
+                String::new()
+            } else {
+                format!(" title=\"{}\"", escape_attr(&title))
+            };
+            self.events.push(Event::InlineHtml(
+                format!(
+                    "<a href=\"{}\"{title} rel=\"noopener noreferrer\">",
+                    escape_attr(&dest_url)
+                )
+                .into(),
+            ));
+        } else {
+            self.closes.push(Close::Tag);
+            self.events.push(Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }));
+        }
     }
 }
 
