@@ -186,24 +186,18 @@ pub(crate) fn options() -> Options {
 
 /// Parses the body `text[body]` into blocks in document order (parents before children),
 /// appended to `blocks`. Offsets are into `text`.
-pub(crate) fn parse_blocks(text: &str, body: Range<usize>, mut blocks: Vec<RawBlock>) -> Parsed {
+pub(crate) fn parse_blocks(text: &str, body: Range<usize>, blocks: Vec<RawBlock>) -> Parsed {
     let base = body.start;
     let src = &text[body];
-    let mut stack: Vec<BlockId> = Vec::new();
-    // Counters of the open lists, for item paths.
-    let mut list_counters: Vec<u32> = Vec::new();
-    let mut table_row = 0u32;
-    let mut table_col = 0u32;
-    let mut markup = Vec::new();
-    let mut implicit: Option<BlockId> = None;
-
-    let close_implicit = |implicit: &mut Option<BlockId>, stack: &mut Vec<BlockId>| {
-        if let Some(id) = implicit.take() {
-            debug_assert_eq!(stack.last(), Some(&id));
-            stack.pop();
-        }
+    let mut p = BlockParser {
+        blocks,
+        stack: Vec::new(),
+        list_counters: Vec::new(),
+        table_row: 0,
+        table_col: 0,
+        markup: Vec::new(),
+        implicit: None,
     };
-
     for (event, r) in Parser::new_ext(src, options()).into_offset_iter() {
         let range = base + r.start..base + r.end;
         let is_block_event = match &event {
@@ -212,110 +206,150 @@ pub(crate) fn parse_blocks(text: &str, body: Range<usize>, mut blocks: Vec<RawBl
             Event::Rule => true,
             _ => false,
         };
-        if is_block_event {
-            close_implicit(&mut implicit, &mut stack);
-        } else {
-            // Inline content: attribute it to the innermost block, opening an implicit
-            // paragraph in a tight list item.
-            let innermost = stack.last().copied();
-            let owner = match innermost {
-                Some(id) if matches!(blocks[id].kind, BlockKind::ListItem { .. }) => {
-                    let id_new = blocks.len();
-                    blocks.push(RawBlock {
-                        kind: BlockKind::Paragraph { tight: true },
-                        range: range.clone(),
-                        parent: Some(id),
-                        inline: None,
-                    });
-                    stack.push(id_new);
-                    implicit = Some(id_new);
-                    Some(id_new)
-                }
-                other => other,
-            };
-            if let Some(id) = owner {
-                let b = &mut blocks[id];
-                b.inline = Some(match b.inline.take() {
-                    Some(i) => i.start.min(range.start)..i.end.max(range.end),
-                    None => range.clone(),
-                });
-                if implicit == Some(id) {
-                    b.range.end = b.range.end.max(range.end);
-                }
-            }
-            if let Event::Start(tag) = &event {
-                let kind = match tag {
-                    Tag::Emphasis => Some(InlineMarkup::Emphasis),
-                    Tag::Strong => Some(InlineMarkup::Strong),
-                    Tag::Strikethrough => Some(InlineMarkup::Strikethrough),
-                    Tag::Link { .. } => Some(InlineMarkup::Link),
-                    Tag::Image { .. } => Some(InlineMarkup::Image),
-                    _ => None,
-                };
-                if let Some(kind) = kind {
-                    markup.push((kind, range.clone()));
-                }
-            }
+        if !is_block_event {
+            p.inline(&event, range);
             continue;
         }
+        p.close_implicit();
         match event {
-            Event::Start(tag) => {
-                match tag {
-                    Tag::List(_) => list_counters.push(0),
-                    Tag::Item => {
-                        if let Some(c) = list_counters.last_mut() {
-                            *c += 1;
-                        }
-                    }
-                    Tag::Table(_) => table_row = 0,
-                    Tag::TableHead => table_col = 0,
-                    Tag::TableRow => {
-                        table_row += 1;
-                        table_col = 0;
-                    }
-                    Tag::TableCell => table_col += 1,
-                    _ => {}
-                }
-                // Item paths and cell coordinates are read after the counters moved.
-                let kind =
-                    block_kind_of(&tag, &src[r.clone()], &list_counters, table_row, table_col);
-                if let Some(kind) = kind {
-                    let id = blocks.len();
-                    blocks.push(RawBlock {
-                        kind,
-                        range,
-                        parent: stack.last().copied(),
-                        inline: None,
-                    });
-                    stack.push(id);
-                }
+            Event::Start(tag) => p.start(&tag, &src[r], range),
+            Event::End(end) => p.end(end),
+            Event::Rule => {
+                let parent = p.stack.last().copied();
+                p.blocks.push(RawBlock {
+                    kind: BlockKind::Rule,
+                    range,
+                    parent,
+                    inline: None,
+                });
             }
-            Event::End(end) => {
-                match end {
-                    TagEnd::List(_) => {
-                        list_counters.pop();
-                    }
-                    // Block-level, but not blocks of the model: nothing was pushed.
-                    TagEnd::TableHead
-                    | TagEnd::TableRow
-                    | TagEnd::DefinitionList
-                    | TagEnd::DefinitionListTitle
-                    | TagEnd::DefinitionListDefinition
-                    | TagEnd::MetadataBlock(_) => continue,
-                    _ => {}
-                }
-                stack.pop();
-            }
-            Event::Rule => blocks.push(RawBlock {
-                kind: BlockKind::Rule,
-                range,
-                parent: stack.last().copied(),
-                inline: None,
-            }),
             _ => {}
         }
     }
-    Parsed { blocks, markup }
+    Parsed {
+        blocks: p.blocks,
+        markup: p.markup,
+    }
+}
+
+/// The blocks found so far, the ones open, and the counters of lists and tables.
+struct BlockParser {
+    blocks: Vec<RawBlock>,
+    stack: Vec<BlockId>,
+    /// Counters of the open lists, for item paths.
+    list_counters: Vec<u32>,
+    table_row: u32,
+    table_col: u32,
+    markup: Vec<(InlineMarkup, Range<usize>)>,
+    /// The paragraph opened for a tight list item's text, until a block event closes it.
+    implicit: Option<BlockId>,
+}
+
+impl BlockParser {
+    fn close_implicit(&mut self) {
+        if let Some(id) = self.implicit.take() {
+            debug_assert_eq!(self.stack.last(), Some(&id));
+            self.stack.pop();
+        }
+    }
+
+    /// Inline content: attributed to the innermost block (an implicit paragraph opened in
+    /// a tight list item), and its emphasis, links and images noted.
+    fn inline(&mut self, event: &Event, range: Range<usize>) {
+        let owner = match self.stack.last().copied() {
+            Some(id) if matches!(self.blocks[id].kind, BlockKind::ListItem { .. }) => {
+                let id_new = self.blocks.len();
+                self.blocks.push(RawBlock {
+                    kind: BlockKind::Paragraph { tight: true },
+                    range: range.clone(),
+                    parent: Some(id),
+                    inline: None,
+                });
+                self.stack.push(id_new);
+                self.implicit = Some(id_new);
+                Some(id_new)
+            }
+            other => other,
+        };
+        if let Some(id) = owner {
+            let b = &mut self.blocks[id];
+            b.inline = Some(match b.inline.take() {
+                Some(i) => i.start.min(range.start)..i.end.max(range.end),
+                None => range.clone(),
+            });
+            if self.implicit == Some(id) {
+                b.range.end = b.range.end.max(range.end);
+            }
+        }
+        if let Event::Start(tag) = event {
+            let kind = match tag {
+                Tag::Emphasis => Some(InlineMarkup::Emphasis),
+                Tag::Strong => Some(InlineMarkup::Strong),
+                Tag::Strikethrough => Some(InlineMarkup::Strikethrough),
+                Tag::Link { .. } => Some(InlineMarkup::Link),
+                Tag::Image { .. } => Some(InlineMarkup::Image),
+                _ => None,
+            };
+            if let Some(kind) = kind {
+                self.markup.push((kind, range));
+            }
+        }
+    }
+
+    /// A block opens: the counters move first, then the block (if the model has it) is
+    /// pushed with its item path or cell coordinates.
+    fn start(&mut self, tag: &Tag, source: &str, range: Range<usize>) {
+        match tag {
+            Tag::List(_) => self.list_counters.push(0),
+            Tag::Item => {
+                if let Some(c) = self.list_counters.last_mut() {
+                    *c += 1;
+                }
+            }
+            Tag::Table(_) => self.table_row = 0,
+            Tag::TableHead => self.table_col = 0,
+            Tag::TableRow => {
+                self.table_row += 1;
+                self.table_col = 0;
+            }
+            Tag::TableCell => self.table_col += 1,
+            _ => {}
+        }
+        let kind = block_kind_of(
+            tag,
+            source,
+            &self.list_counters,
+            self.table_row,
+            self.table_col,
+        );
+        if let Some(kind) = kind {
+            let id = self.blocks.len();
+            self.blocks.push(RawBlock {
+                kind,
+                range,
+                parent: self.stack.last().copied(),
+                inline: None,
+            });
+            self.stack.push(id);
+        }
+    }
+
+    fn end(&mut self, end: TagEnd) {
+        match end {
+            TagEnd::List(_) => {
+                self.list_counters.pop();
+            }
+            // Block-level, but not blocks of the model: nothing was pushed.
+            TagEnd::TableHead
+            | TagEnd::TableRow
+            | TagEnd::DefinitionList
+            | TagEnd::DefinitionListTitle
+            | TagEnd::DefinitionListDefinition
+            | TagEnd::MetadataBlock(_) => return,
+            _ => {}
+        }
+        self.stack.pop();
+    }
 }
 
 fn is_block_end(end: &TagEnd) -> bool {
