@@ -371,98 +371,19 @@ impl Plan {
         (Scoring::Any(scorings), clauses)
     }
 
-    /// The clauses of the scoring tree (summed), each with what it stands for.
+    /// The clauses of the scoring tree (summed), each with what it stands for: per word
+    /// its coverage and its best way of matching, then proximity, then the English
+    /// reading.
     fn clauses(
         &self,
         f: &index::Fields,
         english: Option<&[crate::analysis::Term]>,
         searcher: &Searcher,
     ) -> Vec<(Clause, Scoring)> {
-        let fields = [(f.title, TITLE), (f.headings, HEADINGS), (f.body, BODY)];
-        // A term scores by its best field, plus a little for the others: a word in the
-        // title is usually in the body too, and must not count twice. `idf` scales each
-        // field's BM25 (see `group_idf`).
-        let term_in = |text: &str, weight: f32, idf: [f32; 3]| -> Scoring {
-            let disjuncts = fields
-                .iter()
-                .zip(idf)
-                .map(|((field, w), idf)| {
-                    Scoring::Term(Term::from_field_text(*field, text), *w * weight * idf)
-                })
-                .collect();
-            Scoring::Max(disjuncts, TIE_BREAKER)
-        };
-        let field_list = fields.map(|(field, _)| field);
-        let own_idf = |t: &str| group_idf(&[t], &field_list, searcher)[0];
+        let leaves = Leaves::new(f, searcher);
         let mut clauses: Vec<(Clause, Scoring)> = Vec::new();
         for (i, w) in self.words.iter().enumerate() {
-            // A word and its synonyms are one word written differently: each scores with
-            // the group's idf, so that the rarer spelling ("inloggen", in one article)
-            // does not outweigh the one the articles use ("aanmelden", in 163).
-            let group: Vec<&str> = std::iter::once(w.main.as_str())
-                .chain(w.synonyms.iter().map(String::as_str))
-                .collect();
-            let group_idf = group_idf(&group, &field_list, searcher);
-            // A part scores alone and with the others: its idf looked up once.
-            let part_idf: Vec<[f32; 3]> = w.parts.iter().map(|p| own_idf(p)).collect();
-            let part_idf = |p: &str| {
-                w.parts
-                    .iter()
-                    .position(|q| q == p)
-                    .map_or_else(|| own_idf(p), |i| part_idf[i])
-            };
-            let mut ways: Vec<Scoring> = w
-                .ways()
-                .map(|way| match way {
-                    Way::Exact(t) => term_in(t, 1.0, group_idf[0]),
-                    // All parts of a compound, anywhere: "passord synkronisering" finds
-                    // "passordsynkronisering" and the other way round.
-                    Way::AllParts(parts) => {
-                        // Each part a share of one word: "terugzetten" found as "terug" and
-                        // "zetten" weighs what a word weighs, not two.
-                        let share = 1.0 / parts.len() as f32;
-                        Scoring::All(
-                            parts
-                                .iter()
-                                .map(|(p, _)| term_in(p, share, part_idf(p)))
-                                .collect(),
-                        )
-                    }
-                    // One part alone still says something ("netwerk" of "netwerkschijf").
-                    Way::Part(p) => term_in(p, PART, part_idf(p)),
-                    Way::Typo(t) => term_in(t, FUZZY, own_idf(t)),
-                    Way::Synonym(n, s) => term_in(s, SYNONYM, group_idf[n + 1]),
-                    Way::Translation(t) => term_in(t, TRANSLATION, own_idf(t)),
-                    // An English word in a local query ("mail merge"): the English
-                    // source text, or a plain article's English file name, writes it.
-                    Way::English(t) => {
-                        Scoring::Term(Term::from_field_text(f.english, t), ENGLISH_WORD)
-                    }
-                })
-                .collect();
-            // Coverage: every query word the body holds adds the same, however common it
-            // is, so an article that answers the whole symptom beats one that repeats a
-            // single rare word.
-            // A synonym found is the word found.
-            let present = |t: &str| Scoring::Present(Term::from_field_text(f.body, t), COVERAGE);
-            clauses.push((
-                Clause::Found(i),
-                if group.len() == 1 {
-                    present(&w.main)
-                } else {
-                    Scoring::Max(group.iter().map(|t| present(t)).collect(), 0.0)
-                },
-            ));
-            // A word counts once, by its best way of matching: a compound must not weigh
-            // more than a simple word because it can match three ways.
-            clauses.push((
-                Clause::Word(i),
-                if ways.len() == 1 {
-                    ways.pop().expect("one way")
-                } else {
-                    Scoring::Max(ways, WORD_TIE)
-                },
-            ));
+            clauses.extend(word_clauses(i, w, f, &leaves));
         }
         // Proximity: the known words in order, a few words apart.
         let known: Vec<&QueryWord> = self.words.iter().filter(|w| w.df > 0).collect();
@@ -561,6 +482,114 @@ impl Plan {
         // no correction reaches matched nothing, in the ranking or here.
         snippet::Matcher::new(exact)
     }
+}
+
+/// How a term scores in the weighted fields.
+struct Leaves<'s> {
+    fields: [(Field, f32); 3],
+    searcher: &'s Searcher,
+}
+
+impl<'s> Leaves<'s> {
+    fn new(f: &index::Fields, searcher: &'s Searcher) -> Leaves<'s> {
+        Leaves {
+            fields: [(f.title, TITLE), (f.headings, HEADINGS), (f.body, BODY)],
+            searcher,
+        }
+    }
+
+    fn field_list(&self) -> [Field; 3] {
+        self.fields.map(|(field, _)| field)
+    }
+
+    /// A term scores by its best field, plus a little for the others: a word in the
+    /// title is usually in the body too, and must not count twice. `idf` scales each
+    /// field's BM25 (see `group_idf`).
+    fn term_in(&self, text: &str, weight: f32, idf: [f32; 3]) -> Scoring {
+        let disjuncts = self
+            .fields
+            .iter()
+            .zip(idf)
+            .map(|((field, w), idf)| {
+                Scoring::Term(Term::from_field_text(*field, text), *w * weight * idf)
+            })
+            .collect();
+        Scoring::Max(disjuncts, TIE_BREAKER)
+    }
+
+    /// A term's own idf factors.
+    fn own_idf(&self, t: &str) -> [f32; 3] {
+        group_idf(&[t], &self.field_list(), self.searcher)[0]
+    }
+}
+
+/// A query word's two clauses: its coverage (found at all, in any spelling of its
+/// synonym group) and the word by its best way of matching.
+fn word_clauses(
+    i: usize,
+    w: &QueryWord,
+    f: &index::Fields,
+    leaves: &Leaves,
+) -> [(Clause, Scoring); 2] {
+    // A word and its synonyms are one word written differently: each scores with the
+    // group's idf, so that the rarer spelling ("inloggen", in one article) does not
+    // outweigh the one the articles use ("aanmelden", in 163).
+    let group: Vec<&str> = std::iter::once(w.main.as_str())
+        .chain(w.synonyms.iter().map(String::as_str))
+        .collect();
+    let group_idf = group_idf(&group, &leaves.field_list(), leaves.searcher);
+    // A part scores alone and with the others: its idf looked up once.
+    let part_idf: Vec<[f32; 3]> = w.parts.iter().map(|p| leaves.own_idf(p)).collect();
+    let part_idf = |p: &str| {
+        w.parts
+            .iter()
+            .position(|q| q == p)
+            .map_or_else(|| leaves.own_idf(p), |i| part_idf[i])
+    };
+    let mut ways: Vec<Scoring> = w
+        .ways()
+        .map(|way| match way {
+            Way::Exact(t) => leaves.term_in(t, 1.0, group_idf[0]),
+            // All parts of a compound, anywhere: "passord synkronisering" finds
+            // "passordsynkronisering" and the other way round.
+            Way::AllParts(parts) => {
+                // Each part a share of one word: "terugzetten" found as "terug" and
+                // "zetten" weighs what a word weighs, not two.
+                let share = 1.0 / parts.len() as f32;
+                Scoring::All(
+                    parts
+                        .iter()
+                        .map(|(p, _)| leaves.term_in(p, share, part_idf(p)))
+                        .collect(),
+                )
+            }
+            // One part alone still says something ("netwerk" of "netwerkschijf").
+            Way::Part(p) => leaves.term_in(p, PART, part_idf(p)),
+            Way::Typo(t) => leaves.term_in(t, FUZZY, leaves.own_idf(t)),
+            Way::Synonym(n, s) => leaves.term_in(s, SYNONYM, group_idf[n + 1]),
+            Way::Translation(t) => leaves.term_in(t, TRANSLATION, leaves.own_idf(t)),
+            // An English word in a local query ("mail merge"): the English source text,
+            // or a plain article's English file name, writes it.
+            Way::English(t) => Scoring::Term(Term::from_field_text(f.english, t), ENGLISH_WORD),
+        })
+        .collect();
+    // Coverage: every query word the body holds adds the same, however common it is, so
+    // an article that answers the whole symptom beats one that repeats a single rare
+    // word. A synonym found is the word found.
+    let present = |t: &str| Scoring::Present(Term::from_field_text(f.body, t), COVERAGE);
+    let coverage = if group.len() == 1 {
+        present(&w.main)
+    } else {
+        Scoring::Max(group.iter().map(|t| present(t)).collect(), 0.0)
+    };
+    // A word counts once, by its best way of matching: a compound must not weigh more
+    // than a simple word because it can match three ways.
+    let best = if ways.len() == 1 {
+        ways.pop().expect("one way")
+    } else {
+        Scoring::Max(ways, WORD_TIE)
+    };
+    [(Clause::Found(i), coverage), (Clause::Word(i), best)]
 }
 
 /// Per term of `group` (a word and its synonyms) and per field, the factor that gives the
