@@ -421,7 +421,8 @@ fn build_locale(
     bar.set_prefix(locale.to_string());
     let dir = index_dir.join(locale.to_string());
     std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
-    let (index, previous) = open_or_create(&dir)?;
+    let (schema, fields) = schema();
+    let (index, previous) = open_or_create(&dir, schema)?;
     let plan = Changes::plan(&dir, previous.as_ref(), &files, options.full);
     let mut report = LocaleReport {
         read: plan.changed.len(),
@@ -455,7 +456,6 @@ fn build_locale(
     let mut writer: IndexWriter<TantivyDocument> = index
         .writer_with_num_threads(2, 64 * 1024 * 1024)
         .map_err(tantivy_err(&dir))?;
-    let (_, fields) = schema();
     if plan.full {
         writer.delete_all_documents().map_err(tantivy_err(&dir))?;
     } else {
@@ -491,7 +491,7 @@ fn build_locale(
 
 /// The locale's index and the payload of its last commit; a folder without an index, or
 /// with one of another format, is cleared and a new index made in it.
-fn open_or_create(dir: &Path) -> Result<(Index, Option<Payload>), IndexError> {
+fn open_or_create(dir: &Path, schema: Schema) -> Result<(Index, Option<Payload>), IndexError> {
     let existing = Index::open_in_dir(dir).ok();
     let previous = match &existing {
         Some(index) => read_payload(index, dir)?,
@@ -509,7 +509,7 @@ fn open_or_create(dir: &Path) -> Result<(Index, Option<Payload>), IndexError> {
         ..Default::default()
     };
     let index = Index::builder()
-        .schema(schema().0)
+        .schema(schema)
         .settings(settings)
         .create_in_dir(dir)
         .map_err(tantivy_err(dir))?;
