@@ -347,6 +347,97 @@ pub struct Catalog {
     any_pattern: regex::RegexSet,
 }
 
+impl Finding {
+    /// A catalog entry checked on its own: its patterns compile, its parameters, limits and
+    /// condition agree, it has a remediation. The error is the message for the entry.
+    fn of(f: FileFinding) -> Result<Finding, String> {
+        if f.remediation.is_empty() {
+            return Err("no remediation target".into());
+        }
+        let compile = |list: &[String]| {
+            list.iter()
+                .map(|p| Regex::new(p).map_err(|e| format!("pattern {p:?}: {e}")))
+                .collect::<Result<Vec<_>, _>>()
+        };
+        let patterns = compile(&f.patterns)?;
+        let except = compile(&f.except)?;
+        if !except.is_empty() && patterns.is_empty() {
+            return Err("`except` without `patterns`".into());
+        }
+        let params = f
+            .params
+            .iter()
+            .map(FileParam::spec)
+            .collect::<Result<Vec<_>, _>>()?;
+        let limits: BTreeMap<String, String> = f
+            .limits
+            .iter()
+            .map(|(k, v)| (k.clone(), v.written()))
+            .collect();
+        for name in limits.keys() {
+            if params.iter().any(|p| p.name == *name) {
+                return Err(format!("{name} is both a param and a limit"));
+            }
+        }
+        let when = f
+            .when
+            .as_deref()
+            .map(|w| Condition::parse(w, &params, &limits))
+            .transpose()?;
+        check_groups(&patterns, &params, when.as_ref())?;
+        let remediation = f
+            .remediation
+            .iter()
+            .map(FileTarget::target)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Finding {
+            code: f.code,
+            aliases: f.aliases,
+            sarif_rules: f.sarif,
+            patterns,
+            except,
+            severity: f.severity,
+            message: f.message,
+            params,
+            limits,
+            when,
+            remediation,
+        })
+    }
+}
+
+/// A pattern's named groups are the line's parameters: each must be declared, and each
+/// parameter the condition reads must be a group of every pattern (else every line it
+/// matches would be judged on an unknown value).
+fn check_groups(
+    patterns: &[Regex],
+    params: &[ParamSpec],
+    when: Option<&Condition>,
+) -> Result<(), String> {
+    for p in patterns {
+        let groups: Vec<&str> = p.capture_names().flatten().collect();
+        if let Some(g) = groups
+            .iter()
+            .find(|g| !params.iter().any(|s| s.name == **g))
+        {
+            return Err(format!(
+                "pattern {:?}: group {g:?} is not one of the params",
+                p.as_str()
+            ));
+        }
+        if let Some(c) = when
+            && let Some(needed) = c.params().find(|n| !groups.contains(n))
+        {
+            return Err(format!(
+                "pattern {:?} cannot give {needed}, which `when: {}` reads",
+                p.as_str(),
+                c.source()
+            ));
+        }
+    }
+    Ok(())
+}
+
 impl Catalog {
     /// The catalog shipped in `content/findings.yaml`.
     pub fn builtin() -> Catalog {
@@ -370,99 +461,25 @@ impl Catalog {
             any_pattern: regex::RegexSet::empty(),
         };
         for f in file.findings {
+            let code = f.code.clone();
             let entry = |message: String| CatalogError::Entry {
                 path: path.to_owned(),
-                code: f.code.clone(),
+                code: code.clone(),
                 message,
             };
-            if f.remediation.is_empty() {
-                return Err(entry("no remediation target".into()));
-            }
-            let compile = |list: &[String]| {
-                list.iter()
-                    .map(|p| Regex::new(p).map_err(|e| entry(format!("pattern {p:?}: {e}"))))
-                    .collect::<Result<Vec<_>, _>>()
-            };
-            let patterns = compile(&f.patterns)?;
-            let except = compile(&f.except)?;
-            if !except.is_empty() && patterns.is_empty() {
-                return Err(entry("`except` without `patterns`".into()));
-            }
-            let params = f
-                .params
-                .iter()
-                .map(FileParam::spec)
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(entry)?;
-            let limits: BTreeMap<String, String> = f
-                .limits
-                .iter()
-                .map(|(k, v)| (k.clone(), v.written()))
-                .collect();
-            for name in limits.keys() {
-                if params.iter().any(|p| p.name == *name) {
-                    return Err(entry(format!("{name} is both a param and a limit")));
-                }
-            }
-            let when = f
-                .when
-                .as_deref()
-                .map(|w| Condition::parse(w, &params, &limits))
-                .transpose()
-                .map_err(entry)?;
-            // A pattern's named groups are the line's parameters: each must be declared,
-            // and each parameter the condition reads must be a group of every pattern
-            // (else every line it matches would be judged on an unknown value).
-            for p in &patterns {
-                let groups: Vec<&str> = p.capture_names().flatten().collect();
-                if let Some(g) = groups
-                    .iter()
-                    .find(|g| !params.iter().any(|s| s.name == **g))
-                {
-                    return Err(entry(format!(
-                        "pattern {:?}: group {g:?} is not one of the params",
-                        p.as_str()
-                    )));
-                }
-                if let Some(c) = &when
-                    && let Some(needed) = c.params().find(|n| !groups.contains(n))
-                {
-                    return Err(entry(format!(
-                        "pattern {:?} cannot give {needed}, which `when: {}` reads",
-                        p.as_str(),
-                        c.source()
-                    )));
-                }
-            }
-            let remediation = f
-                .remediation
-                .iter()
-                .map(|t| t.target().map_err(&entry))
-                .collect::<Result<Vec<_>, _>>()?;
+            let finding = Finding::of(f).map_err(entry)?;
             let index = catalog.findings.len();
-            for name in std::iter::once(&f.code).chain(&f.aliases) {
+            for name in std::iter::once(&finding.code).chain(&finding.aliases) {
                 if catalog.by_name.insert(name.to_lowercase(), index).is_some() {
                     return Err(entry(format!("the name {name} is used twice")));
                 }
             }
-            for rule in &f.sarif {
+            for rule in &finding.sarif_rules {
                 if catalog.by_rule.insert(rule.clone(), index).is_some() {
                     return Err(entry(format!("the SARIF rule {rule} is used twice")));
                 }
             }
-            catalog.findings.push(Finding {
-                code: f.code,
-                aliases: f.aliases,
-                sarif_rules: f.sarif,
-                patterns,
-                except,
-                severity: f.severity,
-                message: f.message,
-                params,
-                limits,
-                when,
-                remediation,
-            });
+            catalog.findings.push(finding);
         }
         catalog.any_pattern = regex::RegexSet::new(
             catalog

@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 
 use std::io::Write;
 
-use super::catalog::Severity;
+use super::catalog::{Finding, Severity};
 use super::resolve::{Advice, Advisor};
 use super::resolved::{Cache, REASON, Resolved, Summary};
 use super::splice::Splicer;
@@ -50,161 +50,227 @@ pub(super) fn advise_sarif(
     summary: &mut Summary,
     cache: &mut Cache,
     splicer: &mut Splicer,
-    mut observe: Option<&mut super::io::Observer<'_>>,
+    observe: Option<&mut super::io::Observer<'_>>,
 ) -> Vec<String> {
-    let mut problems = Vec::new();
-    let language = advisor.messages.negotiate(locale)[0].to_string();
-    let Some(runs) = doc.get_mut("runs").and_then(Value::as_array_mut) else {
-        problems.push("SARIF `runs`: expected an array of runs".to_owned());
-        return problems;
+    let mut pass = SarifPass {
+        advisor,
+        locale,
+        summary,
+        cache,
+        splicer,
+        observe,
+        problems: Vec::new(),
     };
+    let Some(runs) = doc.get_mut("runs").and_then(Value::as_array_mut) else {
+        pass.problems
+            .push("SARIF `runs`: expected an array of runs".to_owned());
+        return pass.problems;
+    };
+    let language = advisor.messages.negotiate(locale)[0].to_string();
     for (n, run) in runs.iter_mut().enumerate() {
         let Some(run) = run.as_object_mut() else {
-            problems.push(format!(
+            pass.problems.push(format!(
                 "SARIF `runs[{n}]`: expected an object, found {}",
                 kind_of(run)
             ));
             continue;
         };
+        run.insert("language".into(), Value::String(language.clone()));
+        let helped = pass.run(n, run);
+        add_rule_help(run, helped);
+    }
+    pass.problems
+}
+
+/// What advising one SARIF log needs, and the problems it found.
+struct SarifPass<'a, 'o, 'f> {
+    advisor: &'a Advisor,
+    locale: &'a str,
+    summary: &'a mut Summary,
+    cache: &'a mut Cache,
+    splicer: &'a mut Splicer,
+    observe: Option<&'o mut super::io::Observer<'f>>,
+    problems: Vec<String>,
+}
+
+/// What a run says of all its results: the tool, the time, and its rules' ids by index.
+struct RunContext {
+    tool: Option<String>,
+    time: Option<String>,
+    /// Results may name their rule only by its place in the driver's rules.
+    rule_ids: Vec<Option<String>>,
+}
+
+impl RunContext {
+    fn of(run: &Map<String, Value>) -> RunContext {
+        let driver = run.get("tool").and_then(|t| t.get("driver"));
+        RunContext {
+            tool: driver
+                .and_then(|d| d.get("name"))
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            time: run
+                .get("invocations")
+                .and_then(|i| i.get(0))
+                .and_then(|i| i.get("startTimeUtc").or_else(|| i.get("endTimeUtc")))
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            rule_ids: driver
+                .and_then(|d| d.get("rules"))
+                .and_then(Value::as_array)
+                .map(|rules| {
+                    rules
+                        .iter()
+                        .map(|r| r.get("id").and_then(Value::as_str).map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The rule a result names: by id, by `rule.id`, or by its index in the driver's rules.
+    fn rule_of(&self, result: &Map<String, Value>) -> Option<String> {
+        let index = result
+            .get("ruleIndex")
+            .or_else(|| result.get("rule").and_then(|r| r.get("index")))
+            .and_then(Value::as_u64);
+        result
+            .get("ruleId")
+            .and_then(Value::as_str)
+            .or_else(|| {
+                result
+                    .get("rule")
+                    .and_then(|r| r.get("id"))
+                    .and_then(Value::as_str)
+            })
+            .map(str::to_owned)
+            .or_else(|| {
+                self.rule_ids
+                    .get(usize::try_from(index?).ok()?)
+                    .cloned()
+                    .flatten()
+            })
+    }
+}
+
+impl<'a> SarifPass<'a, '_, '_> {
+    /// Advises every result of run `n`; returns the rules that got advice, with the
+    /// advice their help text is made of.
+    fn run(&mut self, n: usize, run: &mut Map<String, Value>) -> Vec<(String, Advice)> {
         match run.get("results") {
-            Some(r) if !r.is_array() => problems.push(format!(
+            Some(r) if !r.is_array() => self.problems.push(format!(
                 "SARIF `runs[{n}].results`: expected an array of results, found {}; kept as it is",
                 kind_of(r)
             )),
             _ => {}
         }
-        run.insert("language".into(), Value::String(language.clone()));
-        let tool: Option<String> = run
-            .get("tool")
-            .and_then(|t| t.get("driver"))
-            .and_then(|d| d.get("name"))
-            .and_then(Value::as_str)
-            .map(str::to_owned);
-        let time: Option<String> = run
-            .get("invocations")
-            .and_then(|i| i.get(0))
-            .and_then(|i| i.get("startTimeUtc").or_else(|| i.get("endTimeUtc")))
-            .and_then(Value::as_str)
-            .map(str::to_owned);
+        let context = RunContext::of(run);
         let mut helped: Vec<(String, Advice)> = Vec::new();
-        // Results may name their rule only by its place in the driver's rules.
-        let rule_ids: Vec<Option<String>> = run
-            .get("tool")
-            .and_then(|t| t.get("driver"))
-            .and_then(|d| d.get("rules"))
-            .and_then(Value::as_array)
-            .map(|rules| {
-                rules
-                    .iter()
-                    .map(|r| r.get("id").and_then(Value::as_str).map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default();
-        if let Some(results) = run.get_mut("results").and_then(Value::as_array_mut) {
-            for (k, result) in results.iter_mut().enumerate() {
-                let Some(result) = result.as_object_mut() else {
-                    problems.push(format!(
-                        "SARIF `runs[{n}].results[{k}]`: expected an object, found {}; kept as it is",
-                        kind_of(result)
-                    ));
-                    continue;
-                };
-                let index = result
-                    .get("ruleIndex")
-                    .or_else(|| result.get("rule").and_then(|r| r.get("index")))
-                    .and_then(Value::as_u64);
-                let rule = result
-                    .get("ruleId")
-                    .and_then(Value::as_str)
-                    .or_else(|| {
-                        result
-                            .get("rule")
-                            .and_then(|r| r.get("id"))
-                            .and_then(Value::as_str)
-                    })
-                    .map(str::to_owned)
-                    .or_else(|| {
-                        rule_ids
-                            .get(usize::try_from(index?).ok()?)
-                            .cloned()
-                            .flatten()
-                    });
-                summary.records += 1;
-                let props = result
-                    .entry("properties")
-                    .or_insert_with(|| Value::Object(Map::new()));
-                let Some(props) = props.as_object_mut() else {
-                    continue;
-                };
-                let Some(finding) = rule.as_deref().and_then(|r| advisor.catalog.by_rule(r)) else {
-                    summary.unknown += 1;
-                    props.insert("advice".into(), Value::Null);
-                    if let Some(observe) = observe.as_mut() {
-                        observe(super::io::Observed {
-                            code: rule.as_deref().unwrap_or_default(),
-                            record: result,
-                            advice: None,
-                            reason: None,
-                            tool: tool.as_deref(),
-                            time: time.as_deref(),
-                        });
-                    }
-                    continue;
-                };
-                let params: Map<String, Value> = props
-                    .iter()
-                    .filter(|(k, _)| finding.has_param(k))
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect();
-                let resolved = cache.for_finding(advisor, locale, finding, &params);
-                props.insert("advice".into(), splicer.advice_placeholder(&resolved));
-                if let Some(reason) = resolved.reason {
-                    props.insert(REASON.into(), Value::from(reason));
-                }
-                summary.outcome(&resolved);
-                if let Some(observe) = observe.as_mut() {
-                    observe(super::io::Observed {
-                        code: &finding.code,
-                        record: result,
-                        advice: resolved.advice.as_ref(),
-                        reason: resolved.reason,
-                        tool: tool.as_deref(),
-                        time: time.as_deref(),
-                    });
-                }
-                if let Some(rule) = rule
-                    && !helped.iter().any(|(r, _)| *r == rule)
-                    && let Some(advice) = &cache
-                        .for_finding(advisor, locale, finding, &Map::new())
-                        .advice
-                {
-                    helped.push((rule, advice.clone()));
-                }
+        let Some(results) = run.get_mut("results").and_then(Value::as_array_mut) else {
+            return helped;
+        };
+        for (k, result) in results.iter_mut().enumerate() {
+            let Some(result) = result.as_object_mut() else {
+                self.problems.push(format!(
+                    "SARIF `runs[{n}].results[{k}]`: expected an object, found {}; kept as it is",
+                    kind_of(result)
+                ));
+                continue;
+            };
+            if let Some((rule, finding)) = self.result(&context, result)
+                && !helped.iter().any(|(r, _)| *r == rule)
+                && let Some(advice) = &self
+                    .cache
+                    .for_finding(self.advisor, self.locale, finding, &Map::new())
+                    .advice
+            {
+                helped.push((rule, advice.clone()));
             }
         }
-        if helped.is_empty() {
-            continue;
-        }
-        let driver = run
-            .entry("tool")
-            .or_insert_with(|| json!({}))
-            .as_object_mut()
-            .map(|t| {
-                t.entry("driver")
-                    .or_insert_with(|| json!({"name": "unknown"}))
-            });
-        let Some(Value::Object(driver)) = driver else {
-            continue;
-        };
-        let rules = driver.entry("rules").or_insert_with(|| json!([]));
-        let Some(rules) = rules.as_array_mut() else {
-            continue;
-        };
-        for (rule, advice) in helped {
-            help_rule(rules, &rule, &advice);
-        }
+        helped
     }
-    problems
+
+    /// Advises one result in its `properties`; returns its rule and finding when the
+    /// catalog knows them, for the rule's help text.
+    fn result(
+        &mut self,
+        context: &RunContext,
+        result: &mut Map<String, Value>,
+    ) -> Option<(String, &'a Finding)> {
+        let rule = context.rule_of(result);
+        self.summary.records += 1;
+        let props = result
+            .entry("properties")
+            .or_insert_with(|| Value::Object(Map::new()))
+            .as_object_mut()?;
+        let Some(finding) = rule
+            .as_deref()
+            .and_then(|r| self.advisor.catalog.by_rule(r))
+        else {
+            self.summary.unknown += 1;
+            props.insert("advice".into(), Value::Null);
+            if let Some(observe) = self.observe.as_mut() {
+                observe(super::io::Observed {
+                    code: rule.as_deref().unwrap_or_default(),
+                    record: result,
+                    advice: None,
+                    reason: None,
+                    tool: context.tool.as_deref(),
+                    time: context.time.as_deref(),
+                });
+            }
+            return None;
+        };
+        let params: Map<String, Value> = props
+            .iter()
+            .filter(|(k, _)| finding.has_param(k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let resolved = self
+            .cache
+            .for_finding(self.advisor, self.locale, finding, &params);
+        props.insert("advice".into(), self.splicer.advice_placeholder(&resolved));
+        if let Some(reason) = resolved.reason {
+            props.insert(REASON.into(), Value::from(reason));
+        }
+        self.summary.outcome(&resolved);
+        if let Some(observe) = self.observe.as_mut() {
+            observe(super::io::Observed {
+                code: &finding.code,
+                record: result,
+                advice: resolved.advice.as_ref(),
+                reason: resolved.reason,
+                tool: context.tool.as_deref(),
+                time: context.time.as_deref(),
+            });
+        }
+        Some((rule?, finding))
+    }
+}
+
+/// Gives each rule that got advice its help text in the run's driver (made if missing).
+fn add_rule_help(run: &mut Map<String, Value>, helped: Vec<(String, Advice)>) {
+    if helped.is_empty() {
+        return;
+    }
+    let driver = run
+        .entry("tool")
+        .or_insert_with(|| json!({}))
+        .as_object_mut()
+        .map(|t| {
+            t.entry("driver")
+                .or_insert_with(|| json!({"name": "unknown"}))
+        });
+    let Some(Value::Object(driver)) = driver else {
+        return;
+    };
+    let rules = driver.entry("rules").or_insert_with(|| json!([]));
+    let Some(rules) = rules.as_array_mut() else {
+        return;
+    };
+    for (rule, advice) in helped {
+        help_rule(rules, &rule, &advice);
+    }
 }
 
 /// Gives the rule `id` in `rules` (added when missing) the advice as `help` and `helpUri`,
@@ -346,84 +412,18 @@ impl SarifLog {
         resolved: &Resolved,
         rule: Option<&Advice>,
     ) {
-        let tool = record.get("tool").and_then(Value::as_str);
-        let run = match self.runs.iter().position(|r| r.tool.as_deref() == tool) {
-            Some(i) => &mut self.runs[i],
-            None => {
-                let field = |names: &[&str]| {
-                    names
-                        .iter()
-                        .find_map(|n| record.get(n).and_then(Value::as_str))
-                        .map(str::to_owned)
-                };
-                self.runs.push(Run {
-                    tool: tool.map(str::to_owned),
-                    version: field(&["tool_version", "toolVersion"]),
-                    information_uri: field(&["tool_uri", "toolUri", "tool_information_uri"]),
-                    results: Vec::new(),
-                    rules: Vec::new(),
-                });
-                self.runs.last_mut().expect("just pushed")
-            }
-        };
-        let text = |k: &str| record.get(k).and_then(Value::as_str);
-        let code = text("code").unwrap_or_default();
-        let advice = resolved.advice.as_ref();
-        let level = text("severity")
-            .or_else(|| text("level"))
-            .and_then(level_of)
-            .or_else(|| {
-                advice.map(|a| match a.severity {
-                    Severity::Error => "error",
-                    Severity::Warning => "warning",
-                    Severity::Note => "note",
-                })
-            });
-        let message = text("message")
-            .or_else(|| {
-                record
-                    .get("message")
-                    .and_then(|m| m.get("text"))
-                    .and_then(Value::as_str)
-            })
-            .or_else(|| advice.map(|a| a.title.as_str()))
-            .unwrap_or(code);
-        let (key, n) = match origin {
-            Origin::Line(n) => ("line", n),
-            Origin::Item(n) => ("item", n),
-        };
-        // Serialized by hand so that the advice, serialized once per finding, is copied
-        // in as text.
-        let out = &mut run.results;
-        if !out.is_empty() {
-            out.extend_from_slice(b",\n");
-        }
-        out.extend_from_slice(RESULT_INDENT.as_bytes());
-        out.extend_from_slice(b"{\"ruleId\":");
-        serde_json::to_writer(&mut *out, code).expect("strings serialize");
-        if let Some(level) = level {
-            out.extend_from_slice(format!(",\"level\":\"{level}\"").as_bytes());
-        }
-        out.extend_from_slice(b",\"message\":{\"text\":");
-        serde_json::to_writer(&mut *out, message).expect("strings serialize");
-        out.extend_from_slice(b"},\"locations\":");
+        let run = self.run_of(record);
+        let code = record
+            .get("code")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         let place = Place::of_record(record).unwrap_or_else(|| Place {
             uri: self.source.clone(),
             line: Some(line),
             column: None,
         });
-        serde_json::to_writer(&mut *out, &place.locations()).expect("values serialize");
-        out.extend_from_slice(b",\"partialFingerprints\":{\"");
-        out.extend_from_slice(FINGERPRINT.as_bytes());
-        out.extend_from_slice(format!("\":\"{:016x}\"}}", fingerprint(code, record)).as_bytes());
-        out.extend_from_slice(format!(",\"properties\":{{\"{key}\":{n},\"record\":").as_bytes());
-        serde_json::to_writer(&mut *out, record).expect("values serialize");
-        out.extend_from_slice(b",\"advice\":");
-        out.extend_from_slice(resolved.json().as_bytes());
-        if let Some(reason) = resolved.reason {
-            out.extend_from_slice(format!(",\"{REASON}\":\"{reason}\"").as_bytes());
-        }
-        out.extend_from_slice(b"}}");
+        let run = &mut self.runs[run];
+        write_result(&mut run.results, origin, record, code, &place, resolved);
         if !run.rules.iter().any(|r| r["id"] == code) {
             match rule {
                 Some(advice) => help_rule(&mut run.rules, code, advice),
@@ -439,6 +439,29 @@ impl SarifLog {
                 }
             }
         }
+    }
+
+    /// The index of the run of the record's `tool`, made when it is the tool's first
+    /// record.
+    fn run_of(&mut self, record: &Value) -> usize {
+        let tool = record.get("tool").and_then(Value::as_str);
+        if let Some(i) = self.runs.iter().position(|r| r.tool.as_deref() == tool) {
+            return i;
+        }
+        let field = |names: &[&str]| {
+            names
+                .iter()
+                .find_map(|n| record.get(n).and_then(Value::as_str))
+                .map(str::to_owned)
+        };
+        self.runs.push(Run {
+            tool: tool.map(str::to_owned),
+            version: field(&["tool_version", "toolVersion"]),
+            information_uri: field(&["tool_uri", "toolUri", "tool_information_uri"]),
+            results: Vec::new(),
+            rules: Vec::new(),
+        });
+        self.runs.len() - 1
     }
 
     /// Input that is not a finding record (at `place`, e.g. `line 4, column 2`), kept as
@@ -529,6 +552,67 @@ impl SarifLog {
 /// Where remedy's documentation is. remedy has no public web address, so, like the
 /// articles' `helpUri`, a URN names the README that ships with it.
 const INFORMATION_URI: &str = "urn:remedy:readme";
+
+/// Appends one record's SARIF result to a run's results. Serialized by hand so that the
+/// advice, serialized once per finding, is copied in as text.
+fn write_result(
+    out: &mut Vec<u8>,
+    origin: Origin,
+    record: &Value,
+    code: &str,
+    place: &Place,
+    resolved: &Resolved,
+) {
+    let text = |k: &str| record.get(k).and_then(Value::as_str);
+    let advice = resolved.advice.as_ref();
+    let level = text("severity")
+        .or_else(|| text("level"))
+        .and_then(level_of)
+        .or_else(|| {
+            advice.map(|a| match a.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Note => "note",
+            })
+        });
+    let message = text("message")
+        .or_else(|| {
+            record
+                .get("message")
+                .and_then(|m| m.get("text"))
+                .and_then(Value::as_str)
+        })
+        .or_else(|| advice.map(|a| a.title.as_str()))
+        .unwrap_or(code);
+    let (key, n) = match origin {
+        Origin::Line(n) => ("line", n),
+        Origin::Item(n) => ("item", n),
+    };
+    if !out.is_empty() {
+        out.extend_from_slice(b",\n");
+    }
+    out.extend_from_slice(RESULT_INDENT.as_bytes());
+    out.extend_from_slice(b"{\"ruleId\":");
+    serde_json::to_writer(&mut *out, code).expect("strings serialize");
+    if let Some(level) = level {
+        out.extend_from_slice(format!(",\"level\":\"{level}\"").as_bytes());
+    }
+    out.extend_from_slice(b",\"message\":{\"text\":");
+    serde_json::to_writer(&mut *out, message).expect("strings serialize");
+    out.extend_from_slice(b"},\"locations\":");
+    serde_json::to_writer(&mut *out, &place.locations()).expect("values serialize");
+    out.extend_from_slice(b",\"partialFingerprints\":{\"");
+    out.extend_from_slice(FINGERPRINT.as_bytes());
+    out.extend_from_slice(format!("\":\"{:016x}\"}}", fingerprint(code, record)).as_bytes());
+    out.extend_from_slice(format!(",\"properties\":{{\"{key}\":{n},\"record\":").as_bytes());
+    serde_json::to_writer(&mut *out, record).expect("values serialize");
+    out.extend_from_slice(b",\"advice\":");
+    out.extend_from_slice(resolved.json().as_bytes());
+    if let Some(reason) = resolved.reason {
+        out.extend_from_slice(format!(",\"{REASON}\":\"{reason}\"").as_bytes());
+    }
+    out.extend_from_slice(b"}}");
+}
 
 /// The key of remedy's fingerprint in `partialFingerprints`; bump the version when what
 /// it hashes changes, so code scanning does not match old alerts to new meanings.

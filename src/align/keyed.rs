@@ -203,6 +203,8 @@ fn merge_runs(links: Vec<Link>, a: &Article, b: &Article) -> Vec<Link> {
     out
 }
 
+/// Ends a run of one-sided links: where one side has merged (`p`) ids and the other
+/// the sentences they were made of, they become merged links; otherwise the run stays.
 fn flush_gap(gap: &mut Vec<Link>, out: &mut Vec<Link>, a: &Article, b: &Article) {
     if gap.is_empty() {
         return;
@@ -222,9 +224,6 @@ fn flush_gap(gap: &mut Vec<Link>, out: &mut Vec<Link>, a: &Article, b: &Article)
         out.append(gap);
         return;
     }
-    let english_a = |l: &Link| a.source_of(&a.segments()[l.a[0]]).unwrap_or_default();
-    let english_b = |l: &Link| b.source_of(&b.segments()[l.b[0]]).unwrap_or_default();
-
     let (only_a, only_b): (Vec<Link>, Vec<Link>) =
         gap.drain(..).partition(|l| l.class == LinkClass::OnlyA);
     // Which side holds the merged ids.
@@ -236,74 +235,114 @@ fn flush_gap(gap: &mut Vec<Link>, out: &mut Vec<Link>, a: &Article, b: &Article)
     } else {
         (&only_b, &only_a)
     };
-    let merged_key = |l: &Link| if a_merged { key_a(l) } else { key_b(l) };
-    let english_of = |l: &Link, merged: bool| {
-        if merged == a_merged {
-            english_a(l)
-        } else {
-            english_b(l)
-        }
-    };
-
+    let sides = Sides { a, b, a_merged };
     let mut taken = vec![false; sentence_side.len()];
     let mut next = 0;
-    let mut result: Vec<Link> = Vec::new();
     for m in merged_side {
-        if !matches!(merged_key(m), SegmentKey::Merged(_)) {
-            result.push(m.clone());
-            continue;
-        }
-        let whole = normalize(english_of(m, true));
-        let mut covered = Vec::new();
-        while next < sentence_side.len() {
-            let part = normalize(english_of(&sentence_side[next], false));
-            if part.is_empty() || !whole.contains(&part) {
-                break;
+        match sides.merge(m, sentence_side, &mut next) {
+            Some((link, covered)) => {
+                for k in covered {
+                    taken[k] = true;
+                }
+                out.push(link);
             }
-            covered.push(next);
-            next += 1;
+            None => out.push(m.clone()),
         }
-        if covered.len() < 2 {
-            // A `p` id that covers fewer than two sentences is not a merge we can show.
-            next -= covered.len();
-            result.push(m.clone());
-            continue;
-        }
-        let joined = covered
-            .iter()
-            .map(|&k| english_of(&sentence_side[k], false))
-            .collect::<Vec<_>>()
-            .join(" ");
-        let drift = Drift::between(english_of(m, true), &joined);
-        let drift = (normalize(&joined) != whole).then_some(drift);
-        let sentences: Vec<usize> = covered
-            .iter()
-            .flat_map(|&k| {
-                taken[k] = true;
-                let l = &sentence_side[k];
-                if a_merged { l.b.clone() } else { l.a.clone() }
-            })
-            .collect();
-        let (la, lb) = if a_merged {
-            (m.a.clone(), sentences)
-        } else {
-            (sentences, m.b.clone())
-        };
-        result.push(Link {
-            class: LinkClass::Merged,
-            a: la,
-            b: lb,
-            drift,
-        });
     }
-    result.extend(
+    out.extend(
         sentence_side
             .iter()
             .zip(&taken)
             .filter(|(_, t)| !**t)
             .map(|(l, _)| l.clone()),
     );
-    out.append(&mut result);
+}
+
+/// The two articles of a gap, and which of them holds the merged (`p`) ids.
+struct Sides<'x> {
+    a: &'x Article,
+    b: &'x Article,
+    a_merged: bool,
+}
+
+impl Sides<'_> {
+    /// The English of a one-sided link, on the merged side or the sentence side.
+    fn english<'l>(&'l self, l: &Link, merged: bool) -> &'l str {
+        if merged == self.a_merged {
+            self.a
+                .source_of(&self.a.segments()[l.a[0]])
+                .unwrap_or_default()
+        } else {
+            self.b
+                .source_of(&self.b.segments()[l.b[0]])
+                .unwrap_or_default()
+        }
+    }
+
+    /// The merged link of `m` with the sentence-side links from `next` on whose English
+    /// its English contains, in order, and their indices; `None` when `m` is no merged id
+    /// or covers fewer than two sentences (not a merge we can show). `next` moves past the
+    /// links taken.
+    fn merge(
+        &self,
+        m: &Link,
+        sentence_side: &[Link],
+        next: &mut usize,
+    ) -> Option<(Link, Vec<usize>)> {
+        let merged_key = if self.a_merged {
+            &self.a.segments()[m.a[0]].key
+        } else {
+            &self.b.segments()[m.b[0]].key
+        };
+        if !matches!(merged_key, SegmentKey::Merged(_)) {
+            return None;
+        }
+        let whole = normalize(self.english(m, true));
+        let mut covered = Vec::new();
+        let mut k = *next;
+        while k < sentence_side.len() {
+            let part = normalize(self.english(&sentence_side[k], false));
+            if part.is_empty() || !whole.contains(&part) {
+                break;
+            }
+            covered.push(k);
+            k += 1;
+        }
+        if covered.len() < 2 {
+            return None;
+        }
+        *next = k;
+        let joined = covered
+            .iter()
+            .map(|&k| self.english(&sentence_side[k], false))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let drift = Drift::between(self.english(m, true), &joined);
+        let drift = (normalize(&joined) != whole).then_some(drift);
+        let sentences: Vec<usize> = covered
+            .iter()
+            .flat_map(|&k| {
+                let l = &sentence_side[k];
+                if self.a_merged {
+                    l.b.clone()
+                } else {
+                    l.a.clone()
+                }
+            })
+            .collect();
+        let (la, lb) = if self.a_merged {
+            (m.a.clone(), sentences)
+        } else {
+            (sentences, m.b.clone())
+        };
+        let link = Link {
+            class: LinkClass::Merged,
+            a: la,
+            b: lb,
+            drift,
+        };
+        Some((link, covered))
+    }
 }
 
 /// Whitespace collapsed: merged English joins sentences with one space, the originals may

@@ -134,20 +134,48 @@ pub fn align_plain(a: &Article, b: &Article) -> PlainAlignment {
 pub fn align_plain_with(a: &Article, b: &Article, model: &Model) -> PlainAlignment {
     let ua = units(a);
     let ub = units(b);
+    let lengths = length_model(&ua, &ub, model);
+    let mut links = Vec::new();
+    for (i, j, da, db) in align_units(&ua, &ub, &lengths, model) {
+        let (ga, gb) = (&ua[i..i + da], &ub[j..j + db]);
+        align_sentences(ga, gb, &lengths, model, &mut links);
+    }
+    PlainAlignment { links }
+}
+
+/// The length model for two articles' units: characters of b per character of a (Dutch
+/// runs longer than Norwegian), clamped, as blocks only one side has would otherwise
+/// skew it.
+fn length_model(ua: &[Unit], ub: &[Unit], model: &Model) -> LengthModel {
     let total = |u: &[Unit]| u.iter().map(|u| u.len).sum::<f64>();
-    let (ta, tb) = (total(&ua), total(&ub));
-    // Characters of b per character of a: Dutch runs longer than Norwegian. Clamped, as
-    // blocks only one side has would otherwise skew it.
+    let (ta, tb) = (total(ua), total(ub));
     let ratio = if ta > 0.0 && tb > 0.0 {
         (tb / ta).clamp(0.67, 1.5)
     } else {
         1.0
     };
-    let lengths = LengthModel {
+    LengthModel {
         ratio,
         variance: model.variance,
-    };
+    }
+}
 
+/// The anchors of a group of units or sentences, in order.
+fn anchors_of<'a>(groups: impl IntoIterator<Item = &'a Vec<String>>) -> Vec<&'a str> {
+    groups
+        .into_iter()
+        .flat_map(|anchors| anchors.iter().map(String::as_str))
+        .collect()
+}
+
+/// The first pass: blocks (units) paired by length, kind and anchors, as
+/// `(i, j, da, db)` groups.
+fn align_units(
+    ua: &[Unit],
+    ub: &[Unit],
+    lengths: &LengthModel,
+    model: &Model,
+) -> Vec<(usize, usize, usize, usize)> {
     // Blocks of two translations of one article correspond one to one far more often than
     // sentences do; a block split in two is rarer than a block one side lacks.
     let unit_steps = [
@@ -157,7 +185,7 @@ pub fn align_plain_with(a: &Article, b: &Article, model: &Model) -> PlainAlignme
         Step::new(2, 1, 0.002),
         Step::new(1, 2, 0.002),
     ];
-    let unit_links = dp(ua.len(), ub.len(), &unit_steps, |i, j, da, db| {
+    dp(ua.len(), ub.len(), &unit_steps, |i, j, da, db| {
         let ga = &ua[i..i + da];
         let gb = &ub[j..j + db];
         let la: f64 = ga.iter().map(|u| u.len).sum();
@@ -167,22 +195,43 @@ pub fn align_plain_with(a: &Article, b: &Article, model: &Model) -> PlainAlignme
             // about lengths; a mild charge per character keeps long blocks paired.
             return UNIT_GAP_PER_CHAR * (la + lb);
         }
-        let mut cost = lengths.cost(la, lb);
-        {
-            cost += kind_cost(ga, gb, model);
-            let aa: Vec<&str> = ga
-                .iter()
-                .flat_map(|u| u.anchors.iter().map(String::as_str))
-                .collect();
-            let ab: Vec<&str> = gb
-                .iter()
-                .flat_map(|u| u.anchors.iter().map(String::as_str))
-                .collect();
-            cost += model.unit_anchor_weight * (1.0 - anchor_similarity(&aa, &ab).unwrap_or(1.0));
-        }
-        cost
-    });
+        let aa = anchors_of(ga.iter().map(|u| &u.anchors));
+        let ab = anchors_of(gb.iter().map(|u| &u.anchors));
+        lengths.cost(la, lb)
+            + kind_cost(ga, gb, model)
+            + model.unit_anchor_weight * (1.0 - anchor_similarity(&aa, &ab).unwrap_or(1.0))
+    })
+}
 
+/// The second pass, within a group of paired units: their sentences paired, each link
+/// with its confidence, pushed to `links`. Sentences of a unit the other side lacks are
+/// linked to nothing.
+fn align_sentences(
+    units_a: &[Unit],
+    units_b: &[Unit],
+    lengths: &LengthModel,
+    model: &Model,
+    links: &mut Vec<SentenceLink>,
+) {
+    let sa: Vec<&Sentence> = units_a.iter().flat_map(|u| &u.sentences).collect();
+    let sb: Vec<&Sentence> = units_b.iter().flat_map(|u| &u.sentences).collect();
+    if sa.is_empty() || sb.is_empty() {
+        for s in &sa {
+            links.push(SentenceLink {
+                a: vec![s.range.clone()],
+                b: Vec::new(),
+                confidence: None,
+            });
+        }
+        for s in &sb {
+            links.push(SentenceLink {
+                a: Vec::new(),
+                b: vec![s.range.clone()],
+                confidence: None,
+            });
+        }
+        return;
+    }
     let sentence_steps = [
         Step::new(1, 1, 0.89),
         Step::new(1, 0, 0.005),
@@ -190,75 +239,41 @@ pub fn align_plain_with(a: &Article, b: &Article, model: &Model) -> PlainAlignme
         Step::new(2, 1, 0.05),
         Step::new(1, 2, 0.05),
     ];
-    let mut links = Vec::new();
-    for (i, j, da, db) in unit_links {
-        let sa: Vec<&Sentence> = ua[i..i + da].iter().flat_map(|u| &u.sentences).collect();
-        let sb: Vec<&Sentence> = ub[j..j + db].iter().flat_map(|u| &u.sentences).collect();
-        if sa.is_empty() || sb.is_empty() {
-            for s in &sa {
-                links.push(SentenceLink {
-                    a: vec![s.range.clone()],
-                    b: Vec::new(),
-                    confidence: None,
-                });
-            }
-            for s in &sb {
-                links.push(SentenceLink {
-                    a: Vec::new(),
-                    b: vec![s.range.clone()],
-                    confidence: None,
-                });
-            }
-            continue;
+    let pair_cost = |i: usize, j: usize, da: usize, db: usize| {
+        let la: f64 = sa[i..i + da].iter().map(|s| s.len).sum();
+        let lb: f64 = sb[j..j + db].iter().map(|s| s.len).sum();
+        let mut cost = lengths.cost(la, lb);
+        if da > 0 && db > 0 {
+            let aa = anchors_of(sa[i..i + da].iter().map(|s| &s.anchors));
+            let ab = anchors_of(sb[j..j + db].iter().map(|s| &s.anchors));
+            cost +=
+                model.sentence_anchor_weight * (1.0 - anchor_similarity(&aa, &ab).unwrap_or(1.0));
         }
-        let pair_cost = |i: usize, j: usize, da: usize, db: usize| {
-            let la: f64 = sa[i..i + da].iter().map(|s| s.len).sum();
-            let lb: f64 = sb[j..j + db].iter().map(|s| s.len).sum();
-            let mut cost = lengths.cost(la, lb);
-            if da > 0 && db > 0 {
-                let aa: Vec<&str> = sa[i..i + da]
-                    .iter()
-                    .flat_map(|s| s.anchors.iter().map(String::as_str))
-                    .collect();
-                let ab: Vec<&str> = sb[j..j + db]
-                    .iter()
-                    .flat_map(|s| s.anchors.iter().map(String::as_str))
-                    .collect();
-                cost += model.sentence_anchor_weight
-                    * (1.0 - anchor_similarity(&aa, &ab).unwrap_or(1.0));
-            }
-            cost
-        };
-        for (si, sj, sda, sdb) in dp(sa.len(), sb.len(), &sentence_steps, pair_cost) {
-            let ga = &sa[si..si + sda];
-            let gb = &sb[sj..sj + sdb];
-            let confidence = (sda > 0 && sdb > 0).then(|| {
-                let la: f64 = ga.iter().map(|s| s.len).sum();
-                let lb: f64 = gb.iter().map(|s| s.len).sum();
-                let aa: Vec<&str> = ga
-                    .iter()
-                    .flat_map(|s| s.anchors.iter().map(String::as_str))
-                    .collect();
-                let ab: Vec<&str> = gb
-                    .iter()
-                    .flat_map(|s| s.anchors.iter().map(String::as_str))
-                    .collect();
-                let units_agree = kind_cost(&ua[i..i + da], &ub[j..j + db], model) == 0.0;
-                confidence(
-                    lengths.fit(la, lb),
-                    anchor_similarity(&aa, &ab),
-                    sda + sdb == 2 && da + db == 2,
-                    units_agree,
-                )
-            });
-            links.push(SentenceLink {
-                a: ga.iter().map(|s| s.range.clone()).collect(),
-                b: gb.iter().map(|s| s.range.clone()).collect(),
-                confidence,
-            });
-        }
+        cost
+    };
+    let one_to_one_units = units_a.len() + units_b.len() == 2;
+    for (si, sj, sda, sdb) in dp(sa.len(), sb.len(), &sentence_steps, pair_cost) {
+        let ga = &sa[si..si + sda];
+        let gb = &sb[sj..sj + sdb];
+        let confidence = (sda > 0 && sdb > 0).then(|| {
+            let la: f64 = ga.iter().map(|s| s.len).sum();
+            let lb: f64 = gb.iter().map(|s| s.len).sum();
+            let aa = anchors_of(ga.iter().map(|s| &s.anchors));
+            let ab = anchors_of(gb.iter().map(|s| &s.anchors));
+            let units_agree = kind_cost(units_a, units_b, model) == 0.0;
+            confidence(
+                lengths.fit(la, lb),
+                anchor_similarity(&aa, &ab),
+                sda + sdb == 2 && one_to_one_units,
+                units_agree,
+            )
+        });
+        links.push(SentenceLink {
+            a: ga.iter().map(|s| s.range.clone()).collect(),
+            b: gb.iter().map(|s| s.range.clone()).collect(),
+            confidence,
+        });
     }
-    PlainAlignment { links }
 }
 
 fn kind_cost(ga: &[Unit], gb: &[Unit], model: &Model) -> f64 {

@@ -262,39 +262,7 @@ impl<'t> Builder<'t> {
     fn build(mut self, path: PathBuf) -> Article {
         let text = self.text;
         let mut raw_blocks = Vec::new();
-        let (front_matter, body_start) = match front_matter::delimit(text) {
-            front_matter::Delimited::Block { range, yaml } => {
-                let mut problems = Vec::new();
-                let fm = FrontMatter::parse(text, range.clone(), yaml, &mut problems);
-                for p in problems {
-                    self.diag(p.kind, p.offset, p.message);
-                }
-                raw_blocks.push(RawBlock {
-                    kind: BlockKind::FrontMatter,
-                    range: range.clone(),
-                    parent: None,
-                    inline: None,
-                });
-                (Some(fm), range.end)
-            }
-            front_matter::Delimited::None => {
-                self.diag(
-                    DiagnosticKind::NoFrontMatter,
-                    0,
-                    "no `---` front matter; the article has no metadata",
-                );
-                (None, 0)
-            }
-            front_matter::Delimited::Unclosed => {
-                self.diag(
-                    DiagnosticKind::FrontMatterUnclosed,
-                    0,
-                    "front matter opened with `---` is never closed; read as Markdown",
-                );
-                (None, 0)
-            }
-        };
-
+        let (front_matter, body_start) = self.front_matter(&mut raw_blocks);
         let parsed = markdown::parse_blocks(text, body_start..text.len(), raw_blocks);
         let scan = spans::scan(text);
         let span_attributes = scan.attributes;
@@ -307,39 +275,7 @@ impl<'t> Builder<'t> {
         } else {
             ArticleForm::Bilingual
         };
-        let mut cursor = self.lines.cursor(text);
-        let segments: Vec<Segment> = match form {
-            ArticleForm::Bilingual => scan
-                .pairs
-                .into_iter()
-                .map(|p| Segment {
-                    key: p.id.key,
-                    handoff: Some(p.id.handoff),
-                    position: cursor.position(p.range.start),
-                    block: innermost_block(&parsed.blocks, p.range.start),
-                    range: p.range,
-                    target: p.target,
-                    source: Some(p.source),
-                })
-                .collect(),
-            ArticleForm::Plain => markdown::structural_keys(&parsed.blocks)
-                .into_iter()
-                .enumerate()
-                .filter_map(|(id, key)| {
-                    let inline = parsed.blocks[id].inline.clone()?;
-                    Some(Segment {
-                        key: SegmentKey::Structural(key?),
-                        handoff: None,
-                        position: cursor.position(inline.start),
-                        block: Some(id),
-                        range: inline.clone(),
-                        target: inline,
-                        source: None,
-                    })
-                })
-                .collect(),
-        };
-
+        let segments = self.segments(form, scan.pairs, &parsed.blocks);
         if form == ArticleForm::Bilingual {
             self.check_crossing_markup(&parsed.markup, &segments);
         }
@@ -370,6 +306,80 @@ impl<'t> Builder<'t> {
             form,
             span_attributes,
             text: String::new(),
+        }
+    }
+
+    /// The front matter, if the text opens with a closed `---` block (added to
+    /// `raw_blocks`), and where the body starts.
+    fn front_matter(&mut self, raw_blocks: &mut Vec<RawBlock>) -> (Option<FrontMatter>, usize) {
+        let text = self.text;
+        match front_matter::delimit(text) {
+            front_matter::Delimited::Block { range, yaml } => {
+                let mut problems = Vec::new();
+                let fm = FrontMatter::parse(text, range.clone(), yaml, &mut problems);
+                for p in problems {
+                    self.diag(p.kind, p.offset, p.message);
+                }
+                raw_blocks.push(RawBlock {
+                    kind: BlockKind::FrontMatter,
+                    range: range.clone(),
+                    parent: None,
+                    inline: None,
+                });
+                (Some(fm), range.end)
+            }
+            front_matter::Delimited::None => {
+                self.diag(
+                    DiagnosticKind::NoFrontMatter,
+                    0,
+                    "no `---` front matter; the article has no metadata",
+                );
+                (None, 0)
+            }
+            front_matter::Delimited::Unclosed => {
+                self.diag(
+                    DiagnosticKind::FrontMatterUnclosed,
+                    0,
+                    "front matter opened with `---` is never closed; read as Markdown",
+                );
+                (None, 0)
+            }
+        }
+    }
+
+    /// The segments: a bilingual article's span pairs, or a plain article's blocks with
+    /// inline content and a structural key.
+    fn segments(&self, form: ArticleForm, pairs: Vec<Pair>, blocks: &[RawBlock]) -> Vec<Segment> {
+        let mut cursor = self.lines.cursor(self.text);
+        match form {
+            ArticleForm::Bilingual => pairs
+                .into_iter()
+                .map(|p| Segment {
+                    key: p.id.key,
+                    handoff: Some(p.id.handoff),
+                    position: cursor.position(p.range.start),
+                    block: innermost_block(blocks, p.range.start),
+                    range: p.range,
+                    target: p.target,
+                    source: Some(p.source),
+                })
+                .collect(),
+            ArticleForm::Plain => markdown::structural_keys(blocks)
+                .into_iter()
+                .enumerate()
+                .filter_map(|(id, key)| {
+                    let inline = blocks[id].inline.clone()?;
+                    Some(Segment {
+                        key: SegmentKey::Structural(key?),
+                        handoff: None,
+                        position: cursor.position(inline.start),
+                        block: Some(id),
+                        range: inline.clone(),
+                        target: inline,
+                        source: None,
+                    })
+                })
+                .collect(),
         }
     }
 

@@ -229,47 +229,16 @@ pub fn scan(text: &str) -> Scan {
     let mut consumed = 0;
     for (i, &attr) in starts.iter().enumerate() {
         let limit = starts.get(i + 1).copied().unwrap_or(bytes.len());
-        if attr < consumed {
-            // A `data-ttu-id=` inside an earlier pair's text: it cannot open a pair.
-            out.problems.push(problem(
-                DiagnosticKind::SpanMalformed,
-                attr,
-                "`data-ttu-id` inside the text of another pair".into(),
-            ));
-            continue;
-        }
-        let Some(tag_start) = tag_start_before(bytes, attr, consumed) else {
-            out.problems.push(problem(
-                DiagnosticKind::SpanMalformed,
-                attr,
-                "`data-ttu-id` outside a `<span …>` tag".into(),
-            ));
+        let Some((tag_start, id, target_start)) = open_target(
+            text,
+            attr,
+            consumed,
+            limit,
+            &mut out.problems,
+            &mut entity_quoted,
+        ) else {
             continue;
         };
-        let Some(open) = read_attr_tag(text, attr + TTU.len(), limit) else {
-            out.problems.push(problem(
-                DiagnosticKind::SpanMalformed,
-                tag_start,
-                "expected `data-ttu-id=\"HANDOFF-KEY\">` with a hex hand-off and a number or pNUMBER key".into(),
-            ));
-            continue;
-        };
-        if open.entity_quoted {
-            let e = entity_quoted.get_or_insert((tag_start, 0));
-            e.1 += 1;
-        }
-        let Some(id) = SpanId::parse(open.value) else {
-            out.problems.push(problem(
-                DiagnosticKind::SpanMalformed,
-                tag_start,
-                format!(
-                    "span id `{}` is not HANDOFF-KEY (hex hand-off, number or pNUMBER key)",
-                    open.value
-                ),
-            ));
-            continue;
-        };
-        let target_start = open.end;
 
         let Some(partner) = find_partner(text, target_start, limit) else {
             out.problems.push(problem(
@@ -331,6 +300,62 @@ pub fn scan(text: &str) -> Scan {
     find_orphan_sources(text, &out.pairs, &mut out.problems);
     out.problems.sort_by_key(|p| p.offset);
     out
+}
+
+/// The target span whose `data-ttu-id=` is at `attr`: where its tag starts, its id and
+/// where its text starts; `None`, with the problem pushed, when it opens no pair.
+/// `consumed` is where the earlier pairs end, `limit` the next `data-ttu-id=`; a tag
+/// quoted with `&quot;` is counted in `entity_quoted` (the first one's place, the count).
+fn open_target(
+    text: &str,
+    attr: usize,
+    consumed: usize,
+    limit: usize,
+    problems: &mut Vec<SpanProblem>,
+    entity_quoted: &mut Option<(usize, usize)>,
+) -> Option<(usize, SpanId, usize)> {
+    let bytes = text.as_bytes();
+    if attr < consumed {
+        // A `data-ttu-id=` inside an earlier pair's text: it cannot open a pair.
+        problems.push(problem(
+            DiagnosticKind::SpanMalformed,
+            attr,
+            "`data-ttu-id` inside the text of another pair".into(),
+        ));
+        return None;
+    }
+    let Some(tag_start) = tag_start_before(bytes, attr, consumed) else {
+        problems.push(problem(
+            DiagnosticKind::SpanMalformed,
+            attr,
+            "`data-ttu-id` outside a `<span …>` tag".into(),
+        ));
+        return None;
+    };
+    let Some(open) = read_attr_tag(text, attr + TTU.len(), limit) else {
+        problems.push(problem(
+            DiagnosticKind::SpanMalformed,
+            tag_start,
+            "expected `data-ttu-id=\"HANDOFF-KEY\">` with a hex hand-off and a number or pNUMBER key".into(),
+        ));
+        return None;
+    };
+    if open.entity_quoted {
+        let e = entity_quoted.get_or_insert((tag_start, 0));
+        e.1 += 1;
+    }
+    let Some(id) = SpanId::parse(open.value) else {
+        problems.push(problem(
+            DiagnosticKind::SpanMalformed,
+            tag_start,
+            format!(
+                "span id `{}` is not HANDOFF-KEY (hex hand-off, number or pNUMBER key)",
+                open.value
+            ),
+        ));
+        return None;
+    };
+    Some((tag_start, id, open.end))
 }
 
 /// Where the target of `id` ends: before the `</span>` in front of its partner, or at the

@@ -104,30 +104,6 @@ pub fn html_report(
 ) -> Result<String, TemplateError> {
     let chrome = Chrome::new(messages, locale);
     let fmt = |n: usize| chrome.format.count(n as u64);
-    let mut by_severity = [0usize; 3];
-    for f in &report.findings {
-        by_severity[f.severity as usize] += 1;
-    }
-    let articles: usize = report.locales.values().map(|t| t.articles).sum();
-    let summary = chrome.text(
-        "check-summary",
-        &[
-            ("articles", Arg::Text(fmt(articles))),
-            ("locales", Arg::Text(fmt(report.locales.len()))),
-            (
-                "errors",
-                Arg::Text(fmt(by_severity[Severity::Error as usize])),
-            ),
-            (
-                "warnings",
-                Arg::Text(fmt(by_severity[Severity::Warning as usize])),
-            ),
-            (
-                "notes",
-                Arg::Text(fmt(by_severity[Severity::Note as usize])),
-            ),
-        ],
-    );
     let locales = report
         .locales
         .iter()
@@ -141,62 +117,14 @@ pub fn html_report(
             ],
         })
         .collect();
-    let most = report.by_check.values().copied().max().unwrap_or(1);
-    let mut failures: Vec<Bar> = report
-        .by_check
-        .iter()
-        .map(|(c, n)| {
-            let check: CheckId = c.parse().unwrap_or(CheckId::SpanBroken);
-            Bar {
-                label: (*c).to_owned(),
-                value: fmt(*n),
-                width: percent(*n, most).max(1),
-                class: check.severity().name(),
-                href: None,
-            }
-        })
-        .collect();
-    failures.sort_by(|a, b| b.width.cmp(&a.width).then_with(|| a.label.cmp(&b.label)));
-    let most_drift = report.drift.first().map_or(1, |d| d.drifted);
-    let drift = report
-        .drift
-        .iter()
-        .take(20)
-        .map(|d| Bar {
-            label: clip_start(&d.path, 32),
-            value: format!("{} / {}", fmt(d.drifted), fmt(d.segments)),
-            width: percent(d.drifted, most_drift).max(1),
-            class: "warning",
-            href: Some(place(content, site, &d.path, None, None)),
-        })
-        .collect();
-    let mut articles_rows: Vec<ArticleRows> = Vec::new();
-    for f in report.findings.iter().take(LISTED) {
-        if articles_rows.last().is_none_or(|a| a.path != f.path) {
-            articles_rows.push(ArticleRows {
-                path: f.path.clone(),
-                id: format!("a{}", articles_rows.len() + 1),
-                rows: Vec::new(),
-            });
-        }
-        let rows = &mut articles_rows.last_mut().expect("pushed above").rows;
-        rows.push(Row {
-            place: format!("{}:{}", f.line, f.column),
-            href: place(content, site, &f.path, f.section.as_deref(), Some(f.line)),
-            check: f.check.name(),
-            severity: f.severity.name(),
-            severity_label: chrome.severity(f.severity.name()),
-            message: f.message.clone(),
-        });
-    }
     let more = (report.findings.len() > LISTED)
         .then(|| chrome.count("check-more", report.findings.len() - LISTED));
     let view = View {
-        summary,
+        summary: summary(report, &chrome),
         locales,
-        failures,
-        drift,
-        articles: articles_rows,
+        failures: failure_bars(report, &chrome),
+        drift: drift_bars(report, &chrome, content, site),
+        articles: finding_rows(report, &chrome, content, site),
         more,
     };
     let page = Page::new(
@@ -210,6 +138,94 @@ pub fn html_report(
         check: &'a View,
     }
     templates.render("check.html.j2", &Context { page, check: &view })
+}
+
+/// The report's one-sentence summary: articles, locales and findings by severity.
+fn summary(report: &Report, chrome: &Chrome) -> String {
+    let fmt = |n: usize| Arg::Text(chrome.format.count(n as u64));
+    let mut by_severity = [0usize; 3];
+    for f in &report.findings {
+        by_severity[f.severity as usize] += 1;
+    }
+    let articles: usize = report.locales.values().map(|t| t.articles).sum();
+    chrome.text(
+        "check-summary",
+        &[
+            ("articles", fmt(articles)),
+            ("locales", fmt(report.locales.len())),
+            ("errors", fmt(by_severity[Severity::Error as usize])),
+            ("warnings", fmt(by_severity[Severity::Warning as usize])),
+            ("notes", fmt(by_severity[Severity::Note as usize])),
+        ],
+    )
+}
+
+/// A bar per check that found something, longest first.
+fn failure_bars(report: &Report, chrome: &Chrome) -> Vec<Bar> {
+    let most = report.by_check.values().copied().max().unwrap_or(1);
+    let mut failures: Vec<Bar> = report
+        .by_check
+        .iter()
+        .map(|(c, n)| {
+            let check: CheckId = c.parse().unwrap_or(CheckId::SpanBroken);
+            Bar {
+                label: (*c).to_owned(),
+                value: chrome.format.count(*n as u64),
+                width: percent(*n, most).max(1),
+                class: check.severity().name(),
+                href: None,
+            }
+        })
+        .collect();
+    failures.sort_by(|a, b| b.width.cmp(&a.width).then_with(|| a.label.cmp(&b.label)));
+    failures
+}
+
+/// A bar per article with the most drifted segments (the first 20).
+fn drift_bars(report: &Report, chrome: &Chrome, content: &Path, site: Option<&str>) -> Vec<Bar> {
+    let fmt = |n: usize| chrome.format.count(n as u64);
+    let most_drift = report.drift.first().map_or(1, |d| d.drifted);
+    report
+        .drift
+        .iter()
+        .take(20)
+        .map(|d| Bar {
+            label: clip_start(&d.path, 32),
+            value: format!("{} / {}", fmt(d.drifted), fmt(d.segments)),
+            width: percent(d.drifted, most_drift).max(1),
+            class: "warning",
+            href: Some(place(content, site, &d.path, None, None)),
+        })
+        .collect()
+}
+
+/// The first [`LISTED`] findings, grouped by article, each linked to its place.
+fn finding_rows(
+    report: &Report,
+    chrome: &Chrome,
+    content: &Path,
+    site: Option<&str>,
+) -> Vec<ArticleRows> {
+    let mut articles: Vec<ArticleRows> = Vec::new();
+    for f in report.findings.iter().take(LISTED) {
+        if articles.last().is_none_or(|a| a.path != f.path) {
+            articles.push(ArticleRows {
+                path: f.path.clone(),
+                id: format!("a{}", articles.len() + 1),
+                rows: Vec::new(),
+            });
+        }
+        let rows = &mut articles.last_mut().expect("pushed above").rows;
+        rows.push(Row {
+            place: format!("{}:{}", f.line, f.column),
+            href: place(content, site, &f.path, f.section.as_deref(), Some(f.line)),
+            check: f.check.name(),
+            severity: f.severity.name(),
+            severity_label: chrome.severity(f.severity.name()),
+            message: f.message.clone(),
+        });
+    }
+    articles
 }
 
 /// Where a finding is: the article's page on the site at its section, or the file.

@@ -216,6 +216,8 @@ fn breaks_span(text: &str) -> bool {
     .any(|m| lower.contains(m))
 }
 
+/// Applies one article's units: each is judged, the accepted ones spliced into the
+/// article's text, which is verified and written (not with `dry_run`).
 fn apply(
     name: &str,
     content: &Path,
@@ -224,22 +226,11 @@ fn apply(
     dry_run: bool,
     report: &mut ImportReport,
 ) -> Result<(), ImportError> {
-    let Some(rel) = safe_relative(content, path) else {
-        for u in &units {
-            refuse(
-                report,
-                name,
-                u,
-                "not the path of an article below the content folder (or a symbolic link)",
-            );
-        }
-        return Ok(());
-    };
-    let article = match load_article(content, &rel) {
-        Ok(a) => a,
-        Err(e) => {
+    let (rel, article) = match open_article(content, path) {
+        Ok(found) => found,
+        Err(why) => {
             for u in &units {
-                refuse(report, name, u, format!("the article cannot be read: {e}"));
+                refuse(report, name, u, why.clone());
             }
             return Ok(());
         }
@@ -252,94 +243,21 @@ fn apply(
     let mut replacements: Vec<(usize, String, &Incoming)> = Vec::new();
     let mut taken: HashMap<usize, &str> = HashMap::new();
     for u in &units {
-        if let Some(why) = &u.unusable {
-            refuse(report, name, u, why.clone());
-            continue;
-        }
-        let Some(&i) = ids.get(&u.id) else {
-            refuse(report, name, u, "the article has no segment with this id");
-            continue;
-        };
-        let segment = &article.segments()[i];
-        let current = article.target_of(segment);
-        let Some(target) = &u.target else {
-            report.unchanged += 1;
-            continue;
-        };
-        if target == current {
-            report.unchanged += 1;
-            continue;
-        }
-        if let Some(first) = taken.get(&i) {
-            if *first == target.as_str() {
-                report.unchanged += 1;
-            } else {
-                refuse(
-                    report,
-                    name,
-                    u,
-                    "another unit of this file changes the same segment differently",
-                );
+        match judge(&article, &ids, &taken, u) {
+            Verdict::Unchanged => report.unchanged += 1,
+            Verdict::Refused(why) => refuse(report, name, u, why),
+            Verdict::Replace(i, target) => {
+                taken.insert(i, target);
+                replacements.push((i, target.to_owned(), u));
             }
-            continue;
         }
-        if u.fuzzy {
-            refuse(
-                report,
-                name,
-                u,
-                "still marked fuzzy: review it and remove the flag to import it",
-            );
-            continue;
-        }
-        if article.source_of(segment) != Some(u.source.as_str()) {
-            refuse(
-                report,
-                name,
-                u,
-                "the article's English for this segment is no longer the unit's English",
-            );
-            continue;
-        }
-        if u.drifted {
-            refuse(
-                report,
-                name,
-                u,
-                "another locale has newer English for this segment (remedy:drift): update the article's English first",
-            );
-            continue;
-        }
-        if breaks_span(target) {
-            refuse(
-                report,
-                name,
-                u,
-                "the new text holds span markup and would break the span pair",
-            );
-            continue;
-        }
-        if let Some(why) = breaks_markup(article.source_of(segment).unwrap_or_default(), target) {
-            refuse(report, name, u, why);
-            continue;
-        }
-        taken.insert(i, target.as_str());
-        replacements.push((i, target.clone(), u));
     }
     if replacements.is_empty() {
         return Ok(());
     }
     replacements.sort_by_key(|(i, _, _)| article.segments()[*i].target.start);
     let original = article.original();
-    let mut text = String::with_capacity(original.len());
-    let mut at = 0;
-    for (i, new, _) in &replacements {
-        let r = &article.segments()[*i].target;
-        text.push_str(&original[at..r.start]);
-        text.push_str(new);
-        at = r.end;
-    }
-    text.push_str(&original[at..]);
+    let text = spliced(&article, &replacements);
     if let Err(why) = verify(&article, &text, &replacements) {
         for (_, _, u) in &replacements {
             refuse(
@@ -367,6 +285,94 @@ fn apply(
         diff,
     });
     Ok(())
+}
+
+/// The article a unit's path names, with its path below `content`; or why every unit
+/// for it is refused.
+fn open_article(content: &Path, path: &str) -> Result<(PathBuf, Article), String> {
+    let Some(rel) = safe_relative(content, path) else {
+        return Err(
+            "not the path of an article below the content folder (or a symbolic link)".into(),
+        );
+    };
+    match load_article(content, &rel) {
+        Ok(article) => Ok((rel, article)),
+        Err(e) => Err(format!("the article cannot be read: {e}")),
+    }
+}
+
+/// What becomes of one unit.
+enum Verdict<'u> {
+    /// The unit has no new text, or the article (or an earlier unit) already says it.
+    Unchanged,
+    /// Not applied, and why.
+    Refused(String),
+    /// Segment `.0` takes the text `.1`.
+    Replace(usize, &'u str),
+}
+
+/// Judges a unit against the article and the segments earlier units took.
+fn judge<'u>(
+    article: &Article,
+    ids: &HashMap<String, usize>,
+    taken: &HashMap<usize, &str>,
+    u: &'u Incoming,
+) -> Verdict<'u> {
+    let refused = |why: &str| Verdict::Refused(why.to_owned());
+    if let Some(why) = &u.unusable {
+        return Verdict::Refused(why.clone());
+    }
+    let Some(&i) = ids.get(&u.id) else {
+        return refused("the article has no segment with this id");
+    };
+    let segment = &article.segments()[i];
+    let Some(target) = &u.target else {
+        return Verdict::Unchanged;
+    };
+    if target == article.target_of(segment) {
+        return Verdict::Unchanged;
+    }
+    if let Some(first) = taken.get(&i) {
+        return if *first == target.as_str() {
+            Verdict::Unchanged
+        } else {
+            refused("another unit of this file changes the same segment differently")
+        };
+    }
+    if u.fuzzy {
+        return refused("still marked fuzzy: review it and remove the flag to import it");
+    }
+    if article.source_of(segment) != Some(u.source.as_str()) {
+        return refused("the article's English for this segment is no longer the unit's English");
+    }
+    if u.drifted {
+        return refused(
+            "another locale has newer English for this segment (remedy:drift): update the article's English first",
+        );
+    }
+    if breaks_span(target) {
+        return refused("the new text holds span markup and would break the span pair");
+    }
+    if let Some(why) = breaks_markup(article.source_of(segment).unwrap_or_default(), target) {
+        return Verdict::Refused(why);
+    }
+    Verdict::Replace(i, target)
+}
+
+/// The article's text with the replacements (sorted by position) in place of their
+/// segments' targets.
+fn spliced(article: &Article, replacements: &[(usize, String, &Incoming)]) -> String {
+    let original = article.original();
+    let mut text = String::with_capacity(original.len());
+    let mut at = 0;
+    for (i, new, _) in replacements {
+        let r = &article.segments()[*i].target;
+        text.push_str(&original[at..r.start]);
+        text.push_str(new);
+        at = r.end;
+    }
+    text.push_str(&original[at..]);
+    text
 }
 
 /// The new text, parsed, has the same segments with the same English, the new targets
@@ -472,73 +478,82 @@ fn read_xliff(file: &Path, text: &str) -> Result<Vec<Incoming>, ImportError> {
             .descendants()
             .filter(|n| n.has_tag_name((XLIFF_NS, "unit")))
         {
-            let Some(id) = unit.attribute("id") else {
-                return Err(at(unit, "a <unit> without id=\"…\"".into()));
-            };
-            let mut source = String::new();
-            let mut target = String::new();
-            let mut has_target = false;
-            let mut unusable = None;
-            let segments: Vec<_> = unit
-                .children()
-                .filter(|n| {
-                    n.has_tag_name((XLIFF_NS, "segment")) || n.has_tag_name((XLIFF_NS, "ignorable"))
-                })
-                .collect();
-            if segments.is_empty() {
-                return Err(at(unit, "a <unit> without <segment>".into()));
-            }
-            for seg in segments {
-                let text_of = |name: &str, unusable: &mut Option<String>| -> Option<String> {
-                    let part = seg.children().find(|n| n.has_tag_name((XLIFF_NS, name)))?;
-                    if part.attribute("order").is_some() {
-                        *unusable = Some(
-                            "a target with order=\"…\": remedy reads segments in document order"
-                                .into(),
-                        );
-                    }
-                    let mut text = String::new();
-                    for c in part.children() {
-                        if c.is_text() {
-                            text.push_str(c.text().unwrap_or_default());
-                        } else if c.is_element() {
-                            *unusable = Some(format!(
-                                "inline <{}> in the unit: remedy exports segments as plain text and reads them back as such",
-                                c.tag_name().name()
-                            ));
-                        }
-                    }
-                    Some(text)
-                };
-                let s_text = text_of("source", &mut unusable).unwrap_or_default();
-                match text_of("target", &mut unusable) {
-                    Some(t) if !t.is_empty() => {
-                        has_target = true;
-                        target.push_str(&t);
-                    }
-                    // A part without a target keeps its source (XLIFF 2.0, 4.2.2.2).
-                    _ => target.push_str(&s_text),
-                }
-                source.push_str(&s_text);
-            }
-            let drifted = unit.descendants().any(|n| {
-                n.has_tag_name((XLIFF_NS, "note"))
-                    && n.attribute("category") == Some("remedy:drift")
-            });
-            let target = has_target.then_some(target);
+            let incoming = xliff_unit(unit, original).map_err(|m| at(unit, m.into()))?;
             out.push(Incoming {
                 line: doc.text_pos_at(unit.range().start).row,
-                path: original.to_owned(),
-                id: id.to_owned(),
-                source,
-                target,
-                fuzzy: false,
-                drifted,
-                unusable,
+                ..incoming
             });
         }
     }
     Ok(out)
+}
+
+/// One `<unit>` of the file of the article `original` (its line left 0): the texts of its
+/// segments (and ignorables) joined; or what it lacks.
+fn xliff_unit(unit: roxmltree::Node, original: &str) -> Result<Incoming, &'static str> {
+    let Some(id) = unit.attribute("id") else {
+        return Err("a <unit> without id=\"…\"");
+    };
+    let mut source = String::new();
+    let mut target = String::new();
+    let mut has_target = false;
+    let mut unusable = None;
+    let segments: Vec<_> = unit
+        .children()
+        .filter(|n| {
+            n.has_tag_name((XLIFF_NS, "segment")) || n.has_tag_name((XLIFF_NS, "ignorable"))
+        })
+        .collect();
+    if segments.is_empty() {
+        return Err("a <unit> without <segment>");
+    }
+    for seg in segments {
+        let s_text = xliff_text(seg, "source", &mut unusable).unwrap_or_default();
+        match xliff_text(seg, "target", &mut unusable) {
+            Some(t) if !t.is_empty() => {
+                has_target = true;
+                target.push_str(&t);
+            }
+            // A part without a target keeps its source (XLIFF 2.0, 4.2.2.2).
+            _ => target.push_str(&s_text),
+        }
+        source.push_str(&s_text);
+    }
+    let drifted = unit.descendants().any(|n| {
+        n.has_tag_name((XLIFF_NS, "note")) && n.attribute("category") == Some("remedy:drift")
+    });
+    Ok(Incoming {
+        line: 0,
+        path: original.to_owned(),
+        id: id.to_owned(),
+        source,
+        target: has_target.then_some(target),
+        fuzzy: false,
+        drifted,
+        unusable,
+    })
+}
+
+/// The text of a segment's `<source>` or `<target>` (`name`), if it has one; what makes
+/// the unit unusable (inline elements, `order`) goes to `unusable`.
+fn xliff_text(seg: roxmltree::Node, name: &str, unusable: &mut Option<String>) -> Option<String> {
+    let part = seg.children().find(|n| n.has_tag_name((XLIFF_NS, name)))?;
+    if part.attribute("order").is_some() {
+        *unusable =
+            Some("a target with order=\"…\": remedy reads segments in document order".into());
+    }
+    let mut text = String::new();
+    for c in part.children() {
+        if c.is_text() {
+            text.push_str(c.text().unwrap_or_default());
+        } else if c.is_element() {
+            *unusable = Some(format!(
+                "inline <{}> in the unit: remedy exports segments as plain text and reads them back as such",
+                c.tag_name().name()
+            ));
+        }
+    }
+    Some(text)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -561,71 +576,100 @@ fn read_po(file: &Path, text: &str) -> Result<Vec<Incoming>, ImportError> {
         column: column as u32 + 1,
         message,
     };
-    let mut entries: Vec<PoEntry> = Vec::new();
-    let mut current = PoEntry::default();
-    // The field the last string went into, for continuation lines.
-    let mut field: Option<&'static str> = None;
-    let mut started = false;
-    let finish = |current: &mut PoEntry, entries: &mut Vec<PoEntry>, started: &mut bool| {
-        if *started {
-            entries.push(std::mem::take(current));
-        }
-        *started = false;
-    };
+    let mut reader = PoReader::default();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (n, raw) in text.lines().enumerate() {
         let line = raw.trim_end_matches(['\r', ' ', '\t']);
         let trimmed = line.trim_start();
         let indent = line.len() - trimmed.len();
         if trimmed.is_empty() {
-            finish(&mut current, &mut entries, &mut started);
-            field = None;
-            continue;
+            reader.finish();
+            reader.field = None;
+        } else if let Some(rest) = trimmed.strip_prefix('#') {
+            reader.comment(n, rest);
+        } else if trimmed.starts_with('"') {
+            reader
+                .continuation(trimmed)
+                .map_err(|(c, m)| err(n, indent + c, m))?;
+        } else {
+            reader
+                .keyword(n, trimmed)
+                .map_err(|(c, m)| err(n, indent + c, m))?;
         }
-        if let Some(rest) = trimmed.strip_prefix('#') {
-            if field.is_some() && current.msgstr.is_some() {
-                // A comment after msgstr starts the next entry.
-                finish(&mut current, &mut entries, &mut started);
-                field = None;
-            }
-            if !started {
-                current.line = n as u32 + 1;
-            }
-            started = true;
-            if let Some(flags) = rest.strip_prefix(',') {
-                if flags.split(',').any(|f| f.trim() == "fuzzy") {
-                    current.fuzzy = true;
-                }
-            } else if rest.starts_with('~') {
-                current.obsolete = true;
-            }
-            continue;
+    }
+    reader.finish();
+    po_units(reader.entries).map_err(|(line, m)| err(line as usize - 1, 0, m))
+}
+
+/// Reads a PO file line by line into entries.
+#[derive(Default)]
+struct PoReader {
+    entries: Vec<PoEntry>,
+    current: PoEntry,
+    /// The field the last string went into, for continuation lines.
+    field: Option<&'static str>,
+    /// Whether the current entry has begun (a comment or a keyword).
+    started: bool,
+}
+
+impl PoReader {
+    /// Ends the current entry, if one has begun.
+    fn finish(&mut self) {
+        if self.started {
+            self.entries.push(std::mem::take(&mut self.current));
         }
-        if trimmed.starts_with('"') {
-            let Some(f) = field else {
-                return Err(err(
-                    n,
-                    indent,
-                    "a string continues nothing (expected msgctxt, msgid or msgstr before it)"
-                        .into(),
-                ));
-            };
-            let s = po_string(trimmed).map_err(|(c, m)| err(n, indent + c, m))?;
-            let slot = match f {
-                "msgctxt" => &mut current.msgctxt,
-                "msgid" => &mut current.msgid,
-                "msgstr" => &mut current.msgstr,
-                _ => continue, // msgid_plural, msgstr[n]: read, not used
-            };
+        self.started = false;
+    }
+
+    /// Begins an entry at line `n` (0-based) unless one has begun.
+    fn start(&mut self, n: usize) {
+        if !self.started {
+            self.current.line = n as u32 + 1;
+        }
+        self.started = true;
+    }
+
+    /// A `#` line (`rest` follows the `#`): flags (`#,`) and obsolete entries (`#~`).
+    fn comment(&mut self, n: usize, rest: &str) {
+        if self.field.is_some() && self.current.msgstr.is_some() {
+            // A comment after msgstr starts the next entry.
+            self.finish();
+            self.field = None;
+        }
+        self.start(n);
+        if let Some(flags) = rest.strip_prefix(',') {
+            if flags.split(',').any(|f| f.trim() == "fuzzy") {
+                self.current.fuzzy = true;
+            }
+        } else if rest.starts_with('~') {
+            self.current.obsolete = true;
+        }
+    }
+
+    /// A line that is only a string, continuing the last field. Errors carry the column
+    /// (0-based) within the trimmed line.
+    fn continuation(&mut self, trimmed: &str) -> Result<(), (usize, String)> {
+        let Some(f) = self.field else {
+            return Err((
+                0,
+                "a string continues nothing (expected msgctxt, msgid or msgstr before it)".into(),
+            ));
+        };
+        let s = po_string(trimmed)?;
+        if let Some(slot) = self.slot(f) {
             slot.get_or_insert_with(String::new).push_str(&s);
-            continue;
         }
+        Ok(())
+    }
+
+    /// A keyword line (`msgid "…"`). Errors carry the column (0-based) within the trimmed
+    /// line.
+    fn keyword(&mut self, n: usize, trimmed: &str) -> Result<(), (usize, String)> {
         let (keyword, rest) = trimmed
             .split_once(|c: char| c.is_whitespace())
             .ok_or_else(|| {
-                err(
-                    n,
-                    indent,
+                (
+                    0,
                     format!("expected a keyword and a string, found {trimmed:?}"),
                 )
             })?;
@@ -636,54 +680,52 @@ fn read_po(file: &Path, text: &str) -> Result<Vec<Incoming>, ImportError> {
             "msgid_plural" => "msgid_plural",
             k if k.starts_with("msgstr[") => "msgstr[]",
             other => {
-                return Err(err(
-                    n,
-                    indent,
+                return Err((
+                    0,
                     format!("expected msgctxt, msgid or msgstr, found {other:?}"),
                 ));
             }
         };
-        if (k == "msgctxt" || k == "msgid") && current.msgstr.is_some() {
-            finish(&mut current, &mut entries, &mut started);
+        if (k == "msgctxt" || k == "msgid") && self.current.msgstr.is_some() {
+            self.finish();
         }
-        if !started {
-            current.line = n as u32 + 1;
-            started = true;
+        self.start(n);
+        let column = keyword.len() + (rest.len() - rest.trim_start().len()) + 1;
+        let s = po_string(rest.trim()).map_err(|(c, m)| (column + c, m))?;
+        if let Some(slot) = self.slot(k) {
+            *slot = Some(s);
         }
-        let column = indent + keyword.len() + (rest.len() - rest.trim_start().len()) + 1;
-        let s = po_string(rest.trim()).map_err(|(c, m)| err(n, column + c, m))?;
-        let slot = match k {
-            "msgctxt" => &mut current.msgctxt,
-            "msgid" => &mut current.msgid,
-            "msgstr" => &mut current.msgstr,
-            _ => {
-                field = Some(k);
-                continue;
-            }
-        };
-        *slot = Some(s);
-        field = Some(k);
+        self.field = Some(k);
+        Ok(())
     }
-    finish(&mut current, &mut entries, &mut started);
 
+    /// Where a field's text goes; `None` for msgid_plural and msgstr[n] (read, not used).
+    fn slot(&mut self, field: &str) -> Option<&mut Option<String>> {
+        match field {
+            "msgctxt" => Some(&mut self.current.msgctxt),
+            "msgid" => Some(&mut self.current.msgid),
+            "msgstr" => Some(&mut self.current.msgstr),
+            _ => None,
+        }
+    }
+}
+
+/// The units of a PO file's entries, skipping the header and obsolete entries. An error
+/// carries the entry's line (1-based).
+fn po_units(entries: Vec<PoEntry>) -> Result<Vec<Incoming>, (u32, String)> {
     let mut out = Vec::new();
     for e in entries {
         if e.obsolete || e.msgid.as_deref().is_none_or(str::is_empty) {
             continue; // obsolete entries and the header
         }
         let Some(ctxt) = e.msgctxt else {
-            return Err(err(
-                e.line as usize - 1,
-                0,
+            return Err((
+                e.line,
                 "an entry without msgctxt (remedy's PO names each unit path#id there)".into(),
             ));
         };
         let Some((path, id)) = ctxt.rsplit_once('#') else {
-            return Err(err(
-                e.line as usize - 1,
-                0,
-                format!("msgctxt {ctxt:?} is not path#id"),
-            ));
+            return Err((e.line, format!("msgctxt {ctxt:?} is not path#id")));
         };
         out.push(Incoming {
             line: e.line,

@@ -189,6 +189,90 @@ pub struct Plan {
     words: Vec<QueryWord>,
 }
 
+/// The query's words, one per position (its codes, parts and joined forms folded in),
+/// each once.
+fn query_words(query: &str, analyzer: &mut Analyzer) -> Vec<QueryWord> {
+    let mut by_position: BTreeMap<usize, QueryWord> = BTreeMap::new();
+    for t in analyzer.analyze(query) {
+        let w = by_position.entry(t.position).or_insert_with(|| QueryWord {
+            main: String::new(),
+            parts: Vec::new(),
+            cover: Vec::new(),
+            fuzzy: None,
+            near: Vec::new(),
+            synonyms: Vec::new(),
+            translations: Vec::new(),
+            english: None,
+            range: t.range.clone(),
+            code: false,
+            df: 0,
+            group_df: 0,
+        });
+        match t.kind {
+            // A code inside a hyphenated run ("4c7" of "4c7-feil") is one of its parts;
+            // two codes of the same stretch ("80070005", "0x80070005") are one code,
+            // the longer.
+            TermKind::Code if !w.main.is_empty() && t.range != w.range => w.add_part(t),
+            TermKind::Code => {
+                if w.main.is_empty() || t.text.len() > w.main.len() {
+                    w.main = t.text;
+                }
+                w.code = true;
+            }
+            // A code typed as a name ("OneDrive") finds the name whole; its stem is
+            // for lower-case queries, not another way of matching.
+            TermKind::Spelling => {}
+            TermKind::Word if w.main.is_empty() => w.main = t.text,
+            // A hyphenated query word: its joined form comes first, then its parts.
+            TermKind::Part if w.main.is_empty() => w.main = t.text,
+            TermKind::Word | TermKind::Part => w.add_part(t),
+        }
+    }
+    let mut words: Vec<QueryWord> = by_position
+        .into_values()
+        .filter(|w| !w.main.is_empty())
+        .collect();
+    // Same word twice counts once.
+    let mut seen = HashSet::new();
+    words.retain(|w| seen.insert(w.main.clone()));
+    words
+}
+
+/// Typo tolerance for words the index does not know, and for words the
+/// content never writes whose stem it happens to know ("kalendern" stems like
+/// "kalenderne"; "kalenderen" is what was meant). The typo is corrected against
+/// the words of the content itself, then stemmed like them.
+fn typo_neighbours(w: &mut QueryWord, lowered: &[String], analyzer: &mut Analyzer) {
+    if !w.code && w.parts.is_empty() {
+        let raw = lowered
+            .iter()
+            .find(|l| analyzer.stem(l).as_deref() == Some(w.main.as_str()))
+            .cloned()
+            .unwrap_or_else(|| w.main.clone());
+        let chars = raw.chars().count();
+        let own = analyzer.vocabulary().count(&raw);
+        if chars >= 5 && (w.df == 0 || own == 0) {
+            let distance = if chars >= 9 { 2 } else { 1 };
+            let near: Vec<String> = analyzer
+                .vocabulary()
+                .near(&raw, usize::from(distance))
+                .into_iter()
+                .take(4)
+                .map(str::to_owned)
+                .collect();
+            w.fuzzy = Some(distance);
+            for n in near {
+                if let Some(stem) = analyzer.stem(&n)
+                    && stem != w.main
+                    && !w.near.contains(&stem)
+                {
+                    w.near.push(stem);
+                }
+            }
+        }
+    }
+}
+
 impl Plan {
     /// Whether the query has no word to search (stop words and punctuation only).
     pub(super) fn is_empty(&self) -> bool {
@@ -205,49 +289,7 @@ impl Plan {
         searcher: &Searcher,
         body: Field,
     ) -> Plan {
-        let mut by_position: BTreeMap<usize, QueryWord> = BTreeMap::new();
-        for t in analyzer.analyze(query) {
-            let w = by_position.entry(t.position).or_insert_with(|| QueryWord {
-                main: String::new(),
-                parts: Vec::new(),
-                cover: Vec::new(),
-                fuzzy: None,
-                near: Vec::new(),
-                synonyms: Vec::new(),
-                translations: Vec::new(),
-                english: None,
-                range: t.range.clone(),
-                code: false,
-                df: 0,
-                group_df: 0,
-            });
-            match t.kind {
-                // A code inside a hyphenated run ("4c7" of "4c7-feil") is one of its parts;
-                // two codes of the same stretch ("80070005", "0x80070005") are one code,
-                // the longer.
-                TermKind::Code if !w.main.is_empty() && t.range != w.range => w.add_part(t),
-                TermKind::Code => {
-                    if w.main.is_empty() || t.text.len() > w.main.len() {
-                        w.main = t.text;
-                    }
-                    w.code = true;
-                }
-                // A code typed as a name ("OneDrive") finds the name whole; its stem is
-                // for lower-case queries, not another way of matching.
-                TermKind::Spelling => {}
-                TermKind::Word if w.main.is_empty() => w.main = t.text,
-                // A hyphenated query word: its joined form comes first, then its parts.
-                TermKind::Part if w.main.is_empty() => w.main = t.text,
-                TermKind::Word | TermKind::Part => w.add_part(t),
-            }
-        }
-        let mut words: Vec<QueryWord> = by_position
-            .into_values()
-            .filter(|w| !w.main.is_empty())
-            .collect();
-        // Same word twice counts once.
-        let mut seen = HashSet::new();
-        words.retain(|w| seen.insert(w.main.clone()));
+        let mut words = query_words(query, analyzer);
         let lowered = crate::analysis::words(query)
             .into_iter()
             .map(|w| w.text.to_lowercase())
@@ -257,38 +299,7 @@ impl Plan {
                 .doc_freq(&Term::from_field_text(body, &w.main))
                 .unwrap_or(0);
             w.group_df = w.df;
-            // Typo tolerance for words the index does not know, and for words the
-            // content never writes whose stem it happens to know ("kalendern" stems like
-            // "kalenderne"; "kalenderen" is what was meant). The typo is corrected against
-            // the words of the content itself, then stemmed like them.
-            if !w.code && w.parts.is_empty() {
-                let raw = lowered
-                    .iter()
-                    .find(|l| analyzer.stem(l).as_deref() == Some(w.main.as_str()))
-                    .cloned()
-                    .unwrap_or_else(|| w.main.clone());
-                let chars = raw.chars().count();
-                let own = analyzer.vocabulary().count(&raw);
-                if chars >= 5 && (w.df == 0 || own == 0) {
-                    let distance = if chars >= 9 { 2 } else { 1 };
-                    let near: Vec<String> = analyzer
-                        .vocabulary()
-                        .near(&raw, usize::from(distance))
-                        .into_iter()
-                        .take(4)
-                        .map(str::to_owned)
-                        .collect();
-                    w.fuzzy = Some(distance);
-                    for n in near {
-                        if let Some(stem) = analyzer.stem(&n)
-                            && stem != w.main
-                            && !w.near.contains(&stem)
-                        {
-                            w.near.push(stem);
-                        }
-                    }
-                }
-            }
+            typo_neighbours(w, &lowered, analyzer);
             w.synonyms = synonyms.of(&w.main).to_vec();
             // The word occurs as often as its most written synonym ("mail" as "e-post").
             for s in &w.synonyms {

@@ -235,41 +235,7 @@ impl Site {
         let knowledge = &advisor.knowledge;
         let articles = knowledge.articles();
         let sets = knowledge.sets();
-        let mut plan: Vec<Planned> = Vec::new();
-        let mut placed = vec![false; articles.len()];
-        for (s, set) in sets.iter().enumerate() {
-            for m in &set.members {
-                placed[m.index] = true;
-                let rel = relative_path(articles[m.index].path());
-                let mut page = format!("{}/{}", m.locale, page_name(&rel));
-                // The locale's home page and guides folder are the site's own.
-                if page.eq_ignore_ascii_case(&format!("{}/index.html", m.locale))
-                    || page.starts_with(&format!("{}/guides/", m.locale))
-                {
-                    page = format!("{}/articles/{}", m.locale, page_name(&rel));
-                }
-                plan.push(Planned {
-                    article: m.index,
-                    locale: m.locale.clone(),
-                    page,
-                    set: s,
-                });
-            }
-        }
-        plan.sort_by(|a, b| a.page.cmp(&b.page));
-        // Two articles on one page (a folder's and one placed by `ms.contentlocale`): the
-        // first keeps it, the other is reported as not published.
-        let mut duplicates: Vec<usize> = Vec::new();
-        plan.dedup_by(|b, a| {
-            let same = a.page == b.page;
-            if same {
-                duplicates.push(b.article);
-            }
-            same
-        });
-        for i in duplicates {
-            placed[i] = false;
-        }
+        let (plan, placed) = plan_articles(articles, sets);
         let unplaced: Vec<String> = articles
             .iter()
             .zip(&placed)
@@ -291,22 +257,7 @@ impl Site {
             of_set.entry(p.set).or_default().push(i);
             kinds.insert(p.page.clone(), Kind::Article(i));
         }
-        let (mut definitions, guide_errors) =
-            Definition::load_dir(&content.join("guides"), advisor);
-        let mut guide_errors: Vec<String> = guide_errors.iter().map(ToString::to_string).collect();
-        // Two names that make one page name (`a b`, `a-b`): the first keeps it.
-        let mut stems = BTreeSet::new();
-        definitions.retain(|def| {
-            let fresh = stems.insert(page_stem(&def.name));
-            if !fresh {
-                guide_errors.push(format!(
-                    "guide {:?}: its page would be {}.html, which another guide has; left out",
-                    def.name,
-                    page_stem(&def.name)
-                ));
-            }
-            fresh
-        });
+        let (definitions, guide_errors) = load_guides(content, advisor);
         for (d, def) in definitions.iter().enumerate() {
             for (l, locale) in locales.iter().enumerate() {
                 kinds.insert(
@@ -409,6 +360,66 @@ pub struct Renderer<'a> {
     mode: Mode,
     /// The home page's title filter.
     script: String,
+}
+
+/// A page for every article of a set, in page order, and which articles got one. Two
+/// articles on one page (a folder's and one placed by `ms.contentlocale`): the first keeps
+/// it, the other is not published.
+fn plan_articles(articles: &[Article], sets: &[ArticleSet]) -> (Vec<Planned>, Vec<bool>) {
+    let mut plan: Vec<Planned> = Vec::new();
+    let mut placed = vec![false; articles.len()];
+    for (s, set) in sets.iter().enumerate() {
+        for m in &set.members {
+            placed[m.index] = true;
+            let rel = relative_path(articles[m.index].path());
+            let mut page = format!("{}/{}", m.locale, page_name(&rel));
+            // The locale's home page and guides folder are the site's own.
+            if page.eq_ignore_ascii_case(&format!("{}/index.html", m.locale))
+                || page.starts_with(&format!("{}/guides/", m.locale))
+            {
+                page = format!("{}/articles/{}", m.locale, page_name(&rel));
+            }
+            plan.push(Planned {
+                article: m.index,
+                locale: m.locale.clone(),
+                page,
+                set: s,
+            });
+        }
+    }
+    plan.sort_by(|a, b| a.page.cmp(&b.page));
+    let mut duplicates: Vec<usize> = Vec::new();
+    plan.dedup_by(|b, a| {
+        let same = a.page == b.page;
+        if same {
+            duplicates.push(b.article);
+        }
+        same
+    });
+    for i in duplicates {
+        placed[i] = false;
+    }
+    (plan, placed)
+}
+
+/// The guide definitions of `content/guides`, and the errors of those left out. Two names
+/// that make one page name (`a b`, `a-b`): the first keeps it.
+fn load_guides(content: &Path, advisor: &Advisor) -> (Vec<Definition>, Vec<String>) {
+    let (mut definitions, errors) = Definition::load_dir(&content.join("guides"), advisor);
+    let mut errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    let mut stems = BTreeSet::new();
+    definitions.retain(|def| {
+        let fresh = stems.insert(page_stem(&def.name));
+        if !fresh {
+            errors.push(format!(
+                "guide {:?}: its page would be {}.html, which another guide has; left out",
+                def.name,
+                page_stem(&def.name)
+            ));
+        }
+        fresh
+    });
+    (definitions, errors)
 }
 
 /// Articles whose English differs from another span member of their set for the same

@@ -110,60 +110,20 @@ impl<'a> Renderer<'a> {
     pub(super) fn article(&self, i: usize) -> Result<(String, PageOutcome), TemplateError> {
         let site = self.site;
         let p = &site.plan[i];
-        let articles = self.advisor.knowledge.articles();
-        let article = &articles[p.article];
+        let article = &self.advisor.knowledge.articles()[p.article];
         let chrome = self.chrome(&p.locale);
-        let diagnostics = RefCell::new(Vec::new());
-        let counts = RefCell::new((0usize, 0usize, 0usize, 0usize));
         let body = body_of(article);
-        let lines = LineIndex::new(article.original());
-        let from_dir = parent_of(&relative_path(article.path()));
-        let resolve = |dest: &str, at: usize| -> LinkTarget {
-            let found = resolve_link(dest, &from_dir, &p.locale, &site.by_path);
-            if at == ORIGINAL {
-                return match found {
-                    Resolved::Page(i, fragment) => LinkTarget::Replace(format!(
-                        "{}{fragment}",
-                        href(&p.page, &site.plan[i].page)
-                    )),
-                    Resolved::Outside(url) => LinkTarget::Replace(url),
-                    Resolved::External => LinkTarget::Keep,
-                    Resolved::Broken | Resolved::Unsafe => LinkTarget::Drop,
-                };
-            }
-            let place = |kind: &'static str| {
-                let pos = lines.position(article.original(), to_original(&body, article, at));
-                LinkDiagnostic {
-                    file: crate::content::display_path(&site.content.join(article.path())),
-                    line: pos.line,
-                    column: pos.column,
-                    kind,
-                    target: dest.to_owned(),
-                }
-            };
-            match found {
-                Resolved::Page(i, fragment) => {
-                    counts.borrow_mut().0 += 1;
-                    LinkTarget::Replace(format!("{}{fragment}", href(&p.page, &site.plan[i].page)))
-                }
-                Resolved::Broken => {
-                    counts.borrow_mut().1 += 1;
-                    diagnostics.borrow_mut().push(place("link-broken"));
-                    LinkTarget::Drop
-                }
-                Resolved::Outside(url) => {
-                    counts.borrow_mut().2 += 1;
-                    diagnostics.borrow_mut().push(place("link-outside-content"));
-                    LinkTarget::Replace(url)
-                }
-                Resolved::External => LinkTarget::Keep,
-                Resolved::Unsafe => {
-                    counts.borrow_mut().3 += 1;
-                    diagnostics.borrow_mut().push(place("link-unsafe"));
-                    LinkTarget::Drop
-                }
-            }
+        let links = ArticleLinks {
+            site,
+            planned: p,
+            article,
+            lines: LineIndex::new(article.original()),
+            from_dir: parent_of(&relative_path(article.path())),
+            body: &body,
+            counts: RefCell::new((0, 0, 0, 0)),
+            diagnostics: RefCell::new(Vec::new()),
         };
+        let resolve = |dest: &str, at: usize| links.resolve(dest, at);
         let original_label = chrome.text("page-english-original", &[]);
         let html = markdown_to_html(
             &body.markdown,
@@ -205,8 +165,8 @@ impl<'a> Renderer<'a> {
         Ok((
             text,
             PageOutcome {
-                counts: *counts.borrow(),
-                diagnostics: diagnostics.into_inner(),
+                counts: links.counts.into_inner(),
+                diagnostics: links.diagnostics.into_inner(),
                 has_alternates,
             },
         ))
@@ -494,4 +454,73 @@ pub struct SitemapAlternate {
     pub lang: String,
     /// The page in that language, absolute.
     pub url: String,
+}
+
+/// The links of one article's page, resolved to the site's pages as the Markdown is
+/// rendered, counted (resolved, broken, outside, unsafe) and the bad ones reported at
+/// their place in the article's file.
+struct ArticleLinks<'s> {
+    site: &'s Site,
+    planned: &'s Planned,
+    article: &'s Article,
+    lines: LineIndex,
+    from_dir: String,
+    body: &'s Body,
+    counts: RefCell<(usize, usize, usize, usize)>,
+    diagnostics: RefCell<Vec<LinkDiagnostic>>,
+}
+
+impl ArticleLinks<'_> {
+    /// Where the link `dest` at `at` in the body (or in an English original, [`ORIGINAL`])
+    /// goes on the page.
+    fn resolve(&self, dest: &str, at: usize) -> LinkTarget {
+        let (site, p) = (self.site, self.planned);
+        let found = resolve_link(dest, &self.from_dir, &p.locale, &site.by_path);
+        if at == ORIGINAL {
+            return match found {
+                Resolved::Page(i, fragment) => {
+                    LinkTarget::Replace(format!("{}{fragment}", href(&p.page, &site.plan[i].page)))
+                }
+                Resolved::Outside(url) => LinkTarget::Replace(url),
+                Resolved::External => LinkTarget::Keep,
+                Resolved::Broken | Resolved::Unsafe => LinkTarget::Drop,
+            };
+        }
+        let report = |kind: &'static str| {
+            let article = self.article;
+            let pos = self
+                .lines
+                .position(article.original(), to_original(self.body, article, at));
+            self.diagnostics.borrow_mut().push(LinkDiagnostic {
+                file: crate::content::display_path(&site.content.join(article.path())),
+                line: pos.line,
+                column: pos.column,
+                kind,
+                target: dest.to_owned(),
+            });
+        };
+        let mut counts = self.counts.borrow_mut();
+        match found {
+            Resolved::Page(i, fragment) => {
+                counts.0 += 1;
+                LinkTarget::Replace(format!("{}{fragment}", href(&p.page, &site.plan[i].page)))
+            }
+            Resolved::Broken => {
+                counts.1 += 1;
+                report("link-broken");
+                LinkTarget::Drop
+            }
+            Resolved::Outside(url) => {
+                counts.2 += 1;
+                report("link-outside-content");
+                LinkTarget::Replace(url)
+            }
+            Resolved::External => LinkTarget::Keep,
+            Resolved::Unsafe => {
+                counts.3 += 1;
+                report("link-unsafe");
+                LinkTarget::Drop
+            }
+        }
+    }
 }
