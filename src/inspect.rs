@@ -1,12 +1,8 @@
 //! What `remedy inspect` reports: one article in detail, or totals over a content tree.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Instant;
-
-/// How deep `remedy inspect` indents nested blocks.
-const MAX_INDENT: usize = 32;
 
 use serde::Serialize;
 
@@ -105,127 +101,6 @@ impl<'a> ArticleReport<'a> {
             broken_pairs: article.broken_pairs(),
         }
     }
-
-    /// The human-readable report.
-    pub fn to_human(&self) -> String {
-        let mut o = String::new();
-        let _ = writeln!(o, "{}", content::display_path(Path::new(&self.path)));
-        let locale = self
-            .locale
-            .map_or("unknown".to_owned(), ToString::to_string);
-        let form = match self.form {
-            ArticleForm::Bilingual => "bilingual (span pairs)",
-            ArticleForm::Plain => "plain translation",
-        };
-        let _ = writeln!(o, "  locale       {locale}\n  form         {form}");
-        if let Some(fm) = self.front_matter {
-            let mut field = |name: &str, value: Option<String>| {
-                if let Some(v) = value {
-                    let _ = writeln!(o, "  {name:<12} {v}");
-                }
-            };
-            field("title", fm.title.clone());
-            field("description", fm.description.clone());
-            field("assetid", fm.asset_id.map(|a| a.to_string()));
-            field(
-                "translation",
-                fm.translation_type.as_ref().map(|t| t.as_str().to_owned()),
-            );
-            field("date", fm.date.clone());
-            field("lasthandoff", fm.last_handoff.clone());
-            field("locfileid", fm.loc_file_id.clone());
-            field(
-                "custom",
-                (!fm.custom.is_empty()).then(|| fm.custom.join(", ")),
-            );
-            field(
-                "appverid",
-                (!fm.app_ver_id.is_empty()).then(|| fm.app_ver_id.join(", ")),
-            );
-            field("robots", fm.robots.clone());
-            let other: Vec<&str> = fm.other.iter().map(|e| e.key.as_str()).collect();
-            field("other keys", (!other.is_empty()).then(|| other.join(", ")));
-        }
-        let _ = writeln!(o, "\nblocks ({})", self.blocks.len());
-        // Parents come before their children: each depth from its parent's, in one pass.
-        let mut depths: Vec<usize> = Vec::with_capacity(self.blocks.len());
-        for b in &self.blocks {
-            let depth = b.block.parent.map_or(0, |p| depths[p] + 1);
-            depths.push(depth);
-            // Deep nesting is drawn 32 levels deep and numbered beyond: indenting 10,000
-            // nested lists would print hundreds of megabytes.
-            let (indent, deeper) = if depth > MAX_INDENT {
-                (MAX_INDENT, format!("(level {depth}) "))
-            } else {
-                (depth, String::new())
-            };
-            let _ = writeln!(
-                o,
-                "  {:>5}  {}{deeper}{}{}",
-                b.block.position.to_string(),
-                "  ".repeat(indent),
-                b.block.kind.name(),
-                block_detail(b.block)
-            );
-        }
-        let _ = writeln!(o, "\nsegments ({})", self.segments.len());
-        for s in &self.segments {
-            let id = match &s.handoff {
-                Some(h) => format!("{h}-{}", s.key),
-                None => s.key.clone(),
-            };
-            let _ = writeln!(
-                o,
-                "  {:<16} {:>7}  {}",
-                id,
-                s.position.to_string(),
-                s.block_kind.unwrap_or("-")
-            );
-            let _ = writeln!(o, "      target  {}", one_line(s.target));
-            if let Some(src) = s.source {
-                let _ = writeln!(o, "      source  {}", one_line(src));
-            }
-        }
-        let _ = writeln!(o, "\ndiagnostics ({})", self.diagnostics.len());
-        for d in self.diagnostics {
-            let _ = writeln!(o, "  {}:{d}", content::display_path(Path::new(&self.path)));
-        }
-        o
-    }
-}
-
-fn block_detail(b: &Block) -> String {
-    use crate::article::BlockKind::*;
-    match &b.kind {
-        Heading { level, anchor } => format!(
-            " h{level}{}",
-            anchor
-                .as_ref()
-                .map(|a| format!(" #{a}"))
-                .unwrap_or_default()
-        ),
-        ListItem { path } => format!(
-            " {}",
-            path.iter()
-                .map(u32::to_string)
-                .collect::<Vec<_>>()
-                .join(".")
-        ),
-        TableCell { row, column } => format!(" row {row} col {column}"),
-        Alert { alert } => format!(" {alert:?}").to_lowercase(),
-        CodeBlock { info, .. } if !info.is_empty() => format!(" {info}"),
-        Paragraph { tight: true } => " (tight)".to_owned(),
-        _ => String::new(),
-    }
-}
-
-fn one_line(s: &str) -> String {
-    let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() > 110 {
-        format!("{}…", flat.chars().take(110).collect::<String>())
-    } else {
-        flat
-    }
 }
 
 /// Totals over a content tree, as `inspect --summary` prints them.
@@ -292,34 +167,6 @@ impl Summary {
         summary.unreadable = errors.len();
         summary.seconds = start.elapsed().as_secs_f64();
         (summary, errors)
-    }
-
-    /// The totals as lines for people.
-    pub fn to_human(&self) -> String {
-        let mut o = String::new();
-        let _ = writeln!(
-            o,
-            "articles      {:>9}  ({} bilingual, {} plain)",
-            self.articles, self.bilingual, self.plain
-        );
-        let _ = writeln!(o, "segments      {:>9}", self.segments);
-        let _ = writeln!(
-            o,
-            "span ids      {:>9}  ({} broken)",
-            self.span_attributes, self.broken_pairs
-        );
-        let _ = writeln!(o, "unreadable    {:>9}", self.unreadable);
-        let _ = writeln!(
-            o,
-            "read          {:>9.1} MB in {:.2} s",
-            self.bytes as f64 / 1e6,
-            self.seconds
-        );
-        let _ = writeln!(o, "diagnostics");
-        for (kind, n) in &self.diagnostics {
-            let _ = writeln!(o, "  {kind:<24} {n:>7}");
-        }
-        o
     }
 }
 

@@ -214,6 +214,6 @@ fn deep_nesting_is_bounded() {
         .collect::<Vec<_>>();
     assert_eq!(items.len(), 10_000);
     assert!(items.iter().all(|n| *n <= markdown::MAX_ITEM_PATH));
-    let human = crate::inspect::ArticleReport::new(&a).to_human();
+    let human = crate::render::text::article_report(&crate::inspect::ArticleReport::new(&a));
     assert!(human.len() < 5_000_000, "{} bytes", human.len());
 }

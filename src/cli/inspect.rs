@@ -56,7 +56,7 @@ pub fn run(args: InspectArgs) -> Result<ExitCode, Failure> {
     }
     let report = ArticleReport::new(&article);
     match args.format {
-        Format::Human => print(&report.to_human())?,
+        Format::Human => print(&remedy::render::text::article_report(&report))?,
         Format::Json => print(&(to_json(&report)? + "\n"))?,
     }
     Ok(ExitCode::SUCCESS)
@@ -87,7 +87,7 @@ fn content_dir(args: &InspectArgs) -> Result<ExitCode, Failure> {
         eprintln!("remedy: {e}");
     }
     match args.format {
-        Format::Human => print(&summary.to_human())?,
+        Format::Human => print(&remedy::render::text::content_summary(&summary))?,
         Format::Json => print(&(to_json(&summary)? + "\n"))?,
     }
     Ok(ExitCode::SUCCESS)

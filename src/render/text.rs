@@ -1,10 +1,15 @@
-//! Text for people at a terminal: search hits, alignments and the aligner's evaluation,
+//! Text for people at a terminal: search hits, alignments, the aligner's evaluation and
+//! what `inspect` reports,
 //! each from its typed result (the JSON forms are the types serialized).
 
 use std::fmt::Write as _;
 
 use crate::align::{CONFIDENCE_BANDS, DirAlignment, Method, Score, SetAlignment};
+use crate::article::{ArticleForm, Block};
+use crate::content;
+use crate::inspect::{ArticleReport, Summary};
 use crate::search::{Explained, Hit};
+use std::path::Path;
 
 /// Search hits, numbered, each with its path and section, its snippet (matches in bold
 /// with `colour`, else in brackets) and, when asked, the explanation of its score.
@@ -222,4 +227,157 @@ pub fn evaluation(score: &Score, seconds: f64) -> String {
         score.recall(),
         score.f1()
     ) + &bands
+}
+/// How deep `remedy inspect` indents nested blocks: deeper levels are numbered, as
+/// indenting 10,000 nested lists would print hundreds of megabytes.
+const MAX_INDENT: usize = 32;
+
+/// What `inspect` says of one article: its locale, form and front matter, its blocks
+/// (indented by nesting), its segments with their texts, and its diagnostics.
+pub fn article_report(r: &ArticleReport) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "{}", content::display_path(Path::new(&r.path)));
+    let locale = r.locale.map_or("unknown".to_owned(), ToString::to_string);
+    let form = match r.form {
+        ArticleForm::Bilingual => "bilingual (span pairs)",
+        ArticleForm::Plain => "plain translation",
+    };
+    let _ = writeln!(o, "  locale       {locale}\n  form         {form}");
+    if let Some(fm) = r.front_matter {
+        let mut field = |name: &str, value: Option<String>| {
+            if let Some(v) = value {
+                let _ = writeln!(o, "  {name:<12} {v}");
+            }
+        };
+        field("title", fm.title.clone());
+        field("description", fm.description.clone());
+        field("assetid", fm.asset_id.map(|a| a.to_string()));
+        field(
+            "translation",
+            fm.translation_type.as_ref().map(|t| t.as_str().to_owned()),
+        );
+        field("date", fm.date.clone());
+        field("lasthandoff", fm.last_handoff.clone());
+        field("locfileid", fm.loc_file_id.clone());
+        field(
+            "custom",
+            (!fm.custom.is_empty()).then(|| fm.custom.join(", ")),
+        );
+        field(
+            "appverid",
+            (!fm.app_ver_id.is_empty()).then(|| fm.app_ver_id.join(", ")),
+        );
+        field("robots", fm.robots.clone());
+        let other: Vec<&str> = fm.other.iter().map(|e| e.key.as_str()).collect();
+        field("other keys", (!other.is_empty()).then(|| other.join(", ")));
+    }
+    let _ = writeln!(o, "\nblocks ({})", r.blocks.len());
+    // Parents come before their children: each depth from its parent's, in one pass.
+    let mut depths: Vec<usize> = Vec::with_capacity(r.blocks.len());
+    for b in &r.blocks {
+        let depth = b.block.parent.map_or(0, |p| depths[p] + 1);
+        depths.push(depth);
+        // Deep nesting is drawn 32 levels deep and numbered beyond: indenting 10,000
+        // nested lists would print hundreds of megabytes.
+        let (indent, deeper) = if depth > MAX_INDENT {
+            (MAX_INDENT, format!("(level {depth}) "))
+        } else {
+            (depth, String::new())
+        };
+        let _ = writeln!(
+            o,
+            "  {:>5}  {}{deeper}{}{}",
+            b.block.position.to_string(),
+            "  ".repeat(indent),
+            b.block.kind.name(),
+            block_detail(b.block)
+        );
+    }
+    let _ = writeln!(o, "\nsegments ({})", r.segments.len());
+    for s in &r.segments {
+        let id = match &s.handoff {
+            Some(h) => format!("{h}-{}", s.key),
+            None => s.key.clone(),
+        };
+        let _ = writeln!(
+            o,
+            "  {:<16} {:>7}  {}",
+            id,
+            s.position.to_string(),
+            s.block_kind.unwrap_or("-")
+        );
+        let _ = writeln!(o, "      target  {}", clipped(s.target));
+        if let Some(src) = s.source {
+            let _ = writeln!(o, "      source  {}", clipped(src));
+        }
+    }
+    let _ = writeln!(o, "\ndiagnostics ({})", r.diagnostics.len());
+    for d in r.diagnostics {
+        let _ = writeln!(o, "  {}:{d}", content::display_path(Path::new(&r.path)));
+    }
+    o
+}
+
+/// The totals of `inspect --summary`, as lines for people.
+pub fn content_summary(s: &Summary) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "articles      {:>9}  ({} bilingual, {} plain)",
+        s.articles, s.bilingual, s.plain
+    );
+    let _ = writeln!(o, "segments      {:>9}", s.segments);
+    let _ = writeln!(
+        o,
+        "span ids      {:>9}  ({} broken)",
+        s.span_attributes, s.broken_pairs
+    );
+    let _ = writeln!(o, "unreadable    {:>9}", s.unreadable);
+    let _ = writeln!(
+        o,
+        "read          {:>9.1} MB in {:.2} s",
+        s.bytes as f64 / 1e6,
+        s.seconds
+    );
+    let _ = writeln!(o, "diagnostics");
+    for (kind, n) in &s.diagnostics {
+        let _ = writeln!(o, "  {kind:<24} {n:>7}");
+    }
+    o
+}
+
+/// The detail a block kind carries, as `inspect` lists it.
+fn block_detail(b: &Block) -> String {
+    use crate::article::BlockKind::*;
+    match &b.kind {
+        Heading { level, anchor } => format!(
+            " h{level}{}",
+            anchor
+                .as_ref()
+                .map(|a| format!(" #{a}"))
+                .unwrap_or_default()
+        ),
+        ListItem { path } => format!(
+            " {}",
+            path.iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(".")
+        ),
+        TableCell { row, column } => format!(" row {row} col {column}"),
+        Alert { alert } => format!(" {alert:?}").to_lowercase(),
+        CodeBlock { info, .. } if !info.is_empty() => format!(" {info}"),
+        Paragraph { tight: true } => " (tight)".to_owned(),
+        _ => String::new(),
+    }
+}
+
+/// Whitespace collapsed, cut at 110 characters.
+fn clipped(s: &str) -> String {
+    let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() > 110 {
+        format!("{}…", flat.chars().take(110).collect::<String>())
+    } else {
+        flat
+    }
 }
