@@ -4,7 +4,7 @@
 //! one are still advised. (HTTP requests that are slow, huge, truncated or malformed are in
 //! tests/it/serve.rs.)
 
-use crate::common::{Scratch, piped, remedy};
+use crate::common::{Scratch, all_output, piped, remedy};
 
 const FM: &str = "---\ntitle: God\nms.contentlocale: nb-NO\n---\n\n";
 
@@ -142,11 +142,7 @@ fn bad_articles_are_named_and_the_good_one_still_indexed() {
 
     let out = remedy(&["inspect", "--content", content_s, "--diagnostics"]);
     assert!(out.status.success());
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let said = all_output(&out);
     for (name, _, expect) in &cases {
         match expect {
             Some(e) => assert!(said.contains(e), "{name}: expected {e:?} in\n{said}"),
@@ -165,11 +161,7 @@ fn bad_articles_are_named_and_the_good_one_still_indexed() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let said = all_output(&out);
     let readable = cases.len() - 2;
     assert!(
         said.contains(&format!("nb-NO: {readable} documents")),
@@ -239,11 +231,7 @@ fn a_50_mb_article_is_indexed_whole_beside_a_small_one() {
     let index = scratch.join("index");
 
     let out = remedy(&["index", "--content", content_s, "--index", &index]);
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let said = all_output(&out);
     assert!(out.status.success(), "{said}");
     assert!(said.contains("nb-NO: 2 documents"), "{said}");
     for (query, path) in [("kvitteringsordet", "big.md"), ("godartikkel", "good.md")] {

@@ -66,6 +66,15 @@ pub fn build_index(content: &Path, index: &Path) {
 
 /// Runs the real binary, requires it to succeed (its standard error is the message if
 /// not), and gives back its standard output.
+/// Standard output then standard error, as one text.
+pub fn all_output(out: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
 pub fn remedy_ok(args: &[&str]) -> String {
     let out = remedy(args);
     assert!(

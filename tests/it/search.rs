@@ -131,7 +131,6 @@ fn index_then_search_follows_the_eval_contract() {
     // Dutch is analysed as Dutch.
     let v = search(&index, "nl-NL", "wachtwoorden synchroniseren");
     assert_eq!(v["hits"][0]["path"], "password-sync.md");
-    std::fs::remove_dir_all(&index).unwrap();
 }
 
 #[test]
@@ -146,7 +145,6 @@ fn compound_words_meet_their_split_spelling() {
     assert!(!joined["hits"].as_array().unwrap().is_empty());
     assert!(top(&split).contains("password"), "{}", top(&split));
     assert!(top(&joined).contains("password"), "{}", top(&joined));
-    std::fs::remove_dir_all(&index).unwrap();
 }
 
 #[test]
@@ -165,7 +163,6 @@ fn english_words_in_a_local_query_find_their_translation() {
             assert!(!word.starts_with("sist"), "{word} marked for \"last\"");
         }
     }
-    std::fs::remove_dir_all(&index).unwrap();
 }
 
 #[test]
@@ -185,7 +182,6 @@ fn a_rare_spelling_of_a_word_does_not_outweigh_the_common_one() {
         marked(&v["hits"][0]).contains(&"aanmelden".to_owned()),
         "{v}"
     );
-    std::fs::remove_dir_all(&index).unwrap();
 }
 
 #[test]
@@ -197,7 +193,6 @@ fn a_query_word_is_marked_through_what_it_matched() {
     // A thesaurus word through its synonym: users say a port is "sperret", the
     // translation says "blokkert" (nb-NO/synonyms.txt).
     assert_first_hit_marks(&index, "porter sperret av brannmuren", "blokkert");
-    std::fs::remove_dir_all(&index).unwrap();
 }
 
 #[test]
@@ -242,7 +237,6 @@ fn explain_breaks_every_score_down_by_query_word() {
     assert!(plain["hits"][0].get("explain").is_none());
     let human = run(&["--explain"]);
     assert!(human.contains("«feil»"), "{human}");
-    std::fs::remove_dir_all(&index).unwrap();
 }
 
 #[test]
@@ -270,8 +264,6 @@ fn an_english_word_in_a_local_query_is_searched_in_the_english_text() {
             .contains("in the English source (merg)"),
         "{v}"
     );
-    std::fs::remove_dir_all(&index).unwrap();
-    std::fs::remove_dir_all(&content).unwrap();
 }
 
 #[test]
@@ -299,7 +291,6 @@ fn hard_queries_get_answers_not_errors() {
     let out = remedy(&["search", "--index", ix, "--locale", "de-DE", "passord"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nb-NO, nl-NL"));
-    std::fs::remove_dir_all(&index).unwrap();
 }
 
 #[test]
@@ -333,7 +324,6 @@ fn batch_mode_answers_each_line_with_its_time() {
             .iter()
             .all(|l| l["micros"].as_f64().unwrap() > 0.0 && l["hits"].is_array())
     );
-    std::fs::remove_dir_all(&index).unwrap();
     std::fs::remove_file(&queries).unwrap();
 }
 
@@ -459,8 +449,6 @@ fn rebuilds_read_only_what_changed_and_fallback_fills_gaps() {
         hits.iter()
             .all(|h| h["fallback"] == true || h["locale"] == "nl-NL")
     );
-    std::fs::remove_dir_all(&content).unwrap();
-    std::fs::remove_dir_all(&index).unwrap();
 }
 
 #[test]
@@ -487,7 +475,6 @@ fn without_an_index_the_cache_is_built_then_reused() {
     assert_eq!(built.len(), 1, "one cached index for content/");
     let second = run();
     assert_eq!(second.stdout, first.stdout);
-    std::fs::remove_dir_all(&cache).unwrap();
 }
 
 #[test]
@@ -535,7 +522,6 @@ fn the_alchemy_lexicon_translates_the_loanwords_admins_type() {
         let v = search(&index, "nb-NO", query);
         assert_eq!(v["hits"][0]["path"], path, "{query}: {v}");
     }
-    std::fs::remove_dir_all(&index).unwrap();
 }
 
 /// The text for people: numbered hits with path, section and a snippet whose matches are
