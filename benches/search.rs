@@ -13,7 +13,7 @@ use std::time::Instant;
 use remedy::index::{self, BuildOptions};
 
 mod common;
-use remedy::search::{Engine, SearchOptions};
+use remedy::search::{Engine, Mode, SearchOptions};
 
 /// As the `remedy` binary (src/main.rs).
 #[global_allocator]
@@ -52,6 +52,7 @@ fn main() {
             &BuildOptions {
                 full: true,
                 progress: false,
+                encoder: None,
             },
         )
         .expect("index builds");
@@ -74,36 +75,53 @@ fn main() {
         })
         .collect();
     let mut engine = Engine::open(&dir).expect("index opens");
-    for limit in [10, 1] {
-        let mut times = Vec::new();
-        for round in 0..=rounds {
-            for (locale, q) in &queries {
-                let options = SearchOptions {
-                    locale: locale.parse().expect("locale"),
-                    limit,
-                    fallback: false,
-                    explain: false,
-                };
-                let t = Instant::now();
-                let hits = engine.search(q, &options).expect("search");
-                let us = t.elapsed().as_secs_f64() * 1e6;
-                std::hint::black_box(hits);
-                // Round 0 warms the caches.
-                if round > 0 {
-                    times.push(us);
+    // Lexical always; hybrid too when the model is here and the index has vectors (build
+    // one with `remedy index` and pass it as $REMEDY_BENCH_INDEX: embedding the corpus
+    // takes minutes).
+    let encoder = remedy::embed::locate(None)
+        .map(|p| std::sync::Arc::new(remedy::embed::Encoder::load(&p).expect("the model loads")));
+    engine.set_encoder(encoder.clone());
+    let locale0: remedy::locale::Locale = queries[0].0.parse().expect("locale");
+    let mut modes = vec![Mode::Lexical];
+    if engine.dense_ready(&locale0) {
+        modes.push(Mode::Hybrid);
+    } else {
+        println!("hybrid: not measured (no model, or the index has no vectors)");
+    }
+    for mode in modes {
+        for limit in [10, 1] {
+            let mut times = Vec::new();
+            for round in 0..=rounds {
+                for (locale, q) in &queries {
+                    let options = SearchOptions {
+                        locale: locale.parse().expect("locale"),
+                        limit,
+                        fallback: false,
+                        explain: false,
+                        mode,
+                    };
+                    let t = Instant::now();
+                    let hits = engine.search(q, &options).expect("search");
+                    let us = t.elapsed().as_secs_f64() * 1e6;
+                    std::hint::black_box(hits);
+                    // Round 0 warms the caches.
+                    if round > 0 {
+                        times.push(us);
+                    }
                 }
             }
+            times.sort_by(f64::total_cmp);
+            let p = |q: f64| times[((times.len() - 1) as f64 * q) as usize];
+            println!(
+                "{mode:?} search limit {limit:>2}  {} queries  p50 {:.0} µs  p95 {:.0} µs  p99 {:.0} µs",
+                times.len(),
+                p(0.5),
+                p(0.95),
+                p(0.99)
+            );
         }
-        times.sort_by(f64::total_cmp);
-        let p = |q: f64| times[((times.len() - 1) as f64 * q) as usize];
-        println!(
-            "search limit {limit:>2}  {} queries  p50 {:.0} µs  p95 {:.0} µs  p99 {:.0} µs",
-            times.len(),
-            p(0.5),
-            p(0.95),
-            p(0.99)
-        );
     }
+    println!("peak RSS {}", common::peak_rss());
     if given.is_none() {
         let _ = std::fs::remove_dir_all(&dir);
     }

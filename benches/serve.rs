@@ -282,6 +282,7 @@ fn search_throughput(
                     limit: 10,
                     fallback: false,
                     explain: false,
+                    mode: Default::default(),
                 },
             )
             .unwrap();

@@ -6,6 +6,7 @@ the numbers to report come from ../shared/eval/run_project.sh beside the peers.
 usage (from the project root, after `remedy index --content CORPUS --index IDX`):
   python3 eval/quick.py target/release/remedy IDX ../shared/eval/dev.tsv eval/train.tsv [--show] [--peers]
 
+--mode=M, --dense-weight=W   passed to `remedy search` (lexical, dense, hybrid; 0..1)
 --show   one line per query: MRR, nDCG, ranks of the grade-2 articles, the query
 --peers  with --show: each peer's nDCG from the run files run_peers.sh left in
          /tmp/remedy-eval-work/runs (run it on the same set first)
@@ -22,6 +23,10 @@ sys.path.insert(0, os.path.join(HERE, '..', '..', 'shared', 'eval', 'peers'))
 import metrics  # noqa: E402
 
 args = [a for a in sys.argv[1:] if not a.startswith('--')]
+# --mode=lexical|dense|hybrid and --dense-weight=W go to `remedy search` as they are.
+passed = [a.replace('=', ' ', 1).split(' ') for a in sys.argv[1:]
+          if a.startswith('--mode=') or a.startswith('--dense-weight=')]
+passed = [x for pair in passed for x in pair]
 if len(args) < 3:
     sys.exit(__doc__)
 show = '--show' in sys.argv
@@ -36,7 +41,7 @@ for locale in sorted({q['locale'] for q in queries}):
             if q['locale'] == locale:
                 f.write(q['qid'] + '\t' + q['query'] + '\n')
     out = subprocess.run([binary, 'search', '--index', index, '--locale', locale,
-                          '--limit', '10', '--queries', f.name],
+                          '--limit', '10', '--queries', f.name] + passed,
                          capture_output=True, text=True, check=True)
     os.unlink(f.name)
     for line in out.stdout.splitlines():

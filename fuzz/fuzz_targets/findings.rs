@@ -5,8 +5,8 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use remedy::advise::{InputFormat, Options, OutputFormat, advise_with};
 use remedy::advise::{Advisor, Catalog, Knowledge};
+use remedy::advise::{InputFormat, Options, OutputFormat, advise_with};
 use remedy::l10n::Messages;
 
 fn advisor() -> &'static Advisor {

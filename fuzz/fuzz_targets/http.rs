@@ -34,6 +34,7 @@ fn harness() -> &'static Harness {
             .build()
             .expect("a runtime");
         let settings = Settings {
+            encoder: None,
             content,
             index,
             templates: None,

@@ -30,6 +30,7 @@ fuzz_target!(|data: &[u8]| {
             limit: 10,
             fallback: true,
             explain: true,
+            mode: Default::default(),
         };
         if let Ok(hits) = engine.search(query, &options) {
             assert!(hits.iter().all(|h| !h.path.is_empty()));

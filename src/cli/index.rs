@@ -17,6 +17,13 @@ pub struct IndexArgs {
     /// Re-read every file and relearn the compound vocabulary (default: only what changed).
     #[arg(long)]
     full: bool,
+    /// The embedding model (default: $REMEDY_MODEL, else `remedy model fetch`'s copy):
+    /// every article also gets a vector for dense search.
+    #[arg(long, value_name = "FILE", conflicts_with = "lexical")]
+    model: Option<PathBuf>,
+    /// No vectors: the index is for search by words only.
+    #[arg(long)]
+    lexical: bool,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
 }
@@ -28,9 +35,14 @@ pub fn run(args: IndexArgs) -> Result<ExitCode, Failure> {
             args.content.display()
         )));
     }
+    let encoder = match args.lexical {
+        true => None,
+        false => super::load_encoder(args.model.as_deref(), false, true)?,
+    };
     let options = BuildOptions {
         full: args.full,
         progress: true,
+        encoder,
     };
     let report = index::build(&args.content, &args.index, &options)?;
     for s in &report.skipped {
@@ -42,7 +54,7 @@ pub fn run(args: IndexArgs) -> Result<ExitCode, Failure> {
             let mut out = String::new();
             for (locale, r) in &report.locales {
                 out.push_str(&format!(
-                    "{locale}: {} documents ({} read{}, {} unchanged, {} removed), vocabulary {} words\n",
+                    "{locale}: {} documents ({} read{}, {} unchanged, {} removed), vocabulary {} words",
                     r.documents,
                     r.read,
                     if r.full { ", full build" } else { "" },
@@ -50,6 +62,13 @@ pub fn run(args: IndexArgs) -> Result<ExitCode, Failure> {
                     r.removed,
                     r.vocabulary
                 ));
+                if r.embeddings > 0 {
+                    out.push_str(&format!(
+                        ", {} vectors ({} embedded now)",
+                        r.embeddings, r.embedded
+                    ));
+                }
+                out.push('\n');
             }
             out.push_str(&format!(
                 "index {} in {:.2} s\n",

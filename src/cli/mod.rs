@@ -156,6 +156,36 @@ pub fn content_dir(dir: &std::path::Path) -> Result<std::path::PathBuf, Failure>
     )))
 }
 
+/// The embedding model for dense search: `model` (`--model`), else `$REMEDY_MODEL`, else
+/// the cache's copy. None there: with `required` (`--mode dense`) an error, else search
+/// by words, said on stderr when `say`.
+pub fn load_encoder(
+    model: Option<&std::path::Path>,
+    required: bool,
+    say: bool,
+) -> Result<Option<std::sync::Arc<remedy::embed::Encoder>>, Failure> {
+    match remedy::embed::locate(model) {
+        Some(path) => Ok(Some(std::sync::Arc::new(remedy::embed::Encoder::load(
+            &path,
+        )?))),
+        None if required || model.is_some() => Err(Failure::Data(anyhow::anyhow!(
+            "{}: no embedding model there (get it with `remedy model fetch`)",
+            model
+                .map(std::path::Path::to_path_buf)
+                .unwrap_or_else(remedy::embed::default_path)
+                .display()
+        ))),
+        None => {
+            if say {
+                eprintln!(
+                    "remedy: no embedding model (`remedy model fetch` gets it): search by words only"
+                );
+            }
+            Ok(None)
+        }
+    }
+}
+
 /// Writes to stdout; a closed pipe (`remedy … | head`) is not an error.
 pub fn print(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();

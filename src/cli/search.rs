@@ -9,7 +9,7 @@ use clap::Args;
 use super::{Failure, Format, print};
 use remedy::index::{self, BuildOptions};
 use remedy::locale::Locale;
-use remedy::search::{Engine, SearchError, SearchOptions};
+use remedy::search::{Engine, Mode, SearchError, SearchOptions};
 
 #[derive(Debug, Args)]
 pub struct SearchArgs {
@@ -40,6 +40,33 @@ pub struct SearchArgs {
     /// written, by its compound parts, a typo, a synonym, a translation), in which field.
     #[arg(long)]
     explain: bool,
+    /// By words, by meaning (the e5 model), or both fused; hybrid falls back to lexical
+    /// when there is no model or the index has no vectors, and says so.
+    #[arg(long, value_enum, default_value = "hybrid")]
+    mode: ModeArg,
+    /// The embedding model (default: $REMEDY_MODEL, else `remedy model fetch`'s copy).
+    #[arg(long, value_name = "FILE")]
+    model: Option<PathBuf>,
+    /// The dense part's weight in hybrid mode, 0 to 1.
+    #[arg(long, value_name = "W", default_value_t = remedy::search::DENSE_WEIGHT)]
+    dense_weight: f32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ModeArg {
+    Lexical,
+    Dense,
+    Hybrid,
+}
+
+impl From<ModeArg> for Mode {
+    fn from(m: ModeArg) -> Mode {
+        match m {
+            ModeArg::Lexical => Mode::Lexical,
+            ModeArg::Dense => Mode::Dense,
+            ModeArg::Hybrid => Mode::Hybrid,
+        }
+    }
 }
 
 pub fn run(args: SearchArgs) -> Result<ExitCode, Failure> {
@@ -47,6 +74,11 @@ pub fn run(args: SearchArgs) -> Result<ExitCode, Failure> {
         .locale
         .parse()
         .map_err(|e| Failure::Usage(anyhow!("--locale: {e}")))?;
+    let mode = Mode::from(args.mode);
+    let encoder = match mode {
+        Mode::Lexical => None,
+        _ => super::load_encoder(args.model.as_deref(), mode == Mode::Dense, args.explain)?,
+    };
     let index_dir = match &args.index {
         Some(dir) => {
             if index::locales(dir).is_empty() {
@@ -58,14 +90,28 @@ pub fn run(args: SearchArgs) -> Result<ExitCode, Failure> {
             }
             dir.clone()
         }
-        None => cached_index(&args.content)?,
+        None => cached_index(&args.content, encoder.clone())?,
     };
     let mut engine = Engine::open(&index_dir)?;
+    let had_model = encoder.is_some();
+    engine.set_encoder(encoder);
+    engine.set_dense_weight(args.dense_weight);
+    if mode != Mode::Lexical && had_model && !engine.dense_ready(&locale) {
+        let why = format!(
+            "{}: the index has no vectors for {locale} (rebuild it with the model: `remedy index`)",
+            index_dir.display()
+        );
+        if mode == Mode::Dense {
+            return Err(Failure::Data(anyhow!(why)));
+        }
+        eprintln!("remedy: {why}; searching by words only");
+    }
     let options = SearchOptions {
         locale,
         limit: args.limit,
         fallback: args.fallback,
         explain: args.explain,
+        mode,
     };
     if let Some(file) = &args.queries {
         return batch(&mut engine, file, &options);
@@ -94,7 +140,10 @@ fn search_failure(e: SearchError) -> Failure {
 
 /// The index of `content` in the user's cache folder, brought up to date (only changed
 /// files are re-read).
-fn cached_index(content: &Path) -> Result<PathBuf, Failure> {
+fn cached_index(
+    content: &Path,
+    encoder: Option<std::sync::Arc<remedy::embed::Encoder>>,
+) -> Result<PathBuf, Failure> {
     let content = super::content_dir(content)?;
     let dir = index::cache_dir(&content)?;
     index::build(
@@ -103,6 +152,7 @@ fn cached_index(content: &Path) -> Result<PathBuf, Failure> {
         &BuildOptions {
             full: false,
             progress: true,
+            encoder: encoder.clone(),
         },
     )?;
     Ok(dir)

@@ -29,6 +29,13 @@ pub struct ServeArgs {
     /// Templates that replace the built-in ones file by file.
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
+    /// The embedding model for hybrid search (default: $REMEDY_MODEL, else `remedy model
+    /// fetch`'s copy); without one, search is by words, said at start-up.
+    #[arg(long, value_name = "FILE", conflicts_with = "lexical")]
+    model: Option<PathBuf>,
+    /// Search by words only, even with a model.
+    #[arg(long)]
+    lexical: bool,
     /// Do not watch the content for changes (reload with SIGHUP).
     #[arg(long)]
     no_watch: bool,
@@ -78,8 +85,13 @@ pub fn run_serve(args: ServeArgs) -> Result<ExitCode, Failure> {
             )));
         }
     }
+    let encoder = match args.lexical {
+        true => None,
+        false => super::load_encoder(args.model.as_deref(), false, true)?,
+    };
     let options = ServeOptions {
         settings: Settings {
+            encoder,
             content,
             index,
             templates: args.templates,

@@ -3,11 +3,13 @@
 //! `remedy-e5` crate (multilingual-e5-small with 4-bit weights, in Rust).
 
 pub mod fetch;
+mod store;
 
 use std::path::{Path, PathBuf};
 
 use crate::article::Article;
 pub use remedy_e5::{Encoder, ModelError, Purpose};
+pub use store::Embeddings;
 
 /// The model file's name in the cache folder.
 pub const MODEL_FILE: &str = "multilingual-e5-small-q4.bin";

@@ -85,6 +85,8 @@ pub struct SearchDocument {
     /// English beside its translation, for the lexicon: explicit heading anchors beside
     /// their headings, the file name beside the title, source segments beside targets.
     pub parallel: Vec<(String, String)>,
+    /// What dense search embeds of the article ([`crate::embed::passage`]).
+    pub passage: String,
 }
 
 impl SearchDocument {
@@ -133,6 +135,7 @@ impl SearchDocument {
                 .join("\n"),
         };
         SearchDocument {
+            passage: crate::embed::passage(target),
             file: article.path().to_string_lossy().into_owned(),
             path: crate::content::relative_path(article.path()),
             asset: article.asset_id().map(|a| a.to_string()),

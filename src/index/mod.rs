@@ -37,6 +37,7 @@ use crate::analysis::{
     Analyzer, Language, Lexicon, TOKENIZER, TOKENIZER_EN, TermVector, Vocabulary,
 };
 use crate::content::{LoadError, display_path, markdown_files};
+use crate::embed::{Embeddings, Encoder, Purpose};
 use crate::locale::Locale;
 
 /// Bumped when the schema or the analysis changes: older indexes are rebuilt in full.
@@ -165,6 +166,9 @@ struct Payload {
     parallel: String,
     lexicon: String,
     manifest: String,
+    /// The articles' vectors, when the build had the embedding model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    embeddings: Option<String>,
 }
 
 /// A file's identity for incremental builds: size and modification time.
@@ -189,6 +193,8 @@ pub struct LocaleIndex {
     pub vocabulary: Arc<Vocabulary>,
     /// English words to this locale's terms, learned from the articles.
     pub lexicon: Arc<Lexicon>,
+    /// The articles' vectors, when the build had the embedding model.
+    pub embeddings: Option<Arc<Embeddings>>,
 }
 
 impl LocaleIndex {
@@ -249,6 +255,19 @@ pub fn open(index_dir: &Path, locale: &Locale) -> Result<LocaleIndex, IndexError
             why,
         })?,
     );
+    let embeddings = match &payload.embeddings {
+        Some(name) => {
+            let path = dir.join(name);
+            let bytes = std::fs::read(&path).map_err(io_err(&path))?;
+            Some(Arc::new(Embeddings::from_bytes(&bytes).map_err(|why| {
+                IndexError::NotAnIndex {
+                    path: display_path(&path),
+                    why,
+                }
+            })?))
+        }
+        None => None,
+    };
     let (_, fields) = schema();
     // Every hit reads its stored body for the snippet; tantivy caches 100 decompressed
     // blocks by default, a few hundred articles' worth. A knowledge base's store is a few
@@ -270,6 +289,7 @@ pub fn open(index_dir: &Path, locale: &Locale) -> Result<LocaleIndex, IndexError
         reader,
         vocabulary,
         lexicon,
+        embeddings,
     })
 }
 
@@ -325,6 +345,10 @@ pub struct LocaleReport {
     pub vocabulary: usize,
     /// English words the lexicon learned a translation for.
     pub lexicon: usize,
+    /// Articles with a vector for dense search (0: the build had no model).
+    pub embeddings: usize,
+    /// Of those, the ones embedded by this build.
+    pub embedded: usize,
 }
 
 /// Options of [`build`].
@@ -334,6 +358,9 @@ pub struct BuildOptions {
     pub full: bool,
     /// Show a progress bar (only drawn when stderr is a terminal).
     pub progress: bool,
+    /// The embedding model: each article also gets a vector for dense search (only the
+    /// changed ones are embedded again). Without it the index is lexical only.
+    pub encoder: Option<Arc<Encoder>>,
 }
 
 /// Indexes every article under `content` into `index_dir`, one index per locale.
@@ -423,7 +450,16 @@ fn build_locale(
     std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
     let (schema, fields) = schema();
     let (index, previous) = open_or_create(&dir, schema)?;
-    let plan = Changes::plan(&dir, previous.as_ref(), &files, options.full);
+    // Vectors made with another model (or none) are made again for every article.
+    let old_embeddings = options.encoder.as_ref().and_then(|_| {
+        let name = previous.as_ref()?.embeddings.as_ref()?;
+        let bytes = std::fs::read(dir.join(name)).ok()?;
+        Embeddings::from_bytes(&bytes)
+            .ok()
+            .filter(|e| e.model == crate::embed::fetch::MODEL_SHA256)
+    });
+    let embed_all = options.encoder.is_some() && old_embeddings.is_none();
+    let plan = Changes::plan(&dir, previous.as_ref(), &files, options.full || embed_all);
     let mut report = LocaleReport {
         read: plan.changed.len(),
         removed: plan.removed.len(),
@@ -447,6 +483,7 @@ fn build_locale(
             .num_docs() as usize;
         report.vocabulary = lines(&p.vocabulary)?;
         report.lexicon = lines(&p.lexicon)?;
+        report.embeddings = old_embeddings.as_ref().map_or(0, Embeddings::len);
         return Ok((report, Vec::new()));
     }
 
@@ -474,11 +511,28 @@ fn build_locale(
         &Analyzer::new(Language::English, Arc::new(Vocabulary::default())),
         &Analyzer::new(Language::of(locale), vocabulary.clone()),
     );
+    let embeddings = match &options.encoder {
+        Some(encoder) => {
+            let (e, embedded) = embed_documents(
+                encoder,
+                old_embeddings,
+                &plan,
+                &docs,
+                progress_bar(options.progress, docs.len() as u64),
+                locale,
+            );
+            report.embedded = embedded;
+            report.embeddings = e.len();
+            Some(e.to_bytes())
+        }
+        None => None,
+    };
     let side = SideFiles {
         vocabulary: vocabulary.to_tsv(),
         parallel: parallel_to_tsv(&parallel),
         lexicon: lexicon.to_tsv(),
         manifest: serde_json::to_string(&plan.manifest).expect("manifest serializes"),
+        embeddings,
     };
     commit(&index, writer, &dir, locale, &side)?;
     let reader = index.reader().map_err(tantivy_err(&dir))?;
@@ -694,12 +748,47 @@ fn parallel_text(
     Ok(parallel)
 }
 
-/// What a commit keeps beside the index, as text.
+/// The vectors of the articles: the last build's for the files not read again (and
+/// still there), the read ones' embedded now, in parallel. Returns them and how many were
+/// embedded.
+fn embed_documents(
+    encoder: &Encoder,
+    old: Option<Embeddings>,
+    plan: &Changes,
+    docs: &[SearchDocument],
+    bar: indicatif::ProgressBar,
+    locale: &Locale,
+) -> (Embeddings, usize) {
+    bar.set_prefix(format!("{locale} e5"));
+    let stale: std::collections::HashSet<String> = plan.stale().collect();
+    let mut out = Embeddings::new(crate::embed::fetch::MODEL_SHA256, encoder.dimensions());
+    for (key, vector) in old.iter().flat_map(Embeddings::iter) {
+        if !stale.contains(key) && plan.manifest.contains_key(key) {
+            out.push(key.to_owned(), vector);
+        }
+    }
+    let vectors: Vec<Vec<f32>> = docs
+        .par_iter()
+        .map(|d| {
+            let v = encoder.embed(&d.passage, Purpose::Passage);
+            bar.inc(1);
+            v
+        })
+        .collect();
+    bar.finish_and_clear();
+    for (d, v) in docs.iter().zip(&vectors) {
+        out.push(d.file.clone(), v);
+    }
+    (out, vectors.len())
+}
+
+/// What a commit keeps beside the index, as text (and the vectors, as bytes).
 struct SideFiles {
     vocabulary: String,
     parallel: String,
     lexicon: String,
     manifest: String,
+    embeddings: Option<Vec<u8>>,
 }
 
 /// Writes the side files under names made from their content, commits the documents with
@@ -726,7 +815,14 @@ fn commit(
         (&manifest_name, &side.manifest),
     ];
     for (name, text) in written {
-        write_new(&dir.join(name), text)?;
+        write_new(&dir.join(name), text.as_bytes())?;
+    }
+    let embeddings_name = side
+        .embeddings
+        .as_ref()
+        .map(|bytes| format!("remedy-embeddings-{:016x}.bin", crate::codec::fnv1a(bytes)));
+    if let (Some(name), Some(bytes)) = (&embeddings_name, &side.embeddings) {
+        write_new(&dir.join(name), bytes)?;
     }
     let payload = Payload {
         format: FORMAT,
@@ -735,6 +831,7 @@ fn commit(
         parallel: parallel_name.clone(),
         lexicon: lexicon_name.clone(),
         manifest: manifest_name.clone(),
+        embeddings: embeddings_name.clone(),
     };
     let mut commit = writer.prepare_commit().map_err(tantivy_err(dir))?;
     commit.set_payload(&serde_json::to_string(&payload).expect("payload serializes"));
@@ -750,7 +847,10 @@ fn commit(
     // Files of earlier commits are garbage now.
     for entry in std::fs::read_dir(dir).map_err(io_err(dir))?.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with("remedy-") && !written.iter().any(|(n, _)| **n == name) {
+        if name.starts_with("remedy-")
+            && !written.iter().any(|(n, _)| **n == name)
+            && embeddings_name.as_deref() != Some(name.as_str())
+        {
             let _ = std::fs::remove_file(entry.path());
         }
     }
@@ -761,11 +861,11 @@ fn commit(
 /// exists already holds this text, and may be what the current commit names: it is left
 /// alone. A new file is written under a temporary name, synced, then renamed, so the
 /// commit never names a half-written file.
-fn write_new(path: &Path, text: &str) -> Result<(), IndexError> {
+fn write_new(path: &Path, bytes: &[u8]) -> Result<(), IndexError> {
     if path.is_file() {
         return Ok(());
     }
-    crate::content::write_atomic(path, text.as_bytes()).map_err(io_err(path))
+    crate::content::write_atomic(path, bytes).map_err(io_err(path))
 }
 
 /// Parallel text as `file<TAB>english<TAB>target` lines (tabs and line breaks in the text

@@ -13,9 +13,11 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
-use tantivy::Searcher;
 use tantivy::collector::TopDocs;
+use tantivy::query::TermQuery;
 use tantivy::schema::Field;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, Searcher, Term};
 
 pub use snippet::{Snippet, best_section};
 
@@ -23,6 +25,7 @@ pub use score::Explained;
 use score::Scoring;
 
 use crate::analysis::{Analyzer, Language, Synonyms, Thesaurus, Vocabulary};
+use crate::embed::{Encoder, Purpose};
 use crate::index::{self, IndexError, LocaleIndex, Section};
 use crate::locale::Locale;
 
@@ -111,11 +114,38 @@ pub struct SearchOptions {
     pub fallback: bool,
     /// Break each hit's score down ([`Hit::explain`]).
     pub explain: bool,
+    /// Words, meaning, or both ([`Mode`]).
+    pub mode: Mode,
 }
+
+/// How hits are found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// By the query's words (BM25 over weighted fields, coverage, proximity).
+    Lexical,
+    /// By meaning: the cosine of the query's and the articles' e5 vectors.
+    Dense,
+    /// Both, fused ([`DENSE_WEIGHT`]); lexical where the engine has no model or the index
+    /// no vectors.
+    #[default]
+    Hybrid,
+}
+
+/// The dense part's weight in hybrid search, each part's scores min-max normalized over
+/// its own candidates (missing: 0). Chosen on every judged set at once (docs/search.md).
+pub const DENSE_WEIGHT: f32 = 0.35;
+
+/// Candidates each part brings to the fusion.
+const FUSION_DEPTH: usize = 100;
 
 /// An open index folder, ready for many queries.
 pub struct Engine {
     locales: BTreeMap<Locale, Open>,
+    /// The embedding model, for queries in dense and hybrid mode.
+    encoder: Option<Arc<Encoder>>,
+    /// The dense part's weight in hybrid mode.
+    dense_weight: f32,
 }
 
 /// One locale of an open index, with what its queries are analysed by.
@@ -148,7 +178,33 @@ impl Engine {
                 },
             );
         }
-        Ok(Engine { locales })
+        Ok(Engine {
+            locales,
+            encoder: None,
+            dense_weight: DENSE_WEIGHT,
+        })
+    }
+
+    /// Gives the engine the embedding model: dense and hybrid search where the index has
+    /// vectors.
+    pub fn set_encoder(&mut self, encoder: Option<Arc<Encoder>>) {
+        self.encoder = encoder;
+    }
+
+    /// Sets the dense part's weight in hybrid mode (default [`DENSE_WEIGHT`]), clamped to
+    /// 0..=1.
+    pub fn set_dense_weight(&mut self, weight: f32) {
+        self.dense_weight = weight.clamp(0.0, 1.0);
+    }
+
+    /// Whether `locale` is searched by meaning too: the engine has the model and the
+    /// index vectors.
+    pub fn dense_ready(&self, locale: &Locale) -> bool {
+        self.encoder.is_some()
+            && self
+                .locales
+                .get(locale)
+                .is_some_and(|o| o.index.embeddings.is_some())
     }
 
     /// Another engine on the same open index, for another thread: the index, its
@@ -178,7 +234,11 @@ impl Engine {
                 )
             })
             .collect();
-        Engine { locales }
+        Engine {
+            locales,
+            encoder: self.encoder.clone(),
+            dense_weight: self.dense_weight,
+        }
     }
 
     /// How many articles each locale holds.
@@ -211,8 +271,7 @@ impl Engine {
                 available: self.locales(),
             });
         }
-        let mut hits =
-            self.search_locale(&query, &options.locale, options.limit, options.explain)?;
+        let mut hits = self.search_locale(&query, &options.locale, options)?;
         if options.fallback && hits.len() < options.limit {
             let others: Vec<Locale> = self
                 .locales
@@ -222,7 +281,7 @@ impl Engine {
                 .collect();
             let mut seen: HashSet<String> = hits.iter().map(|h| h.path.clone()).collect();
             for other in others {
-                for mut h in self.search_locale(&query, &other, options.limit, options.explain)? {
+                for mut h in self.search_locale(&query, &other, options)? {
                     if hits.len() >= options.limit {
                         break;
                     }
@@ -285,17 +344,22 @@ impl Engine {
         &mut self,
         query: &str,
         locale: &Locale,
-        limit: usize,
-        explain: bool,
+        options: &SearchOptions,
     ) -> Result<Vec<Hit>, SearchError> {
-        let Some(Planned {
-            plan,
-            scoring: q,
-            clauses,
-            searcher,
-        }) = self.plan(query, locale)
-        else {
-            return Ok(Vec::new());
+        let (limit, explain) = (options.limit, options.explain);
+        let dense = match options.mode {
+            Mode::Lexical => None,
+            _ if !self.dense_ready(locale) => None,
+            mode => Some(mode),
+        };
+        let planned = self.plan(query, locale);
+        let lexical_depth = if dense.is_some() { FUSION_DEPTH } else { limit };
+        let lexical: Vec<(f32, DocAddress)> = match (&planned, dense) {
+            (_, Some(Mode::Dense)) | (None, _) => Vec::new(),
+            (Some(p), _) => p.searcher.search(
+                &p.scoring,
+                &TopDocs::with_limit(lexical_depth).order_by_score(),
+            )?,
         };
         let Open {
             index: li,
@@ -303,24 +367,73 @@ impl Engine {
             ..
         } = self.locales.get_mut(locale).expect("checked by caller");
         let f = li.fields;
-        let top = searcher.search(&q, &TopDocs::with_limit(limit).order_by_score())?;
-        if top.is_empty() {
+        let searcher = match &planned {
+            Some(p) => p.searcher.clone(),
+            None => li.reader.searcher(),
+        };
+        // Each candidate: its address, the fused score, and the parts (lexical, dense).
+        let candidates: Vec<Candidate> = match dense {
+            None => lexical.into_iter().map(|(s, a)| (a, s, None)).collect(),
+            Some(mode) => {
+                let encoder = self.encoder.as_ref().expect("dense_ready");
+                let embeddings = li.embeddings.as_ref().expect("dense_ready");
+                let vector = encoder.embed(query, Purpose::Query);
+                let mut near = Vec::new();
+                for (key, cosine) in embeddings.nearest(&vector, FUSION_DEPTH) {
+                    let term = Term::from_field_text(f.file, key);
+                    let found = searcher.search(
+                        &TermQuery::new(term, IndexRecordOption::Basic),
+                        &TopDocs::with_limit(1).order_by_score(),
+                    )?;
+                    if let Some((_, address)) = found.first() {
+                        near.push((cosine, *address));
+                    }
+                }
+                fuse(
+                    &lexical,
+                    &near,
+                    if mode == Mode::Dense {
+                        1.0
+                    } else {
+                        self.dense_weight
+                    },
+                )
+            }
+        };
+        let mut candidates = candidates;
+        candidates.truncate(limit);
+        if candidates.is_empty() {
             return Ok(Vec::new());
         }
-        let matcher = plan.matcher();
+        let matcher = planned
+            .as_ref()
+            .map(|p| p.plan.matcher())
+            .unwrap_or_default();
         // What each clause stands for, named once for all hits.
-        let labels = explain.then(|| plan.labels(&clauses));
-        let mut hits = Vec::with_capacity(top.len());
-        for (score, address) in top {
+        let labels = match (&planned, explain) {
+            (Some(p), true) => Some(p.plan.labels(&p.clauses)),
+            _ => None,
+        };
+        let mut hits = Vec::with_capacity(candidates.len());
+        for (address, score, parts) in candidates {
             let mut doc: Stored = searcher.doc(address)?;
             let body = doc.take(f.body);
             let sections = Section::unpack(&doc.take(f.sections)).unwrap_or_default();
             let terms = doc.take(f.body_terms);
             let snippet = best_section(&body, &sections, Some(&terms), &matcher, analyzer);
             let translation = Some(doc.take(f.translation)).filter(|t| !t.is_empty());
-            let explain = match &labels {
-                Some(labels) => Some(plan.explain(&q, labels, &searcher, address)?),
-                None => None,
+            let explain = match (&labels, &planned) {
+                (Some(labels), Some(p)) => {
+                    let mut e = p.plan.explain(&p.scoring, labels, &searcher, address)?;
+                    if let Some((lexical, dense)) = parts {
+                        e = explain_fusion(e, lexical, dense, score, self.dense_weight);
+                    }
+                    Some(e)
+                }
+                _ if explain => {
+                    parts.map(|(l, d)| explain_fusion(Vec::new(), l, d, score, self.dense_weight))
+                }
+                _ => None,
             };
             hits.push(Hit {
                 path: doc.take(f.path),
@@ -346,6 +459,79 @@ impl Engine {
         });
         Ok(hits)
     }
+}
+
+/// A document to be a hit: its address, its score, and in hybrid or dense mode the two
+/// normalized parts (lexical, dense) the score was fused from.
+type Candidate = (DocAddress, f32, Option<(f32, f32)>);
+
+/// The lexical and dense candidates fused: each list's scores min-max normalized over
+/// the list (a list of one, or of equal scores, counts 1), missing counts 0, and
+/// `(1 − w) · lexical + w · dense`; best first, ties in document order. Each candidate
+/// keeps its two normalized parts.
+fn fuse(lexical: &[(f32, DocAddress)], dense: &[(f32, DocAddress)], w: f32) -> Vec<Candidate> {
+    let normalized = |list: &[(f32, DocAddress)]| -> BTreeMap<DocAddress, f32> {
+        let max = list.iter().map(|x| x.0).fold(f32::NEG_INFINITY, f32::max);
+        let min = list.iter().map(|x| x.0).fold(f32::INFINITY, f32::min);
+        list.iter()
+            .map(|&(s, a)| {
+                (
+                    a,
+                    if max > min {
+                        (s - min) / (max - min)
+                    } else {
+                        1.0
+                    },
+                )
+            })
+            .collect()
+    };
+    let (l, d) = (normalized(lexical), normalized(dense));
+    let mut all: Vec<Candidate> = l
+        .keys()
+        .chain(d.keys())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .map(|a| {
+            let (ls, ds) = (
+                l.get(a).copied().unwrap_or(0.0),
+                d.get(a).copied().unwrap_or(0.0),
+            );
+            (*a, (1.0 - w) * ls + w * ds, Some((ls, ds)))
+        })
+        .collect();
+    all.sort_by(|x, y| y.1.total_cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
+    all
+}
+
+/// A hybrid hit's explanation: the fused score on top, its lexical part (with the
+/// lexical explanation below) and its dense part.
+fn explain_fusion(
+    lexical_parts: Vec<Explained>,
+    lexical: f32,
+    dense: f32,
+    score: f32,
+    weight: f32,
+) -> Vec<Explained> {
+    vec![Explained {
+        what: format!(
+            "hybrid: {:.2} × lexical + {weight:.2} × dense (each normalized over its top {FUSION_DEPTH})",
+            1.0 - weight
+        ),
+        score,
+        from: vec![
+            Explained {
+                what: "lexical (normalized)".into(),
+                score: lexical,
+                from: lexical_parts,
+            },
+            Explained {
+                what: "dense: cosine of the e5 vectors (normalized)".into(),
+                score: dense,
+                from: Vec::new(),
+            },
+        ],
+    }]
 }
 
 /// A query ready to run: its plan, its scoring tree (the sum of its clauses), what each

@@ -21,6 +21,7 @@ fn a_panic_in_one_search_is_its_error_and_the_engine_goes_on() {
         limit: 3,
         fallback: false,
         explain: false,
+        mode: Default::default(),
     };
     let before = engine.search_isolated("passord synkronisering", &options);
     let _ = isolate::<()>(|| panic!("between two searches"));
@@ -37,6 +38,7 @@ fn built(content: &Path, name: &str) -> std::path::PathBuf {
     let options = BuildOptions {
         full: true,
         progress: false,
+        encoder: None,
     };
     index::build(content, &dir, &options).expect("index builds");
     dir

@@ -101,6 +101,7 @@ pub async fn search(
         limit,
         fallback,
         explain,
+        mode: Default::default(),
     };
     match g.with_engine(|e| e.search_isolated(q, &options)) {
         Ok(hits) => match serde_json::to_string(&serde_json::json!({ "hits": hits })) {

@@ -236,6 +236,7 @@ pub async fn search(
             limit: PAGE_HITS,
             fallback: true,
             explain: false,
+            mode: Default::default(),
         };
         match g.with_engine(|e| e.search_isolated(&query, &options)) {
             Ok(found) => hits = found,

@@ -32,6 +32,9 @@ pub struct Settings {
     pub base_url: Option<String>,
     /// What requests may ask.
     pub limits: Limits,
+    /// The embedding model: the index gets vectors and search is hybrid. Without it,
+    /// search is by words.
+    pub encoder: Option<std::sync::Arc<crate::embed::Encoder>>,
 }
 
 /// Why a generation could not be loaded.
@@ -82,6 +85,7 @@ impl Generation {
             &BuildOptions {
                 full: false,
                 progress: false,
+                encoder: settings.encoder.clone(),
             },
         )?;
         // Templates first: a broken one is reported before the rest is read.
@@ -98,6 +102,7 @@ impl Generation {
         let site = Site::new(&advisor, &settings.content, &base)?;
         skipped.extend(site.guide_errors.iter().cloned());
         let mut engine = Engine::open(&settings.index)?;
+        engine.set_encoder(settings.encoder.clone());
         // Each locale's first query builds its thesaurus: done here, not in a request.
         for locale in engine.locales() {
             if let Ok(locale) = locale.parse::<Locale>() {
@@ -108,6 +113,7 @@ impl Generation {
                         limit: 1,
                         fallback: false,
                         explain: false,
+                        mode: Default::default(),
                     },
                 );
             }

@@ -258,6 +258,7 @@ fn as_ordinary_user(args: &[&str]) -> std::process::Output {
     use std::os::unix::fs::MetadataExt;
     use std::os::unix::process::CommandExt;
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_remedy"));
+    command.env("REMEDY_MODEL", crate::common::NO_MODEL);
     command.args(args);
     if std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0) {
         // `nobody`.
@@ -375,6 +376,7 @@ fn broken_findings_are_named_and_the_rest_advised() {
     );
     assert!(out.status.success());
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_remedy"))
+        .env("REMEDY_MODEL", crate::common::NO_MODEL)
         .args(["advise", "--locale", "nb", "tests/fixtures/README.md"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()

@@ -24,8 +24,15 @@ pub fn corpus(sub: &str) -> Option<PathBuf> {
 }
 
 /// Runs the real `remedy` binary from the project root.
+/// What the binary is told the embedding model is (`$REMEDY_MODEL`): a file that does not
+/// exist, so that tests see remedy as a machine without the model does (lexical search,
+/// no article embedded), whether or not this machine has fetched it. The tests of dense
+/// search (`embed.rs`) name the model with `--model`.
+pub const NO_MODEL: &str = "/nonexistent/remedy-tests-use-no-model.bin";
+
 pub fn remedy(args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_remedy"))
+        .env("REMEDY_MODEL", crate::common::NO_MODEL)
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
@@ -36,6 +43,7 @@ pub fn remedy(args: &[&str]) -> std::process::Output {
 pub fn piped(args: &[&str], input: &str) -> std::process::Output {
     use std::io::Write;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_remedy"))
+        .env("REMEDY_MODEL", crate::common::NO_MODEL)
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("NO_COLOR", "1")

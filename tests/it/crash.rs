@@ -23,6 +23,7 @@ fn timed(args: &[&str]) -> Duration {
 /// Starts the binary, kills it (SIGKILL) after `delay`, and waits for it.
 fn killed_after(args: &[&str], delay: Duration) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_remedy"))
+        .env("REMEDY_MODEL", crate::common::NO_MODEL)
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdout(Stdio::null())
@@ -282,6 +283,7 @@ fn content_that_churns_while_the_index_is_built_never_fails_the_build() {
     let mut vanished = 0;
     for _ in 0..10 {
         let out = Command::new(env!("CARGO_BIN_EXE_remedy"))
+            .env("REMEDY_MODEL", crate::common::NO_MODEL)
             .args(["index", "--content", content_s, "--index", &index])
             .output()
             .unwrap();

@@ -1159,6 +1159,7 @@ fn the_server_in_a_real_browser() {
     let dir = scratch("serve-browser");
     std::fs::create_dir_all(&dir).unwrap();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_remedy"))
+        .env("REMEDY_MODEL", crate::common::NO_MODEL)
         .args(["serve", "--addr", "127.0.0.1:0", "--no-watch", "--index"])
         .arg(dir.join("index"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))

@@ -457,6 +457,7 @@ fn without_an_index_the_cache_is_built_then_reused() {
     let (_cache_scratch, cache) = temp("search-cache-home");
     let run = || {
         Command::new(env!("CARGO_BIN_EXE_remedy"))
+            .env("REMEDY_MODEL", crate::common::NO_MODEL)
             .args(["search", "--format", "json", "passord synkroniseres ikke"])
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .env("XDG_CACHE_HOME", &cache)

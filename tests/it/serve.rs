@@ -47,6 +47,7 @@ impl Server {
     fn start(content: &Path, index: &Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
         let log = index.with_extension("log");
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_remedy"));
+        cmd.env("REMEDY_MODEL", crate::common::NO_MODEL);
         cmd.args(["serve", "--addr", "127.0.0.1:0", "--content"])
             .arg(content)
             .arg("--index")
