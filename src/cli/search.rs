@@ -75,11 +75,11 @@ pub fn run(args: SearchArgs) -> Result<ExitCode, Failure> {
         .parse()
         .map_err(|e| Failure::Usage(anyhow!("--locale: {e}")))?;
     let mode = Mode::from(args.mode);
-    let encoder = match mode {
-        Mode::Lexical => None,
-        _ => super::load_encoder(args.model.as_deref(), mode == Mode::Dense, args.explain)?,
+    let load = || match mode {
+        Mode::Lexical => Ok(None),
+        _ => super::load_encoder(args.model.as_deref(), mode == Mode::Dense, args.explain),
     };
-    let index_dir = match &args.index {
+    let (index_dir, encoder) = match &args.index {
         Some(dir) => {
             if index::locales(dir).is_empty() {
                 return Err(Failure::Data(anyhow!(
@@ -88,24 +88,41 @@ pub fn run(args: SearchArgs) -> Result<ExitCode, Failure> {
                     dir.display()
                 )));
             }
-            dir.clone()
+            (dir.clone(), None)
         }
-        None => cached_index(&args.content, encoder.clone())?,
+        // The cached index is brought up to date with the model, if there is one.
+        None => {
+            let encoder = load()?;
+            (cached_index(&args.content, encoder.clone())?, encoder)
+        }
     };
     let mut engine = Engine::open(&index_dir)?;
-    let had_model = encoder.is_some();
-    engine.set_encoder(encoder);
-    engine.set_dense_weight(args.dense_weight);
-    if mode != Mode::Lexical && had_model && !engine.dense_ready(&locale) {
+    let model_here = remedy::embed::locate(args.model.as_deref()).is_some();
+    if mode != Mode::Lexical && !engine.has_vectors(&locale) && !model_here {
+        // No model at all: said as `load` says it (for the cached index, it was).
+        if args.index.is_some() {
+            load()?;
+        }
+    } else if mode != Mode::Lexical && !engine.has_vectors(&locale) {
         let why = format!(
-            "{}: the index has no vectors for {locale} (rebuild it with the model: `remedy index`)",
+            "{}: the index has no vectors for {locale} (build it with the model: `remedy model fetch`, then `remedy index`)",
             index_dir.display()
         );
         if mode == Mode::Dense {
             return Err(Failure::Data(anyhow!(why)));
         }
-        eprintln!("remedy: {why}; searching by words only");
+        if args.explain {
+            eprintln!("remedy: {why}; searching by words only");
+        }
     }
+    // A given index is read first: the model is loaded only for one with vectors.
+    let encoder = match encoder {
+        Some(e) => Some(e),
+        None if args.index.is_some() && engine.has_vectors(&locale) => load()?,
+        None => None,
+    };
+    engine.set_encoder(encoder);
+    engine.set_dense_weight(args.dense_weight);
     let options = SearchOptions {
         locale,
         limit: args.limit,

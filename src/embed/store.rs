@@ -87,6 +87,20 @@ impl Embeddings {
         out
     }
 
+    /// The model and the count a file of vectors names in its header, read without the
+    /// vectors (an up-to-date build needs no more); `None` when it is not such a file.
+    pub fn header(path: &std::path::Path) -> Option<(String, usize)> {
+        use std::io::Read;
+        let mut head = [0u8; 80];
+        std::fs::File::open(path).ok()?.read_exact(&mut head).ok()?;
+        let u32_at =
+            |at: usize| u32::from_le_bytes(head[at..at + 4].try_into().expect("4")) as usize;
+        (&head[..4] == MAGIC && u32_at(4) == 1).then(|| {
+            let model = String::from_utf8_lossy(&head[12..76]).trim().to_owned();
+            (model, u32_at(76))
+        })
+    }
+
     /// Reads what [`Embeddings::to_bytes`] wrote; the error says where it went wrong.
     pub fn from_bytes(bytes: &[u8]) -> Result<Embeddings, String> {
         let mut at = 0usize;
@@ -145,6 +159,12 @@ mod tests {
         let bytes = e.to_bytes();
         let back = Embeddings::from_bytes(&bytes).unwrap();
         assert_eq!(back, e);
+        let path = std::env::temp_dir().join(format!("remedy-store-{}.bin", std::process::id()));
+        std::fs::write(&path, &bytes).unwrap();
+        assert_eq!(Embeddings::header(&path), Some(("ab12".to_owned(), 3)));
+        std::fs::write(&path, b"RMDE").unwrap();
+        assert_eq!(Embeddings::header(&path), None);
+        std::fs::remove_file(&path).unwrap();
         let near = back.nearest(&[0.8, 0.6], 2);
         assert_eq!(near[0].0, "nb-NO/b.md");
         assert_eq!(near[1].0, "nb-NO/a.md");

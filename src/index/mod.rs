@@ -450,13 +450,13 @@ fn build_locale(
     std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
     let (schema, fields) = schema();
     let (index, previous) = open_or_create(&dir, schema)?;
-    // Vectors made with another model (or none) are made again for every article.
-    let old_embeddings = options.encoder.as_ref().and_then(|_| {
-        let name = previous.as_ref()?.embeddings.as_ref()?;
-        let bytes = std::fs::read(dir.join(name)).ok()?;
-        Embeddings::from_bytes(&bytes)
-            .ok()
-            .filter(|e| e.model == crate::embed::fetch::MODEL_SHA256)
+    // Vectors made with another model (or none) are made again for every article. Only
+    // the header is read here: an index with nothing to do (before every search of the
+    // cached index) needs no vector.
+    let old_embeddings: Option<(PathBuf, usize)> = options.encoder.as_ref().and_then(|_| {
+        let path = dir.join(previous.as_ref()?.embeddings.as_ref()?);
+        let (model, count) = Embeddings::header(&path)?;
+        (model == crate::embed::fetch::MODEL_SHA256).then_some((path, count))
     });
     let embed_all = options.encoder.is_some() && old_embeddings.is_none();
     let plan = Changes::plan(&dir, previous.as_ref(), &files, options.full || embed_all);
@@ -483,7 +483,7 @@ fn build_locale(
             .num_docs() as usize;
         report.vocabulary = lines(&p.vocabulary)?;
         report.lexicon = lines(&p.lexicon)?;
-        report.embeddings = old_embeddings.as_ref().map_or(0, Embeddings::len);
+        report.embeddings = old_embeddings.as_ref().map_or(0, |(_, count)| *count);
         return Ok((report, Vec::new()));
     }
 
@@ -513,9 +513,14 @@ fn build_locale(
     );
     let embeddings = match &options.encoder {
         Some(encoder) => {
+            // The last build's vectors, read whole now that something changed. A file whose
+            // header reads but whose vectors do not (damaged since) loses the unchanged
+            // articles' vectors until `remedy index --full`.
+            let old = old_embeddings
+                .and_then(|(path, _)| Embeddings::from_bytes(&std::fs::read(path).ok()?).ok());
             let (e, embedded) = embed_documents(
                 encoder,
-                old_embeddings,
+                old,
                 &plan,
                 &docs,
                 progress_bar(options.progress, docs.len() as u64),

@@ -197,14 +197,17 @@ impl Engine {
         self.dense_weight = weight.clamp(0.0, 1.0);
     }
 
+    /// Whether the index holds vectors for `locale` (it was built with the model).
+    pub fn has_vectors(&self, locale: &Locale) -> bool {
+        self.locales
+            .get(locale)
+            .is_some_and(|o| o.index.embeddings.is_some())
+    }
+
     /// Whether `locale` is searched by meaning too: the engine has the model and the
     /// index vectors.
     pub fn dense_ready(&self, locale: &Locale) -> bool {
-        self.encoder.is_some()
-            && self
-                .locales
-                .get(locale)
-                .is_some_and(|o| o.index.embeddings.is_some())
+        self.encoder.is_some() && self.has_vectors(locale)
     }
 
     /// Another engine on the same open index, for another thread: the index, its
