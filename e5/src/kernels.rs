@@ -1,16 +1,21 @@
 //! The hot loop: 4-bit weights times 8-bit activations. Activations are quantized per
 //! block of 32 (a scale each, as the reference engine does), so each output is
-//! `Σ_blocks d_w · d_a · ⟨w, a⟩`: integer multiply-adds, one float step per block. With
-//! AVX2 (checked at run time) 32 of them are one `vpmaddubsw`, and a tile of four weight
-//! rows and two tokens shares every load; elsewhere the same sums in plain Rust.
+//! `Σ_blocks d_w · d_a · ⟨q − 8, a⟩` for the stored nibbles `q`: integer multiply-adds,
+//! one float step per block. `⟨q − 8, a⟩ = ⟨q, a⟩ − 8 · Σa`, and the second part depends
+//! on the weights only through their scales: it is computed first, for eight outputs at
+//! once, so the hot loop multiplies unsigned nibbles by signed activations — with AVX2
+//! (checked at run time) 32 of them in one `vpmaddubsw`, in tiles of four weight rows and
+//! two tokens that share every load; elsewhere the same sums in plain Rust.
 
-use super::model::{QK, QMatrix};
+use super::model::{PANEL, QK, QMatrix};
 
-/// Activations of `rows` tokens quantized per block: values and block scales.
+/// Activations of `rows` tokens quantized per block: values, block scales, and each
+/// block's `8 · d_a · Σa` (the `− 8` of the weights' offset, times the activations).
 #[derive(Default)]
 pub(super) struct Quantized {
     values: Vec<i8>,
     scales: Vec<f32>,
+    offsets: Vec<f32>,
     cols: usize,
 }
 
@@ -26,6 +31,7 @@ impl Quantized {
         self.cols = cols;
         self.values.resize(x.len(), 0);
         self.scales.clear();
+        self.offsets.clear();
         for (block, out) in x.chunks_exact(QK).zip(self.values.chunks_exact_mut(QK)) {
             let max = block.iter().fold(0f32, |m, v| m.max(v.abs()));
             let d = max / 127.0;
@@ -34,7 +40,9 @@ impl Quantized {
                 // |v · inverse| ≤ 127 (up to rounding), well inside the trick's range.
                 *o = ((v * inverse + ROUND) - ROUND) as i8;
             }
+            let sum: i32 = out.iter().map(|&v| i32::from(v)).sum();
             self.scales.push(d);
+            self.offsets.push(8.0 * d * sum as f32);
         }
     }
 
@@ -51,19 +59,53 @@ pub(super) fn matmul(w: &QMatrix, bias: &[f32], x: &Quantized, y: &mut Vec<f32>)
     assert_eq!(bias.len(), w.rows);
     assert_eq!(w.weights.len(), w.rows * w.cols);
     assert_eq!(w.scales.len(), w.rows * w.cols / QK);
+    assert_eq!(
+        w.scale_panels.len(),
+        w.rows.div_ceil(PANEL) * PANEL * w.cols / QK
+    );
     y.clear();
     y.resize(x.rows() * w.rows, 0.0);
+    start(w, bias, x, y);
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
         // SAFETY: the CPU has AVX2 and FMA (checked just above), all that
         // `avx2::matmul` requires of its caller.
-        unsafe { avx2::matmul(w, bias, x, y) };
+        unsafe { avx2::matmul(w, x, y) };
         return;
     }
-    matmul_portable(w, bias, x, y);
+    matmul_portable(w, x, y);
 }
 
-fn matmul_portable(w: &QMatrix, bias: &[f32], x: &Quantized, y: &mut [f32]) {
+/// `y[t][o] = bias[o] − Σ_b d_w[o][b] · 8 · d_a[t][b] · Σ_block a`: the weights' offset
+/// of 8, taken out of the products. Eight outputs at once, summed in registers over the
+/// blocks of a panel of scales.
+#[inline(always)]
+fn start(w: &QMatrix, bias: &[f32], x: &Quantized, y: &mut [f32]) {
+    let blocks = w.cols / QK;
+    for (row, offsets) in y
+        .chunks_exact_mut(w.rows)
+        .zip(x.offsets.chunks_exact(blocks))
+    {
+        for ((out, bias), panel) in row
+            .chunks_mut(PANEL)
+            .zip(bias.chunks(PANEL))
+            .zip(w.scale_panels.chunks_exact(PANEL * blocks))
+        {
+            let mut acc = [0f32; PANEL];
+            for (&offset, dw) in offsets.iter().zip(panel.chunks_exact(PANEL)) {
+                for (a, &dw) in acc.iter_mut().zip(dw) {
+                    *a += offset * dw;
+                }
+            }
+            for ((out, bias), acc) in out.iter_mut().zip(bias).zip(acc) {
+                *out = bias - acc;
+            }
+        }
+    }
+}
+
+/// Adds `Σ_b d_w · d_a · ⟨q, a⟩` to `y`, in plain Rust.
+fn matmul_portable(w: &QMatrix, x: &Quantized, y: &mut [f32]) {
     let blocks = w.cols / QK;
     for t in 0..x.rows() {
         let a = &x.values[t * w.cols..(t + 1) * w.cols];
@@ -80,7 +122,7 @@ fn matmul_portable(w: &QMatrix, bias: &[f32], x: &Quantized, y: &mut [f32]) {
                     .sum();
                 acc += dw[b] * da[b] * dot as f32;
             }
-            y[t * w.rows + o] = bias[o] + acc;
+            y[t * w.rows + o] += acc;
         }
     }
 }
@@ -92,24 +134,24 @@ mod avx2 {
 
     /// [`super::matmul_portable`] with AVX2, in tiles of `R` rows × `T` tokens.
     #[target_feature(enable = "avx2,fma")]
-    pub(super) fn matmul(w: &QMatrix, bias: &[f32], x: &Quantized, y: &mut [f32]) {
+    pub(super) fn matmul(w: &QMatrix, x: &Quantized, y: &mut [f32]) {
         let tokens = x.rows();
         let mut o = 0;
         while o < w.rows {
             let mut t = 0;
             if o + 4 <= w.rows {
                 while t + 2 <= tokens {
-                    tile::<4, 2>(w, bias, x, y, o, t);
+                    tile::<4, 2>(w, x, y, o, t);
                     t += 2;
                 }
                 while t < tokens {
-                    tile::<4, 1>(w, bias, x, y, o, t);
+                    tile::<4, 1>(w, x, y, o, t);
                     t += 1;
                 }
                 o += 4;
             } else {
                 while t < tokens {
-                    tile::<1, 1>(w, bias, x, y, o, t);
+                    tile::<1, 1>(w, x, y, o, t);
                     t += 1;
                 }
                 o += 1;
@@ -118,15 +160,14 @@ mod avx2 {
     }
 
     /// Rows `o..o+R` for tokens `t..t+T`. Per block, 32 products summed in pairs
-    /// (`vpmaddubsw` takes an unsigned and a signed byte: |a| and w with a's sign; at most
-    /// 128 · 8 · 2, no saturation), then in fours, converted and scaled into eight float
-    /// lanes per output.
+    /// (`vpmaddubsw` takes an unsigned and a signed byte: the nibble and the activation;
+    /// at most 15 · 128 · 2, no saturation), then in fours, converted and scaled into
+    /// eight float lanes per output.
     // Index loops: `r` and `k` name a register of the tile in several arrays at once.
     #[allow(clippy::needless_range_loop)]
     #[target_feature(enable = "avx2,fma")]
     fn tile<const R: usize, const T: usize>(
         w: &QMatrix,
-        bias: &[f32],
         x: &Quantized,
         y: &mut [f32],
         o: usize,
@@ -145,7 +186,6 @@ mod avx2 {
                 a[k] = unsafe { _mm256_loadu_si256(x.values.as_ptr().add(at).cast()) };
                 da[k] = _mm256_set1_ps(x.scales[(t + k) * blocks + b]);
             }
-            let magnitude = a.map(|a| _mm256_sign_epi8(a, a));
             for r in 0..R {
                 let at = (o + r) * cols + b * QK;
                 // SAFETY: `at + 32 ≤ (o + R) · cols ≤ weights.len()`, asserted above and
@@ -153,7 +193,7 @@ mod avx2 {
                 let wv = unsafe { _mm256_loadu_si256(w.weights.as_ptr().add(at).cast()) };
                 let dw = _mm256_set1_ps(w.scales[(o + r) * blocks + b]);
                 for k in 0..T {
-                    let products = _mm256_maddubs_epi16(magnitude[k], _mm256_sign_epi8(wv, a[k]));
+                    let products = _mm256_maddubs_epi16(wv, a[k]);
                     let sums = _mm256_madd_epi16(products, ones);
                     let scale = _mm256_mul_ps(dw, da[k]);
                     acc[r][k] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sums), scale, acc[r][k]);
@@ -162,7 +202,7 @@ mod avx2 {
         }
         for r in 0..R {
             for k in 0..T {
-                y[(t + k) * w.rows + o + r] = bias[o + r] + sum(acc[r][k]);
+                y[(t + k) * w.rows + o + r] += sum(acc[r][k]);
             }
         }
     }
@@ -191,14 +231,11 @@ mod tests {
                 .wrapping_add(1442695040888963407);
             (s >> 33) as u32
         };
-        QMatrix {
-            rows,
-            cols,
-            weights: (0..rows * cols).map(|_| (next() % 16) as i8 - 8).collect(),
-            scales: (0..rows * cols / QK)
-                .map(|_| (next() % 1000) as f32 / 5e4)
-                .collect(),
-        }
+        let weights = (0..rows * cols).map(|_| (next() % 16) as u8).collect();
+        let scales = (0..rows * cols / QK)
+            .map(|_| (next() % 1000) as f32 / 5e4)
+            .collect();
+        QMatrix::new(rows, cols, weights, scales)
     }
 
     proptest! {
@@ -217,12 +254,13 @@ mod tests {
             q.set(x, cols);
             let (mut fast, mut plain) = (Vec::new(), vec![0.0; tokens * rows]);
             matmul(&w, &bias, &q, &mut fast);
-            matmul_portable(&w, &bias, &q, &mut plain);
+            start(&w, &bias, &q, &mut plain);
+            matmul_portable(&w, &q, &mut plain);
             for t in 0..tokens {
                 for o in 0..rows {
                     let mut exact = f64::from(bias[o]);
                     for i in 0..cols {
-                        let wv = f64::from(w.weights[o * cols + i])
+                        let wv = (f64::from(w.weights[o * cols + i]) - 8.0)
                             * f64::from(w.scales[o * blocks + i / QK]);
                         let av = f64::from(q.values[t * cols + i])
                             * f64::from(q.scales[t * blocks + i / QK]);

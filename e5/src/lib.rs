@@ -147,7 +147,7 @@ struct Work {
     projected: Vec<f32>,
     middle: Vec<f32>,
     scores: Vec<f32>,
-    /// The keys by dimension, then token.
+    /// The keys by dimension, then token (padded to a multiple of eight tokens).
     keys: Vec<f32>,
 }
 
@@ -200,12 +200,16 @@ fn forward_any(m: &Model, tokens: &[u32], w: &mut Work) -> Vec<f32> {
     mean
 }
 
+/// A linear layer: `out = matrix · q + bias`. (A closure would not be compiled for
+/// AVX2 as the function around it is.)
+#[inline(always)]
+fn project((matrix, bias): &(QMatrix, Vec<f32>), q: &Quantized, out: &mut Vec<f32>) {
+    matmul(matrix, bias, q, out)
+}
+
 #[inline(always)]
 fn encoder_layer(m: &Model, layer: &Layer, x: &mut [f32], n: usize, w: &mut Work) {
     let h = m.hidden;
-    let project = |(matrix, bias): &(QMatrix, Vec<f32>), q: &Quantized, out: &mut Vec<f32>| {
-        matmul(matrix, bias, q, out)
-    };
     w.quantized.set(x, h);
     project(&layer.q, &w.quantized, &mut w.q);
     project(&layer.k, &w.quantized, &mut w.k);
@@ -216,58 +220,175 @@ fn encoder_layer(m: &Model, layer: &Layer, x: &mut [f32], n: usize, w: &mut Work
     layer_norm(x, Some(&w.projected), &layer.attention_norm, h, m.eps);
     w.quantized.set(x, h);
     project(&layer.ff_in, &w.quantized, &mut w.middle);
-    w.middle.iter_mut().for_each(|v| *v = gelu(*v));
+    // Loops, not `for_each` with a closure: a closure is not compiled for AVX2.
+    for v in &mut w.middle {
+        *v = gelu(*v);
+    }
     w.quantized.set(&w.middle, m.ff);
     project(&layer.ff_out, &w.quantized, &mut w.projected);
     layer_norm(x, Some(&w.projected), &layer.out_norm, h, m.eps);
 }
 
 /// Scaled dot-product attention of every head over the window's tokens, into
-/// `w.context`. The keys are laid out by dimension (`keys[dimension][token]`), so that a
-/// query's scores against all tokens are sums of whole rows, eight tokens a step, with
-/// no horizontal sum per pair.
+/// `w.context`, for the head sizes of [`model::HEAD_SIZES`].
 #[inline(always)]
 fn attention(m: &Model, n: usize, w: &mut Work) {
+    match m.hidden / m.heads {
+        32 => attention_for::<32>(m, n, w),
+        64 => attention_for::<64>(m, n, w),
+        d => unreachable!("head size {d}, refused when the model was read"),
+    }
+}
+
+/// Floats in one step of the score loop: one AVX2 register.
+const LANES: usize = 8;
+/// Queries scored at once: each load of eight keys' values serves all of them.
+const QUERIES: usize = 4;
+
+/// [`attention`] for heads of `D` dimensions. Both products are register-blocked: the
+/// scores of `QUERIES` queries against eight keys accumulate in registers over the head's
+/// dimensions (keys laid out by dimension, padded to a multiple of eight tokens), and a
+/// query's context (`D` floats) accumulates in registers over the tokens — instead of
+/// streaming partial sums through memory at every step.
+#[inline(always)]
+fn attention_for<const D: usize>(m: &Model, n: usize, w: &mut Work) {
     let h = m.hidden;
-    let d = h / m.heads;
-    let scale = 1.0 / (d as f32).sqrt();
+    let scale = 1.0 / (D as f32).sqrt();
+    let padded = n.div_ceil(LANES) * LANES;
     w.context.clear();
     w.context.resize(n * h, 0.0);
-    w.scores.resize(n, 0.0);
-    w.keys.resize(n * h, 0.0);
+    w.scores.clear();
+    w.scores.resize(QUERIES * padded, 0.0);
+    w.keys.clear();
+    w.keys.resize(h * padded, 0.0);
     for (s, row) in w.k.chunks_exact(h).enumerate() {
         for (e, &v) in row.iter().enumerate() {
-            w.keys[e * n + s] = v;
+            w.keys[e * padded + s] = v;
         }
     }
     for head in 0..m.heads {
-        let part = head * d..(head + 1) * d;
-        for t in 0..n {
-            let q = &w.q[t * h..][part.clone()];
-            w.scores.iter_mut().for_each(|s| *s = 0.0);
-            for (e, &qe) in part.clone().zip(q) {
-                let qe = qe * scale;
-                for (score, k) in w.scores.iter_mut().zip(&w.keys[e * n..(e + 1) * n]) {
-                    *score += qe * k;
+        let part = head * D..(head + 1) * D;
+        let keys = &w.keys[part.start * padded..part.end * padded];
+        for t in (0..n).step_by(QUERIES) {
+            let count = QUERIES.min(n - t);
+            let mut queries = [[0f32; D]; QUERIES];
+            for (i, q) in queries.iter_mut().enumerate().take(count) {
+                for (q, &v) in q.iter_mut().zip(&w.q[(t + i) * h..][part.clone()]) {
+                    *q = v * scale;
                 }
             }
-            let max = w.scores.iter().fold(f32::NEG_INFINITY, |m, &s| m.max(s));
-            let mut sum = 0f32;
-            for score in w.scores.iter_mut() {
-                *score = (*score - max).exp();
-                sum += *score;
-            }
-            let inverse = 1.0 / sum;
-            let out = &mut w.context[t * h..][part.clone()];
-            for (s, p) in w.scores.iter().enumerate() {
-                let v = &w.v[s * h..][part.clone()];
-                let p = p * inverse;
-                for (o, v) in out.iter_mut().zip(v) {
-                    *o += p * v;
-                }
+            scores::<D>(&queries, keys, padded, &mut w.scores);
+            for i in 0..count {
+                let p = &mut w.scores[i * padded..][..n];
+                softmax(p);
+                let out: &mut [f32; D] = (&mut w.context[(t + i) * h..][part.clone()])
+                    .try_into()
+                    .expect("a head's part of a row");
+                weighted_values::<D>(p, &w.v, h, part.start, out);
             }
         }
     }
+}
+
+/// `out[i][s] = ⟨queries[i], key s⟩` for every key `s` (`keys[e][s]`, `padded` per row).
+#[inline(always)]
+fn scores<const D: usize>(
+    queries: &[[f32; D]; QUERIES],
+    keys: &[f32],
+    padded: usize,
+    out: &mut [f32],
+) {
+    for s in (0..padded).step_by(LANES) {
+        let mut acc = [[0f32; LANES]; QUERIES];
+        for (e, row) in keys.chunks_exact(padded).enumerate() {
+            let k: &[f32; LANES] = row[s..s + LANES].try_into().expect("eight keys");
+            for (acc, q) in acc.iter_mut().zip(queries) {
+                for (a, k) in acc.iter_mut().zip(k) {
+                    *a += q[e] * k;
+                }
+            }
+        }
+        for (i, acc) in acc.iter().enumerate() {
+            out[i * padded + s..][..LANES].copy_from_slice(acc);
+        }
+    }
+}
+
+/// Scores into probabilities, in place. Every pass is eight lanes wide.
+#[inline(always)]
+fn softmax(p: &mut [f32]) {
+    let mut lanes = [f32::NEG_INFINITY; LANES];
+    let mut chunks = p.chunks_exact(LANES);
+    for chunk in &mut chunks {
+        for (m, &s) in lanes.iter_mut().zip(chunk) {
+            *m = m.max(s);
+        }
+    }
+    let max = chunks
+        .remainder()
+        .iter()
+        .chain(&lanes)
+        .fold(f32::NEG_INFINITY, |m, &s| m.max(s));
+    for s in p.iter_mut() {
+        *s = exp(*s - max);
+    }
+    let inverse = 1.0 / sum(p);
+    for s in p.iter_mut() {
+        *s *= inverse;
+    }
+}
+
+/// The sum of `values`, in eight running sums (a float sum in one is a chain the
+/// compiler may not reorder, so would not vectorize).
+#[inline(always)]
+fn sum(values: &[f32]) -> f32 {
+    let mut lanes = [0f32; LANES];
+    let mut chunks = values.chunks_exact(LANES);
+    for chunk in &mut chunks {
+        for (l, &v) in lanes.iter_mut().zip(chunk) {
+            *l += v;
+        }
+    }
+    chunks.remainder().iter().sum::<f32>() + lanes.iter().sum::<f32>()
+}
+
+/// eˣ for x ≤ 88, without a library call so that loops of it vectorize: Cephes' `expf`
+/// (x = n·ln 2 + r, a degree-5 polynomial for eʳ, 2ⁿ put in the exponent bits), within
+/// two units in the last place; below −87 it is e⁻⁸⁷ ≈ 1.6e−38, nothing next to the
+/// softmax's largest term of 1.
+#[inline(always)]
+fn exp(x: f32) -> f32 {
+    const ROUND: f32 = 12_582_912.0;
+    let x = x.clamp(-87.0, 88.0);
+    let n = (x * std::f32::consts::LOG2_E + ROUND) - ROUND;
+    let r = x - n * 0.693_359_4 - n * -2.121_944_4e-4;
+    let mut p = 1.987_569_1e-4;
+    p = p * r + 1.398_199_9e-3;
+    p = p * r + 8.333_452e-3;
+    p = p * r + 4.166_579_6e-2;
+    p = p * r + 1.666_666_5e-1;
+    p = p * r + 5e-1;
+    let e = p * r * r + r + 1.0;
+    e * f32::from_bits(((n as i32 + 127) << 23) as u32)
+}
+
+/// `out = Σ_s p[s] · v[s][offset..offset + D]` (`v` has `h` floats a token).
+#[inline(always)]
+fn weighted_values<const D: usize>(
+    p: &[f32],
+    v: &[f32],
+    h: usize,
+    offset: usize,
+    out: &mut [f32; D],
+) {
+    let mut acc = [0f32; D];
+    for (&p, row) in p.iter().zip(v.chunks_exact(h)) {
+        let row: &[f32; D] = row[offset..offset + D].try_into().expect("a head's part");
+        for (a, v) in acc.iter_mut().zip(row) {
+            *a += p * v;
+        }
+    }
+    *out = acc;
 }
 
 /// `x = LayerNorm(x + y)` row by row (`y` absent: `LayerNorm(x)`).
@@ -285,8 +406,15 @@ fn layer_norm(
                 *r += y;
             }
         }
-        let mean = row.iter().sum::<f32>() / h as f32;
-        let variance = row.iter().map(|v| (v - mean) * (v - mean)).sum::<f32>() / h as f32;
+        let mean = sum(row) / h as f32;
+        let mut variance = [0f32; LANES];
+        for chunk in row.chunks_exact(LANES) {
+            for (s, v) in variance.iter_mut().zip(chunk) {
+                *s += (v - mean) * (v - mean);
+            }
+        }
+        // `h` is a multiple of the quantization block, so of eight: no remainder.
+        let variance = sum(&variance) / h as f32;
         let inverse = 1.0 / (variance + eps).sqrt();
         for ((r, w), b) in row.iter_mut().zip(weight).zip(bias) {
             *r = (*r - mean) * inverse * w + b;
@@ -322,6 +450,32 @@ fn erf(x: f32) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exp_is_close_to_the_library_s() {
+        let mut x = -100f32;
+        while x <= 88.0 {
+            let (ours, library) = (exp(x), x.exp());
+            if x >= -87.0 {
+                assert!(
+                    (ours - library).abs() <= 3e-7 * library,
+                    "exp({x}) = {ours}, not {library}"
+                );
+            } else {
+                assert!(ours <= 1.7e-38, "exp({x}) = {ours}");
+            }
+            x += 0.0137;
+        }
+        assert_eq!(exp(0.0), 1.0);
+    }
+
+    #[test]
+    fn sums_in_lanes_are_sums() {
+        for n in [0, 1, 7, 8, 9, 31, 384] {
+            let values: Vec<f32> = (0..n).map(|i| i as f32 * 0.5).collect();
+            assert_eq!(sum(&values), values.iter().sum::<f32>());
+        }
+    }
 
     #[test]
     fn erf_is_close_to_its_values() {

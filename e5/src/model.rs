@@ -15,6 +15,12 @@ use super::tokenizer::{Pieces, Tokenizer};
 
 /// Weights per quantization block.
 pub(super) const QK: usize = 32;
+
+/// Rows in a panel of [`QMatrix::scale_panels`].
+pub(super) const PANEL: usize = 8;
+
+/// Head sizes the attention is compiled for (e5-small's 32; base and large have 64).
+pub(super) const HEAD_SIZES: [usize; 2] = [32, 64];
 /// Bytes of one Q4_0 block: the f16 scale and 16 bytes of nibbles.
 const BLOCK_BYTES: usize = 18;
 
@@ -39,15 +45,21 @@ pub enum ModelError {
     },
 }
 
-/// A matrix of 4-bit weights, `rows × cols`, widened to one signed byte each (`-8..=7`)
-/// so the hot loop multiplies bytes without unpacking.
+/// A matrix of 4-bit weights, `rows × cols`, widened to one byte each so the hot loop
+/// multiplies bytes without unpacking. A byte holds the stored nibble `q` (`0..=15`), the
+/// weight is `q − 8`: unsigned bytes are what `vpmaddubsw` multiplies, and the `− 8`
+/// costs one small product per block outside it (see `kernels`).
 pub(super) struct QMatrix {
     pub rows: usize,
     pub cols: usize,
-    /// `rows × cols` weights, row by row.
-    pub weights: Vec<i8>,
-    /// `rows × cols / 32` block scales.
+    /// `rows × cols` nibbles, row by row.
+    pub weights: Vec<u8>,
+    /// `rows × cols / 32` block scales, row by row.
     pub scales: Vec<f32>,
+    /// The same scales in panels of eight rows: panel, then block, then row (rows padded
+    /// with zeros to a multiple of eight), for the `− 8` term computed for eight rows at
+    /// once.
+    pub scale_panels: Vec<f32>,
 }
 
 /// One encoder layer.
@@ -250,6 +262,13 @@ impl Model {
                  blocks of {QK}"
             ));
         }
+        if !HEAD_SIZES.contains(&(hidden / heads)) {
+            return Err(format!(
+                "head size {} (hidden {hidden} / heads {heads}): this encoder computes \
+                 attention for heads of {HEAD_SIZES:?}",
+                hidden / heads
+            ));
+        }
         let tokenizer = read_tokenizer(&mut c, vocabulary)?;
 
         let entries = c.size("the number of tensors", 100_000)?;
@@ -365,21 +384,33 @@ impl Model {
 }
 
 impl QMatrix {
-    /// Widens Q4_0 blocks (`rows × cols` weights) to a signed byte per weight and f32
-    /// scales.
+    /// Widens Q4_0 blocks (`rows × cols` weights) to a byte per weight and f32 scales.
     fn widen(blocks: &[u8], rows: usize, cols: usize) -> QMatrix {
         let mut weights = Vec::with_capacity(rows * cols);
         let mut scales = Vec::with_capacity(rows * cols / QK);
         for block in blocks.chunks_exact(BLOCK_BYTES) {
             scales.push(f16_to_f32(u16::from_le_bytes([block[0], block[1]])));
-            weights.extend(block[2..].iter().map(|q| (q & 0x0f) as i8 - 8));
-            weights.extend(block[2..].iter().map(|q| (q >> 4) as i8 - 8));
+            weights.extend(block[2..].iter().map(|q| q & 0x0f));
+            weights.extend(block[2..].iter().map(|q| q >> 4));
+        }
+        QMatrix::new(rows, cols, weights, scales)
+    }
+
+    /// A matrix of nibbles and row-major block scales.
+    pub(super) fn new(rows: usize, cols: usize, weights: Vec<u8>, scales: Vec<f32>) -> QMatrix {
+        let blocks = cols / QK;
+        let mut scale_panels = vec![0f32; rows.div_ceil(PANEL) * PANEL * blocks];
+        for (o, row) in scales.chunks_exact(blocks).enumerate() {
+            for (b, &d) in row.iter().enumerate() {
+                scale_panels[(o / PANEL * blocks + b) * PANEL + o % PANEL] = d;
+            }
         }
         QMatrix {
             rows,
             cols,
             weights,
             scales,
+            scale_panels,
         }
     }
 }
