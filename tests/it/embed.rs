@@ -180,6 +180,10 @@ fn the_index_keeps_a_vector_per_article_and_search_finds_by_meaning() {
     // A Dutch query reaches the Norwegian article.
     let dutch = search("dense", "wachtwoorden worden niet gesynchroniseerd", false);
     assert_eq!(dutch["hits"][0]["path"], "password-sync.md", "{dutch}");
+    // An English query reaches the Norwegian article with no word in common, in the
+    // default mode.
+    let english = search("hybrid", "the printer will not print", false);
+    assert_eq!(english["hits"][0]["path"], "printer.md", "{english}");
     // Hybrid explains both parts.
     let hybrid = search("hybrid", "skriver skriver ikke", true);
     assert_eq!(hybrid["hits"][0]["path"], "printer.md", "{hybrid}");
