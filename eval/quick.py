@@ -14,13 +14,12 @@ Never run --show on eval/holdout.tsv: that set is scored, not looked at.
 """
 import json
 import os
-import subprocess
 import sys
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', '..', 'shared', 'eval', 'peers'))
 import metrics  # noqa: E402
+import batch  # noqa: E402
 
 args = [a for a in sys.argv[1:] if not a.startswith('--')]
 # --mode=lexical|dense|hybrid and --dense-weight=W go to `remedy search` as they are.
@@ -34,19 +33,8 @@ binary, index, sets = args[0], args[1], args[2:]
 if show and any('holdout' in s for s in sets):
     sys.exit('quick.py: holdout.tsv is scored only, never shown query by query')
 queries = [q for s in sets for q in metrics.load_queries(s)]
-results = {}
-for locale in sorted({q['locale'] for q in queries}):
-    with tempfile.NamedTemporaryFile('w', suffix='.tsv', delete=False) as f:
-        for q in queries:
-            if q['locale'] == locale:
-                f.write(q['qid'] + '\t' + q['query'] + '\n')
-    out = subprocess.run([binary, 'search', '--index', index, '--locale', locale,
-                          '--limit', '10', '--queries', f.name] + passed,
-                         capture_output=True, text=True, check=True)
-    os.unlink(f.name)
-    for line in out.stdout.splitlines():
-        record = json.loads(line)
-        results[record['id']] = [h['path'] for h in record.get('hits', [])]
+results = {qid: [h['path'] for h in hits]
+           for qid, hits in batch.search(binary, index, queries, 10, passed).items()}
 peers = {}
 if '--peers' in sys.argv:
     for engine in ['fts5', 'fts5-snowball', 'xapian', 'tantivy', 'tantivy-stem']:

@@ -12,13 +12,12 @@ match `remedy search --mode dense|hybrid` on IDX: they check this script's fusio
 """
 import json
 import os
-import subprocess
 import sys
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', '..', 'shared', 'eval', 'peers'))
 import metrics  # noqa: E402
+import batch  # noqa: E402
 
 args = [a for a in sys.argv[1:] if not a.startswith('--')]
 if len(args) < 4:
@@ -30,20 +29,8 @@ for a in sys.argv[1:]:
 binary, index, dense_file, sets = args[0], args[1], args[2], args[3:]
 queries = [q for s in sets for q in metrics.load_queries(s)]
 
-lexical = {}
-for locale in sorted({q['locale'] for q in queries}):
-    with tempfile.NamedTemporaryFile('w', suffix='.tsv', delete=False) as f:
-        for q in queries:
-            if q['locale'] == locale:
-                f.write(q['qid'] + '\t' + q['query'] + '\n')
-    out = subprocess.run([binary, 'search', '--index', index, '--locale', locale,
-                          '--limit', '100', '--mode', 'lexical', '--queries', f.name],
-                         capture_output=True, text=True, check=True)
-    os.unlink(f.name)
-    for line in out.stdout.splitlines():
-        record = json.loads(line)
-        lexical[record['id']] = [(h['path'], h['score']) for h in record.get('hits', [])]
-
+lexical = {qid: [(h['path'], h['score']) for h in hits]
+           for qid, hits in batch.search(binary, index, queries, 100, ['--mode', 'lexical']).items()}
 dense = {}
 with open(dense_file) as f:
     for line in f:

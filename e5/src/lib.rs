@@ -354,8 +354,8 @@ fn sum(values: &[f32]) -> f32 {
 
 /// eˣ for x ≤ 88, without a library call so that loops of it vectorize: Cephes' `expf`
 /// (x = n·ln 2 + r, a degree-5 polynomial for eʳ, 2ⁿ put in the exponent bits), within
-/// two units in the last place; below −87 it is e⁻⁸⁷ ≈ 1.6e−38, nothing next to the
-/// softmax's largest term of 1.
+/// 3e−7 of the library's value, relatively (tested); below −87 it is e⁻⁸⁷ ≈ 1.6e−38,
+/// nothing next to the softmax's largest term of 1.
 #[inline(always)]
 fn exp(x: f32) -> f32 {
     const ROUND: f32 = 12_582_912.0;

@@ -218,32 +218,20 @@ fn the_index_keeps_a_vector_per_article_and_search_finds_by_meaning() {
         "--lexical",
     ]);
     assert!(out.status.success());
-    let out = crate::common::remedy(&[
-        "search",
-        "--index",
-        &lexical_index,
-        "--locale",
-        "nb-NO",
-        "--mode",
-        "dense",
-        "--model",
-        model,
-        "skriveren",
-    ]);
+    let search_lexical_index = |extra: &[&str]| {
+        let mut args = vec!["search", "--index", &lexical_index, "--locale", "nb-NO"];
+        args.extend_from_slice(extra);
+        args.push("skriveren");
+        crate::common::remedy(&args)
+    };
+    let out = search_lexical_index(&["--mode", "dense", "--model", model]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
         crate::common::all_output(&out).contains("has no vectors"),
         "{}",
         crate::common::all_output(&out)
     );
-    let out = crate::common::remedy(&[
-        "search",
-        "--index",
-        &lexical_index,
-        "--locale",
-        "nb-NO",
-        "skriveren",
-    ]);
+    let out = search_lexical_index(&[]);
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("printer.md"));
 }
